@@ -1,0 +1,93 @@
+//! Strided copy between any two layouts, converting dtypes on the way.
+//!
+//! The walk comes from [`crate::strided::Plan2`] (merged dimensions,
+//! cache tiles for transposes); each inner run goes to the cast kernel,
+//! which is a plain `memcpy` when the dtypes match and both runs are
+//! contiguous. Large copies are split across rayon's threads.
+
+use crate::strided::Plan2;
+use crate::tensor::Tensor;
+
+/// Elements below which a copy stays on the calling thread.
+pub const PARALLEL_MIN_ELEMENTS: usize = 1 << 18;
+
+/// Addresses passed to worker threads (raw pointers are not `Send`).
+#[derive(Copy, Clone)]
+struct Bases {
+    src: usize,
+    dst: usize,
+}
+
+/// Copies every element of `src` into `dst`, converting to `dst`'s dtype.
+///
+/// The caller guarantees: equal shapes, both on the CPU, `dst` writable
+/// without internal overlap, and no memory shared between the two (copy
+/// `src` aside first if it overlaps).
+pub fn copy_cast(src: &Tensor, dst: &Tensor) {
+    assert_eq!(src.shape(), dst.shape(), "copy_cast needs equal shapes");
+    debug_assert!(!dst.is_readonly() && !dst.layout().has_internal_overlap());
+    let Some(plan) = Plan2::new(
+        src.shape(),
+        src.strides(),
+        src.layout().offset() as isize,
+        dst.strides(),
+        dst.layout().offset() as isize,
+    ) else {
+        return;
+    };
+    let bases = Bases {
+        src: src.storage().as_ptr() as usize,
+        dst: dst.storage().as_ptr() as usize,
+    };
+    let (from, to) = (src.dtype(), dst.dtype());
+    let run_plan = |p: &Plan2| {
+        let (fs, ts) = (from.itemsize() as isize, to.itemsize() as isize);
+        p.for_each_run(|oa, ob, n, sa, sb| {
+            // SAFETY: the plan only produces offsets of elements inside both
+            // layouts, which were checked against their storages; `dst` is
+            // writable and does not overlap `src` (caller contract).
+            unsafe {
+                super::cast::cast_run(
+                    from,
+                    (bases.src as *const u8).offset(oa * fs),
+                    sa,
+                    to,
+                    (bases.dst as *mut u8).offset(ob * ts),
+                    sb,
+                    n,
+                )
+            }
+        });
+    };
+    let threads = rayon::current_num_threads();
+    if plan.numel() < PARALLEL_MIN_ELEMENTS || threads < 2 {
+        run_plan(&plan);
+    } else {
+        let parts = plan.split(threads);
+        rayon::scope(|s| {
+            for p in &parts {
+                s.spawn(|_| run_plan(p));
+            }
+        });
+    }
+}
+
+/// The elements of a contiguous CPU tensor, copied into a `Vec<T>`; bool
+/// bytes are normalised to 0/1. `T`'s size must equal the itemsize.
+pub fn to_vec<T: crate::Element>(c: &Tensor) -> Vec<T> {
+    assert!(c.is_contiguous() && c.device().is_cpu());
+    assert_eq!(std::mem::size_of::<T>(), c.itemsize());
+    let mut out = Vec::<T>::with_capacity(c.numel());
+    // SAFETY: `c` is contiguous with `numel` initialised elements of
+    // `size_of::<T>()` bytes at `data_ptr`; `out` has room for them. Bool
+    // bytes are normalised before `set_len`, so no invalid `bool` exists.
+    unsafe {
+        std::ptr::copy_nonoverlapping(c.data_ptr(), out.as_mut_ptr() as *mut u8, c.nbytes());
+        if T::DTYPE == crate::DType::Bool {
+            let bytes = std::slice::from_raw_parts_mut(out.as_mut_ptr() as *mut u8, c.numel());
+            bytes.iter_mut().for_each(|b| *b = (*b != 0) as u8);
+        }
+        out.set_len(c.numel());
+    }
+    out
+}

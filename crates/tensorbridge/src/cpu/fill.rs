@@ -1,0 +1,49 @@
+//! Filling a tensor with one value, and reading one element.
+
+use crate::dtype::DType;
+use crate::scalar::Scalar;
+use crate::strided::Plan2;
+use crate::tensor::Tensor;
+
+/// Converts `value` to `dtype` with the same rules as array casts, as bytes.
+pub fn scalar_to_bytes(value: Scalar, dtype: DType) -> [u8; 16] {
+    let (from, bytes) = value.to_ne_bytes();
+    let mut out = [0u8; 16];
+    // SAFETY: both buffers hold one element of their dtype (16 bytes is the
+    // largest itemsize), suitably aligned by copying through aligned arrays.
+    unsafe {
+        let src = AlignedBytes(bytes);
+        let mut dst = AlignedBytes([0u8; 16]);
+        super::cast::cast_run(from, src.0.as_ptr(), 1, dtype, dst.0.as_mut_ptr(), 1, 1);
+        out.copy_from_slice(&dst.0);
+    }
+    out
+}
+
+#[repr(align(16))]
+struct AlignedBytes([u8; 16]);
+
+/// Writes `value` into every element of `dst` (caller checked writability).
+pub fn fill(dst: &Tensor, value: Scalar) {
+    let elem = AlignedBytes(scalar_to_bytes(value, dst.dtype()));
+    let zeros = vec![0isize; dst.ndim()];
+    let Some(plan) = Plan2::new(dst.shape(), &zeros, 0, dst.strides(), dst.layout().offset() as isize) else {
+        return;
+    };
+    let dtype = dst.dtype();
+    let size = dtype.itemsize() as isize;
+    let base = dst.storage().as_ptr() as *mut u8;
+    plan.for_each_run(|_, ob, n, _, sb| {
+        // SAFETY: offsets come from the plan over `dst`'s checked layout;
+        // the source is one element read with stride 0.
+        unsafe { super::cast::cast_run(dtype, elem.0.as_ptr(), 0, dtype, base.offset(ob * size), sb, n) }
+    });
+}
+
+/// Reads the element at `offset_bytes` from the start of `t`'s storage.
+pub fn read_scalar(t: &Tensor, offset_bytes: usize) -> Scalar {
+    assert!(offset_bytes + t.itemsize() <= t.storage().len_bytes());
+    // SAFETY: the range was just checked to lie inside the storage.
+    let bytes = unsafe { std::slice::from_raw_parts(t.storage().as_ptr().add(offset_bytes), t.itemsize()) };
+    Scalar::from_ne_bytes(t.dtype(), bytes)
+}

@@ -1,0 +1,9 @@
+//! CPU kernels, one file per family. This is the one place that dispatches
+//! over every dtype.
+
+#![allow(unsafe_code)]
+
+pub mod cast_fallback;
+pub use cast_fallback as cast;
+pub mod copy;
+pub mod fill;

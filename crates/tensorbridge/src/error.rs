@@ -1,0 +1,229 @@
+//! The one error type of the core, with structured variants.
+//!
+//! Variants carry the data of the failure (operation, shapes, dtype) and
+//! their messages say what to do instead. The Python extension maps each
+//! variant to one exception type in a single function.
+
+use crate::device::Device;
+use crate::dtype::DType;
+
+/// Result with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in tensorbridge's core.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A dtype name that is not one of the fifteen.
+    #[error("unknown dtype {name:?}: use one of bool, int8..int64, uint8..uint64, float16, bfloat16, float32, float64, complex64, complex128")]
+    UnknownDType {
+        /// The name given.
+        name: String,
+    },
+    /// A foreign dtype tensorbridge has no element type for.
+    #[error("unsupported dtype {name}: tensorbridge holds bool, integer, float and complex data; convert first (for example `.astype(np.float64)`)")]
+    UnsupportedDType {
+        /// The foreign dtype's name.
+        name: String,
+    },
+    /// A device string that is neither `cpu` nor `cuda[:N]`.
+    #[error("unknown device {name:?}: use \"cpu\", \"cuda\" or \"cuda:N\"")]
+    UnknownDevice {
+        /// The name given.
+        name: String,
+    },
+    /// The operation needs a device this build or machine does not have.
+    #[error("{op} is not available on {device}: move the tensor with .cpu() first")]
+    DeviceUnavailable {
+        /// What was attempted.
+        op: &'static str,
+        /// The device involved.
+        device: Device,
+    },
+    /// Two shapes that cannot be broadcast together or must be equal.
+    #[error("{op}: shape {got:?} cannot be broadcast to {expected:?}; make the shapes match or broadcastable")]
+    ShapeMismatch {
+        /// What was attempted.
+        op: &'static str,
+        /// The shape required.
+        expected: Vec<usize>,
+        /// The shape given.
+        got: Vec<usize>,
+    },
+    /// A requested shape whose element count differs from the tensor's.
+    #[error("{op}: shape {requested:?} is invalid for a tensor of {numel} elements; the product of the dimensions must equal the element count (one dimension may be -1)")]
+    InvalidShape {
+        /// What was attempted.
+        op: &'static str,
+        /// The shape asked for (may contain one -1).
+        requested: Vec<i64>,
+        /// Elements in the tensor.
+        numel: usize,
+    },
+    /// `view` cannot express the new shape over the existing strides.
+    #[error("view: shape {requested:?} is not compatible with the tensor's shape {shape:?} and strides {strides:?}; use .reshape(...) (copies when needed) or call .contiguous() first")]
+    ViewNotPossible {
+        /// The tensor's shape.
+        shape: Vec<usize>,
+        /// The tensor's strides, in elements.
+        strides: Vec<isize>,
+        /// The shape asked for.
+        requested: Vec<usize>,
+    },
+    /// `expand` to a shape that does not fit.
+    #[error("expand: cannot expand shape {shape:?} to {requested:?}; only size-1 dimensions can grow, and new dimensions go in front")]
+    InvalidExpand {
+        /// The tensor's shape.
+        shape: Vec<usize>,
+        /// The shape asked for.
+        requested: Vec<i64>,
+    },
+    /// An index past the end of an axis.
+    #[error("index {index} is out of bounds for axis {axis} with size {size}; valid indexes are -{size}..{size}")]
+    IndexOutOfRange {
+        /// The axis indexed.
+        axis: usize,
+        /// The index given.
+        index: i64,
+        /// The axis length.
+        size: usize,
+    },
+    /// An axis number outside `-ndim..ndim`.
+    #[error("{op}: axis {axis} is out of range for a tensor of {ndim} dimensions; use -{ndim}..{ndim}")]
+    AxisOutOfRange {
+        /// What was attempted.
+        op: &'static str,
+        /// The axis given.
+        axis: i64,
+        /// Dimensions of the tensor.
+        ndim: usize,
+    },
+    /// More indexes than dimensions.
+    #[error("too many indices: tensor is {ndim}-dimensional but {given} were indexed")]
+    TooManyIndices {
+        /// Dimensions of the tensor.
+        ndim: usize,
+        /// Indexes given (not counting None and Ellipsis).
+        given: usize,
+    },
+    /// A permutation that is not one of `0..ndim`.
+    #[error("permute: {perm:?} is not a permutation of the {ndim} dimensions; give each of 0..{ndim} once")]
+    InvalidPermutation {
+        /// The permutation given.
+        perm: Vec<i64>,
+        /// Dimensions of the tensor.
+        ndim: usize,
+    },
+    /// More dimensions than tensorbridge (and DLPack consumers) accept.
+    #[error("{ndim} dimensions is more than the maximum of {max}; reshape to fewer dimensions")]
+    TooManyDims {
+        /// Dimensions asked for.
+        ndim: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A negative dimension size in a shape.
+    #[error("negative dimension {dim} in shape; sizes must be >= 0")]
+    NegativeDim {
+        /// The size given.
+        dim: i64,
+    },
+    /// A size, stride or byte-extent computation overflowed.
+    #[error("{what} overflows the address space; use a smaller shape")]
+    Overflow {
+        /// What overflowed.
+        what: &'static str,
+    },
+    /// A layout that reaches outside the memory it describes.
+    #[error("layout reaches elements {lowest}..={highest} but the memory holds {len} elements of {dtype}; the shape, strides or offset are wrong")]
+    OutOfBounds {
+        /// Lowest element index touched (may be negative).
+        lowest: i128,
+        /// Highest element index touched.
+        highest: i128,
+        /// Elements in the memory.
+        len: usize,
+        /// The dtype.
+        dtype: DType,
+    },
+    /// A null data pointer with elements to read.
+    #[error("null data pointer for a non-empty tensor of shape {shape:?}; the producer gave no memory")]
+    NullData {
+        /// The shape.
+        shape: Vec<usize>,
+    },
+    /// Memory not aligned for its element type.
+    #[error("data for {dtype} is misaligned (address {address:#x}, stride or offset not a multiple of {align} bytes); make an aligned copy first (for NumPy: np.ascontiguousarray(a) or a.copy())")]
+    Misaligned {
+        /// The dtype.
+        dtype: DType,
+        /// The address.
+        address: usize,
+        /// Required alignment in bytes.
+        align: usize,
+    },
+    /// A byte stride that is not a whole number of elements.
+    #[error("stride of {stride_bytes} bytes is not a multiple of the {itemsize}-byte itemsize of {dtype}; make a contiguous copy first (np.ascontiguousarray(a))")]
+    FractionalStride {
+        /// The stride in bytes.
+        stride_bytes: isize,
+        /// The item size.
+        itemsize: usize,
+        /// The dtype.
+        dtype: DType,
+    },
+    /// A write to read-only memory.
+    #[error("{op}: the tensor is read-only (it shares memory that its owner marked non-writeable); make a writeable copy with .clone() or tb.tensor(...)")]
+    ReadOnly {
+        /// What was attempted.
+        op: &'static str,
+    },
+    /// A write to a tensor in which several elements share one memory location.
+    #[error("{op}: several elements of the written-to tensor refer to one memory location (zero stride from expand or broadcasting); call .clone() first")]
+    InternalOverlap {
+        /// What was attempted.
+        op: &'static str,
+    },
+    /// Data of one dtype where another was required.
+    #[error("{op}: expected dtype {expected}, got {got}; convert with .to({expected}) or .astype({expected})")]
+    DTypeMismatch {
+        /// What was attempted.
+        op: &'static str,
+        /// The dtype required.
+        expected: DType,
+        /// The dtype given.
+        got: DType,
+    },
+    /// A tensor with other than one element where a scalar was needed.
+    #[error("{op}: only a tensor with one element can be converted to a scalar, this one has {numel}; index it first")]
+    NotAScalar {
+        /// What was attempted.
+        op: &'static str,
+        /// Elements in the tensor.
+        numel: usize,
+    },
+    /// A sequence length that does not match the shape.
+    #[error("{op}: {got} values given for a shape of {expected} elements")]
+    LengthMismatch {
+        /// What was attempted.
+        op: &'static str,
+        /// Elements required.
+        expected: usize,
+        /// Elements given.
+        got: usize,
+    },
+    /// A layout that is not contiguous where one is required.
+    #[error("{op} needs a contiguous tensor; call .contiguous() first")]
+    NotContiguous {
+        /// What was attempted.
+        op: &'static str,
+    },
+    /// An argument value that cannot work.
+    #[error("{op}: {reason}")]
+    InvalidArgument {
+        /// What was attempted.
+        op: &'static str,
+        /// What was wrong and what to do.
+        reason: &'static str,
+    },
+}

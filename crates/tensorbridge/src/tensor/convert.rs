@@ -1,0 +1,189 @@
+//! Copies, casts and writes: everything that moves element values.
+//!
+//! Writes check, in this order: the tensor is writeable, no two of its
+//! elements share memory, and a source that overlaps the destination is
+//! first copied aside, so `t[1:] = t[:-1]` behaves like NumPy.
+
+use super::Tensor;
+use crate::cpu;
+use crate::dtype::DType;
+use crate::element::Element;
+use crate::error::{Error, Result};
+use crate::scalar::Scalar;
+
+impl Tensor {
+    fn require_cpu(&self, op: &'static str) -> Result<()> {
+        if self.device().is_cpu() {
+            Ok(())
+        } else {
+            Err(Error::DeviceUnavailable {
+                op,
+                device: self.device(),
+            })
+        }
+    }
+
+    /// Checks that `self` may be written through.
+    pub(crate) fn check_writable(&self, op: &'static str) -> Result<()> {
+        self.require_cpu(op)?;
+        if self.is_readonly() {
+            return Err(Error::ReadOnly { op });
+        }
+        if self.layout().has_internal_overlap() {
+            return Err(Error::InternalOverlap { op });
+        }
+        Ok(())
+    }
+
+    /// `self` if already C-contiguous, else a contiguous copy.
+    pub fn contiguous(&self) -> Result<Tensor> {
+        if self.is_contiguous() {
+            Ok(self.clone())
+        } else {
+            self.to_contiguous()
+        }
+    }
+
+    /// Always a new C-contiguous copy.
+    pub fn to_contiguous(&self) -> Result<Tensor> {
+        self.require_cpu("contiguous")?;
+        let out = Tensor::empty(self.shape(), self.dtype())?;
+        cpu::copy::copy_cast(self, &out);
+        Ok(out)
+    }
+
+    /// A copy in new memory; dense views keep their dimension order
+    /// (PyTorch's `clone`).
+    pub fn clone_data(&self) -> Result<Tensor> {
+        self.to_dtype(self.dtype())
+    }
+
+    /// A copy converted to `dtype` (always new memory), with NumPy's cast
+    /// rules. See [`Tensor::to`] for the variant that returns `self` when
+    /// nothing changes.
+    pub fn to_dtype(&self, dtype: DType) -> Result<Tensor> {
+        self.require_cpu("to")?;
+        let out = self.empty_like(dtype)?;
+        cpu::copy::copy_cast(self, &out);
+        Ok(out)
+    }
+
+    /// `self` when it already has `dtype`, otherwise a converted copy.
+    pub fn to(&self, dtype: DType) -> Result<Tensor> {
+        if dtype == self.dtype() {
+            Ok(self.clone())
+        } else {
+            self.to_dtype(dtype)
+        }
+    }
+
+    /// Copies `src` into `self`, broadcasting and casting (`copy_`).
+    pub fn copy_(&self, src: &Tensor) -> Result<()> {
+        self.check_writable("copy_")?;
+        src.require_cpu("copy_")?;
+        let src = src.broadcast_to(self.shape()).map_err(|_| Error::ShapeMismatch {
+            op: "copy_",
+            expected: self.shape().to_vec(),
+            got: src.shape().to_vec(),
+        })?;
+        let src = if self.may_share_memory(&src) {
+            if src.same_storage(self) && src.layout() == self.layout() && src.dtype() == self.dtype() {
+                return Ok(());
+            }
+            src.to_contiguous()?
+        } else {
+            src
+        };
+        cpu::copy::copy_cast(&src, self);
+        Ok(())
+    }
+
+    /// Sets every element to `value`, converted like a cast (`fill_`).
+    pub fn fill_(&self, value: Scalar) -> Result<()> {
+        self.check_writable("fill_")?;
+        cpu::fill::fill(self, value);
+        Ok(())
+    }
+
+    /// The element at a full multi-index, widened (panics if out of range).
+    pub fn get(&self, index: &[usize]) -> Scalar {
+        assert!(self.device().is_cpu(), "get needs a CPU tensor");
+        assert_eq!(index.len(), self.ndim(), "get needs a full index");
+        for (&i, &d) in index.iter().zip(self.shape()) {
+            assert!(i < d, "index {i} out of range for size {d}");
+        }
+        let off = self.layout().offset_of(index) * self.itemsize();
+        cpu::fill::read_scalar(self, off)
+    }
+
+    /// The only element of a one-element tensor.
+    pub fn item(&self) -> Result<Scalar> {
+        self.require_cpu("item")?;
+        if self.numel() != 1 {
+            return Err(Error::NotAScalar {
+                op: "item",
+                numel: self.numel(),
+            });
+        }
+        Ok(self.get(&vec![0; self.ndim()]))
+    }
+
+    /// The elements in C order, copied into a `Vec` of the matching type.
+    pub fn to_vec<T: Element>(&self) -> Result<Vec<T>> {
+        if T::DTYPE != self.dtype() {
+            return Err(Error::DTypeMismatch {
+                op: "to_vec",
+                expected: T::DTYPE,
+                got: self.dtype(),
+            });
+        }
+        Ok(cpu::copy::to_vec(&self.contiguous()?))
+    }
+
+    /// The elements in C order as native-endian bytes.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        self.require_cpu("to_bytes")?;
+        Ok(cpu::copy::to_vec::<u8>(&self.contiguous()?.view_dtype(DType::UInt8)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{DType, Scalar, Tensor};
+
+    #[test]
+    fn overlapping_copy_is_like_numpy() {
+        let t = Tensor::from_vec(vec![0i32, 1, 2, 3, 4], &[5]).unwrap();
+        let dst = t.slice(0, Some(1), None, 1).unwrap();
+        let src = t.slice(0, None, Some(-1), 1).unwrap();
+        dst.copy_(&src).unwrap();
+        assert_eq!(t.to_vec::<i32>().unwrap(), vec![0, 0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn copy_broadcasts_and_casts() {
+        let dst = Tensor::zeros(&[2, 3], DType::Float64).unwrap();
+        let src = Tensor::from_vec(vec![1i8, -2, 3], &[3]).unwrap();
+        dst.copy_(&src).unwrap();
+        assert_eq!(dst.to_vec::<f64>().unwrap(), vec![1., -2., 3., 1., -2., 3.]);
+        let bad = Tensor::zeros(&[2], DType::Float64).unwrap();
+        assert!(dst.copy_(&bad).is_err());
+    }
+
+    #[test]
+    fn writes_refused_on_expanded_views() {
+        let t = Tensor::zeros(&[1], DType::Float32).unwrap().expand(&[3]).unwrap();
+        assert!(t.fill_(Scalar::Float(1.0)).is_err());
+    }
+
+    #[test]
+    fn fill_and_item() {
+        let t = Tensor::zeros(&[2, 2], DType::UInt8).unwrap();
+        t.fill_(Scalar::Int(7)).unwrap();
+        assert_eq!(t.to_vec::<u8>().unwrap(), vec![7; 4]);
+        assert_eq!(t.select(0, 1).unwrap().select(0, 0).unwrap().item().unwrap(), Scalar::UInt(7));
+        assert!(t.item().is_err());
+        let c = Tensor::full(&[2], Scalar::Complex(1.0, -1.0), DType::Complex64).unwrap();
+        assert_eq!(c.get(&[1]), Scalar::Complex(1.0, -1.0));
+    }
+}
