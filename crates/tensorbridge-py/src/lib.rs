@@ -1,1 +1,37 @@
-//! placeholder
+//! `tensorbridge._core`: the Python extension over the tensorbridge core.
+//!
+//! Each file owns one boundary: `dtype`/`device` objects, the `tensor`
+//! class, `numpy` sharing both ways, the `buffer` protocol, `indexing`
+//! keys, `input` classification of Python objects, nested `sequence`s,
+//! module `functions`, and `errors` (the one error-to-exception map).
+
+mod buffer;
+mod device;
+mod dtype;
+mod errors;
+mod functions;
+mod indexing;
+mod input;
+mod numpy;
+mod sequence;
+mod tensor;
+
+use pyo3::prelude::*;
+
+/// The compiled core of the `tensorbridge` package.
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<tensor::PyTensor>()?;
+    m.add_class::<device::PyDevice>()?;
+    dtype::register(m)?;
+    m.add_function(wrap_pyfunction!(functions::tensor, m)?)?;
+    m.add_function(wrap_pyfunction!(functions::from_numpy, m)?)?;
+    m.add_function(wrap_pyfunction!(functions::as_tensor, m)?)?;
+    m.add_function(wrap_pyfunction!(functions::asarray, m)?)?;
+    m.add_function(wrap_pyfunction!(functions::shares_memory, m)?)?;
+    m.add_function(wrap_pyfunction!(functions::zeros, m)?)?;
+    m.add_function(wrap_pyfunction!(functions::ones, m)?)?;
+    m.add_function(wrap_pyfunction!(functions::empty, m)?)?;
+    m.add_function(wrap_pyfunction!(functions::full, m)?)?;
+    Ok(())
+}

@@ -6,7 +6,7 @@
 //! the same digits, widths, line breaks and suffixes in both. The pieces map
 //! one to one onto PyTorch's:
 //!
-//! * [`FloatFormatter`] is `_Formatter` for floating data: it picks integer
+//! * `FloatFormatter` is `_Formatter` for floating data: it picks integer
 //!   mode (every value integral), scientific mode (largest/smallest nonzero
 //!   finite magnitude ratio above 1000, largest above 1e8 or smallest below
 //!   1e-4, unless [`PrintOptions::sci_mode`] forces it) and the column width.
@@ -15,12 +15,12 @@
 //!   axis longer than `2 * edgeitems` shows only its `edgeitems` first and
 //!   last entries, and the formatters see only the shown values. Because the
 //!   rule is the same for every sub-block of one axis, the shown elements are
-//!   the Cartesian product of per-axis index lists ([`Axis`]), so `get` is
+//!   the Cartesian product of per-axis index lists (`Axis`), so `get` is
 //!   called once per printed element and never for the hidden ones.
-//! * [`layout`] is `_tensor_str_with_formatter` and `_vector_str`: rows wrap
+//! * `layout` is `_tensor_str_with_formatter` and `_vector_str`: rows wrap
 //!   at `linewidth` with a fixed number of elements per line, and higher
 //!   dimensions are separated by `ndim - 1` newlines.
-//! * [`add_suffixes`] is `_add_suffixes`: `device=`, `size=` and `dtype=`
+//! * `add_suffixes` is `_add_suffixes`: `device=`, `size=` and `dtype=`
 //!   go on the last line or, when it would pass `linewidth`, on a new one.
 //!
 //! Floats are printed with Python's `format` semantics (`{:.4f}`, `{:.4e}`,
@@ -89,68 +89,90 @@ pub fn format_tensor(
         .unwrap_or(usize::MAX);
     let mut suffixes = Vec::new();
     if !device.is_cpu() {
-        suffixes.push(format!("device='{device}'"));
+        suffixes.push(Suffix::plain(format!("device='{device}'")));
     }
     let body = if numel == 0 {
         // Explicit size unless (0,), and explicit dtype unless the default
         // float dtype: an empty tensor has no values to hint at its kind.
         if shape.len() != 1 {
-            suffixes.push(size_suffix(shape));
+            suffixes.push(Suffix::size(shape));
         }
         if dtype != DType::Float32 {
-            suffixes.push(dtype_suffix(dtype));
+            suffixes.push(Suffix::dtype(dtype));
         }
         String::from("[]")
     } else {
         if opts.edgeitems == 0 {
-            suffixes.push(size_suffix(shape));
+            suffixes.push(Suffix::size(shape));
         }
         let default_dtype = matches!(
             dtype,
             DType::Float32 | DType::Complex64 | DType::Int64 | DType::Bool
         );
         if !default_dtype {
-            suffixes.push(dtype_suffix(dtype));
+            suffixes.push(Suffix::dtype(dtype));
         }
         tensor_str(shape, dtype, get, opts, indent, numel > opts.threshold)
     };
     add_suffixes(format!("{PREFIX}{body}"), &suffixes, indent, opts.linewidth)
 }
 
-/// `size=(2, 3)`, with Python's tuple spelling (`()`, `(5,)`).
-fn size_suffix(shape: &[usize]) -> String {
-    let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
-    match dims.len() {
-        1 => format!("size=({},)", dims[0]),
-        _ => format!("size=({})", dims.join(", ")),
-    }
+/// One `key=value` after the data, and the length PyTorch's line-breaking
+/// counts for it.
+struct Suffix {
+    text: String,
+    /// `text.len()`, except for the dtype: PyTorch decides where to break
+    /// with `dtype=torch.X`, and the output must break where PyTorch's does
+    /// (the text is PyTorch's with `torch.` spelled `tensorbridge.`).
+    measured_len: usize,
 }
 
-/// `dtype=tensorbridge.float64`.
-fn dtype_suffix(dtype: DType) -> String {
-    format!("dtype=tensorbridge.{}", dtype.name())
+impl Suffix {
+    fn plain(text: String) -> Suffix {
+        Suffix {
+            measured_len: text.len(),
+            text,
+        }
+    }
+
+    /// `size=(2, 3)`, with Python's tuple spelling (`()`, `(5,)`).
+    fn size(shape: &[usize]) -> Suffix {
+        let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+        Suffix::plain(match dims.len() {
+            1 => format!("size=({},)", dims[0]),
+            _ => format!("size=({})", dims.join(", ")),
+        })
+    }
+
+    /// `dtype=tensorbridge.float64`, measured as `dtype=torch.float64`.
+    fn dtype(dtype: DType) -> Suffix {
+        Suffix {
+            text: format!("dtype=tensorbridge.{}", dtype.name()),
+            measured_len: format!("dtype=torch.{}", dtype.name()).len(),
+        }
+    }
 }
 
 /// `_add_suffixes`: appends `, suffix` to the last line, or `,\n` plus the
 /// indent and the suffix when the line would exceed `linewidth`. The
 /// last-line length keeps PyTorch's arithmetic (`len - rfind("\n") + 1`,
 /// which counts two more than the characters when there is no newline).
-fn add_suffixes(mut text: String, suffixes: &[String], indent: usize, linewidth: usize) -> String {
+fn add_suffixes(mut text: String, suffixes: &[Suffix], indent: usize, linewidth: usize) -> String {
     let mut last_line_len = match text.rfind('\n') {
         Some(i) => text.len() - i + 1,
         None => text.len() + 2,
     };
     for suffix in suffixes {
-        if last_line_len + suffix.len() + 2 > linewidth {
+        let len = suffix.measured_len;
+        if last_line_len + len + 2 > linewidth {
             text.push_str(",\n");
             text.push_str(&" ".repeat(indent));
-            text.push_str(suffix);
-            last_line_len = indent + suffix.len();
+            last_line_len = indent + len;
         } else {
             text.push_str(", ");
-            text.push_str(suffix);
-            last_line_len += suffix.len() + 2;
+            last_line_len += len + 2;
         }
+        text.push_str(&suffix.text);
     }
     text.push(')');
     text
@@ -244,7 +266,14 @@ fn tensor_str(
 
     let mut out = String::new();
     let mut cells = cells.into_iter();
-    layout(&mut out, &mut cells, &axes, indent, element_length, opts.linewidth);
+    layout(
+        &mut out,
+        &mut cells,
+        &axes,
+        indent,
+        element_length,
+        opts.linewidth,
+    );
     out
 }
 
@@ -488,7 +517,8 @@ mod tests {
         let strides: Vec<usize> = (0..shape.len())
             .map(|d| shape[d + 1..].iter().product())
             .collect();
-        let get = |idx: &[usize]| values[idx.iter().zip(&strides).map(|(i, s)| i * s).sum::<usize>()];
+        let get =
+            |idx: &[usize]| values[idx.iter().zip(&strides).map(|(i, s)| i * s).sum::<usize>()];
         format_tensor(shape, dtype, Device::Cpu, &get, &PrintOptions::default())
     }
 
@@ -516,17 +546,28 @@ mod tests {
         );
         assert_eq!(fmt(&[], DType::Float32, &floats(&[3.0])), "tensor(3.)");
         assert_eq!(fmt(&[0], DType::Float32, &[]), "tensor([])");
-        assert_eq!(fmt(&[0, 3], DType::Int64, &[]), "tensor([], size=(0, 3), dtype=tensorbridge.int64)");
+        assert_eq!(
+            fmt(&[0, 3], DType::Int64, &[]),
+            "tensor([], size=(0, 3), dtype=tensorbridge.int64)"
+        );
         assert_eq!(
             fmt(&[1], DType::Complex64, &[Scalar::Complex(1.0, 2.0)]),
             "tensor([1.+2.j])"
         );
         assert_eq!(
-            fmt(&[2], DType::Bool, &[Scalar::Bool(true), Scalar::Bool(false)]),
+            fmt(
+                &[2],
+                DType::Bool,
+                &[Scalar::Bool(true), Scalar::Bool(false)]
+            ),
             "tensor([ True, False])"
         );
         assert_eq!(
-            fmt(&[3], DType::Float64, &floats(&[f64::NAN, 1.5, f64::NEG_INFINITY])),
+            fmt(
+                &[3],
+                DType::Float64,
+                &floats(&[f64::NAN, 1.5, f64::NEG_INFINITY])
+            ),
             "tensor([   nan, 1.5000,   -inf], dtype=tensorbridge.float64)"
         );
     }

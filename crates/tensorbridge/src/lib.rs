@@ -26,6 +26,7 @@ pub mod element;
 pub mod error;
 pub mod format;
 pub mod layout;
+pub mod promote;
 pub mod scalar;
 pub mod storage;
 pub mod strided;

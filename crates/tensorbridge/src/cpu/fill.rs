@@ -47,3 +47,20 @@ pub fn read_scalar(t: &Tensor, offset_bytes: usize) -> Scalar {
     let bytes = unsafe { std::slice::from_raw_parts(t.storage().as_ptr().add(offset_bytes), t.itemsize()) };
     Scalar::from_ne_bytes(t.dtype(), bytes)
 }
+
+/// Writes `values` into the contiguous 1-d tensor `dst`, each converted like
+/// a cast (the general path of building a tensor from Python numbers).
+pub fn write_scalars(dst: &Tensor, values: &[Scalar]) -> crate::Result<()> {
+    dst.check_writable("write")?;
+    assert!(dst.ndim() == 1 && dst.is_contiguous() && dst.numel() == values.len());
+    let dtype = dst.dtype();
+    let size = dtype.itemsize();
+    let base = dst.data_ptr() as *mut u8;
+    for (i, v) in values.iter().enumerate() {
+        let bytes = scalar_to_bytes(*v, dtype);
+        // SAFETY: `dst` is writable, contiguous and holds `values.len()`
+        // elements of `size` bytes from `base`.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), base.add(i * size), size) };
+    }
+    Ok(())
+}

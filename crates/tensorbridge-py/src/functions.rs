@@ -1,0 +1,200 @@
+//! Module-level functions: the constructors of SPEC §1 and `shares_memory`.
+
+use numpy::PyUntypedArray;
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+use tensorbridge::{DType, Scalar, Tensor};
+
+use crate::dtype::dtype_from_py;
+use crate::errors::{type_error, CoreResultExt};
+use crate::input::{from_ndarray, scalar_from_py, to_tensor, Copy};
+use crate::numpy::share_ndarray;
+use crate::tensor::{int_args, require_cpu, wrap, PyTensor};
+
+fn opt_dtype(dtype: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DType>> {
+    match dtype {
+        Some(d) if !d.is_none() => dtype_from_py(d).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// `tensor(data, dtype=None, device=None)`: always a copy.
+#[pyfunction]
+#[pyo3(signature = (data, dtype = None, device = None))]
+pub fn tensor<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    dtype: Option<&Bound<'py, PyAny>>,
+    device: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTensor>> {
+    require_cpu(device, "tensor(device=...)")?;
+    wrap(py, to_tensor(data, opt_dtype(dtype)?, Copy::Always)?)
+}
+
+/// `from_numpy(a)`: always shares the array's memory, or raises.
+#[pyfunction]
+pub fn from_numpy<'py>(py: Python<'py>, a: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTensor>> {
+    if let Ok(arr) = a.cast::<PyUntypedArray>() {
+        return wrap(py, share_ndarray(arr)?);
+    }
+    let np = crate::numpy::numpy_module(py)?;
+    if a.is_instance(&np.getattr("generic")?)? {
+        // A NumPy scalar owns no shareable memory; its 0-d array is the same value.
+        let arr = np.call_method1("asarray", (a,))?.cast_into::<PyUntypedArray>()?;
+        return wrap(py, share_ndarray(&arr)?);
+    }
+    Err(type_error(format!(
+        "from_numpy expects a numpy.ndarray, got {}; use tensorbridge.tensor(...) to copy other data or tensorbridge.asarray(...) to share when possible",
+        a.get_type().name()?
+    )))
+}
+
+/// `as_tensor(data, dtype=None, device=None)`: shares CPU memory of the
+/// requested dtype, else copies.
+#[pyfunction]
+#[pyo3(signature = (data, dtype = None, device = None))]
+pub fn as_tensor<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    dtype: Option<&Bound<'py, PyAny>>,
+    device: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    require_cpu(device, "as_tensor(device=...)")?;
+    let dtype = opt_dtype(dtype)?;
+    if let Ok(t) = data.cast::<PyTensor>() {
+        if dtype.is_none_or(|d| d == t.get().inner.dtype()) {
+            return Ok(t.clone().into_any());
+        }
+    }
+    Ok(wrap(py, to_tensor(data, dtype, Copy::IfNeeded)?)?.into_any())
+}
+
+/// `asarray(obj, /, *, dtype=None, device=None, copy=None)` (Array API).
+#[pyfunction]
+#[pyo3(signature = (obj, /, *, dtype = None, device = None, copy = None))]
+pub fn asarray<'py>(
+    py: Python<'py>,
+    obj: &Bound<'py, PyAny>,
+    dtype: Option<&Bound<'py, PyAny>>,
+    device: Option<&Bound<'py, PyAny>>,
+    copy: Option<bool>,
+) -> PyResult<Bound<'py, PyAny>> {
+    require_cpu(device, "asarray(device=...)")?;
+    let dtype = opt_dtype(dtype)?;
+    let copy = Copy::from_flag(copy);
+    if let Ok(t) = obj.cast::<PyTensor>() {
+        if copy != Copy::Always && dtype.is_none_or(|d| d == t.get().inner.dtype()) {
+            return Ok(t.clone().into_any());
+        }
+    }
+    if let Ok(arr) = obj.cast::<PyUntypedArray>() {
+        return Ok(wrap(py, from_ndarray(arr, dtype, copy)?)?.into_any());
+    }
+    Ok(wrap(py, to_tensor(obj, dtype, copy)?)?.into_any())
+}
+
+fn shape_arg(shape: &Bound<'_, PyTuple>) -> PyResult<Vec<usize>> {
+    int_args(shape)?
+        .into_iter()
+        .map(|d| usize::try_from(d).map_err(|_| crate::errors::value_error(format!("negative dimension {d} in shape; sizes must be >= 0"))))
+        .collect()
+}
+
+fn filled<'py>(
+    py: Python<'py>,
+    shape: &Bound<'py, PyTuple>,
+    value: Option<Scalar>,
+    dtype: Option<&Bound<'py, PyAny>>,
+    device: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTensor>> {
+    require_cpu(device, "creating a tensor on a device")?;
+    let dtype = opt_dtype(dtype)?.unwrap_or(DType::Float32);
+    let shape = shape_arg(shape)?;
+    let t = match value {
+        None => Tensor::zeros(&shape, dtype),
+        Some(v) => Tensor::full(&shape, v, dtype),
+    };
+    wrap(py, t.py()?)
+}
+
+/// `zeros(*shape, dtype=None, device=None)`; the shape may also be one tuple.
+#[pyfunction]
+#[pyo3(signature = (*shape, dtype = None, device = None))]
+pub fn zeros<'py>(
+    py: Python<'py>,
+    shape: &Bound<'py, PyTuple>,
+    dtype: Option<&Bound<'py, PyAny>>,
+    device: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTensor>> {
+    filled(py, shape, None, dtype, device)
+}
+
+/// `ones(*shape, dtype=None, device=None)`.
+#[pyfunction]
+#[pyo3(signature = (*shape, dtype = None, device = None))]
+pub fn ones<'py>(
+    py: Python<'py>,
+    shape: &Bound<'py, PyTuple>,
+    dtype: Option<&Bound<'py, PyAny>>,
+    device: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTensor>> {
+    filled(py, shape, Some(Scalar::Int(1)), dtype, device)
+}
+
+/// `empty(*shape, dtype=None, device=None)`: values are zero here (fresh
+/// memory is zeroed so no stale bytes ever leak to Python).
+#[pyfunction]
+#[pyo3(signature = (*shape, dtype = None, device = None))]
+pub fn empty<'py>(
+    py: Python<'py>,
+    shape: &Bound<'py, PyTuple>,
+    dtype: Option<&Bound<'py, PyAny>>,
+    device: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTensor>> {
+    filled(py, shape, None, dtype, device)
+}
+
+/// `full(shape, fill_value, *, dtype=None, device=None)`; the dtype
+/// defaults to the fill value's (PyTorch's defaults for Python numbers).
+#[pyfunction]
+#[pyo3(signature = (shape, fill_value, *, dtype = None, device = None))]
+pub fn full<'py>(
+    py: Python<'py>,
+    shape: &Bound<'py, PyAny>,
+    fill_value: &Bound<'py, PyAny>,
+    dtype: Option<&Bound<'py, PyAny>>,
+    device: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTensor>> {
+    require_cpu(device, "full(device=...)")?;
+    let value = scalar_from_py(fill_value)?
+        .ok_or_else(|| type_error("full() needs a Python number as fill_value"))?;
+    let dtype = opt_dtype(dtype)?.unwrap_or(value.default_dtype());
+    crate::input::check_int_fits(value, dtype)?;
+    let shape = PyTuple::new(py, [shape])?;
+    let shape = shape_arg(&shape)?;
+    wrap(py, Tensor::full(&shape, value, dtype).py()?)
+}
+
+/// A tensor viewing the memory of a tensor or array without copying.
+fn shared_view(obj: &Bound<'_, PyAny>) -> PyResult<Tensor> {
+    to_tensor(obj, None, Copy::Never)
+}
+
+/// `shares_memory(a, b)`: whether two tensors/arrays have a byte in common
+/// (exact: interleaved views that never touch answer False, like NumPy).
+#[pyfunction]
+pub fn shares_memory(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let (ta, tb) = (shared_view(a)?, shared_view(b)?);
+    if !ta.may_share_memory(&tb) {
+        return Ok(false);
+    }
+    // Bounds overlap: let NumPy's exact solver decide, over byte-identical
+    // views whose dtypes NumPy knows.
+    let as_numpy = |t: &Tensor| -> PyResult<Bound<'_, PyAny>> {
+        let t = if t.dtype() == DType::BFloat16 { t.view_dtype(DType::UInt16).py()? } else { t.clone() };
+        let owner = wrap(py, t.clone())?;
+        crate::numpy::ndarray_over(py, &t, owner.into_any())
+    };
+    let np = crate::numpy::numpy_module(py)?;
+    np.call_method1("shares_memory", (as_numpy(&ta)?, as_numpy(&tb)?))?.extract()
+}
