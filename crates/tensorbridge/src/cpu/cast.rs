@@ -209,7 +209,7 @@ macro_rules! x86_convert {
             }
             #[inline(always)]
             fn cvt_i64(self) -> i64 {
-                if self >= -9_223_372_036_854_775_808.0 && self < 9_223_372_036_854_775_808.0 {
+                if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&self) {
                     // SAFETY: truncating a value in [-2^63, 2^63) gives an i64.
                     unsafe { self.to_int_unchecked() }
                 } else {
