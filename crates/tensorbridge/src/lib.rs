@@ -26,6 +26,8 @@ pub mod element;
 pub mod error;
 pub mod format;
 pub mod layout;
+#[cfg(feature = "ndarray")]
+pub mod ndarray;
 pub mod promote;
 pub mod scalar;
 pub mod storage;
