@@ -27,7 +27,8 @@
 //!   (NumPy), float64 -> bfloat16 rounds twice, via float32 (ml_dtypes).
 //!   NaN payloads: float16 <-> float32/float64 keep the payload bits without
 //!   quieting (NumPy's software conversion); float32 <-> float64 quiet
-//!   signalling NaNs (the hardware); bfloat16 -> float32 is exact;
+//!   signalling NaNs (the hardware); bfloat16 -> float32 is exact and
+//!   bfloat16 -> float64 goes through it;
 //!   anything -> bfloat16 and bfloat16 -> float16 give the canonical quiet NaN
 //!   with the sign kept (ml_dtypes).
 //! * **complex -> real** takes the real part; **real -> complex** sets the
@@ -218,19 +219,16 @@ macro_rules! x86_convert {
             }
             #[inline(always)]
             fn cvt_u32(self) -> u32 {
-                if self >= 2_147_483_648.0 {
-                    (self - 2_147_483_648.0).cvt_i32() as u32 ^ 0x8000_0000
-                } else {
-                    self.cvt_i32() as u32
-                }
+                // One conversion and two selects, so that it vectorises.
+                let big = self >= 2_147_483_648.0;
+                let r = (if big { self - 2_147_483_648.0 } else { self }).cvt_i32() as u32;
+                r ^ (u32::from(big) << 31)
             }
             #[inline(always)]
             fn cvt_u64(self) -> u64 {
-                if self >= 9_223_372_036_854_775_808.0 {
-                    (self - 9_223_372_036_854_775_808.0).cvt_i64() as u64 ^ (1 << 63)
-                } else {
-                    self.cvt_i64() as u64
-                }
+                let big = self >= 9_223_372_036_854_775_808.0;
+                let r = (if big { self - 9_223_372_036_854_775_808.0 } else { self }).cvt_i64() as u64;
+                r ^ (u64::from(big) << 63)
             }
         }
     )*};

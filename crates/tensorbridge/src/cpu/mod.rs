@@ -3,7 +3,6 @@
 
 #![allow(unsafe_code)]
 
-pub mod cast_fallback;
-pub use cast_fallback as cast;
+pub mod cast;
 pub mod copy;
 pub mod fill;
