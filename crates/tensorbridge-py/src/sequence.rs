@@ -15,7 +15,7 @@ use tensorbridge::promote::promote_types;
 use tensorbridge::{DType, DTypeKind, Scalar, Tensor};
 
 use crate::errors::{overflow_error, type_error, value_error, CoreResultExt};
-use crate::input::{check_int_fits, scalar_from_py, to_tensor, Copy};
+use crate::input::{check_int_fits, from_ndarray, scalar_from_py, to_tensor, Copy};
 use crate::tensor::PyTensor;
 
 /// One leaf of a nested sequence: a number, or an array/tensor block that
@@ -151,13 +151,18 @@ fn discover_shape(obj: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
 
 fn walk(obj: &Bound<'_, PyAny>, depth: usize, shape: &[usize], items: &mut Vec<Item>) -> PyResult<()> {
     if depth < shape.len() && is_sequence(obj) {
-        let seq = obj.cast::<PySequence>()?;
-        let n = seq.len()?;
+        let n = if let Ok(list) = obj.cast::<PyList>() { list.len() } else { obj.cast::<PySequence>()?.len()? };
         if n != shape[depth] {
             return Err(ragged(depth, shape[depth], n));
         }
-        for i in 0..n {
-            walk(&seq.get_item(i)?, depth + 1, shape, items)?;
+        if let Ok(list) = obj.cast::<PyList>() {
+            for item in list.iter() {
+                walk(&item, depth + 1, shape, items)?;
+            }
+        } else {
+            for item in obj.try_iter()? {
+                walk(&item?, depth + 1, shape, items)?;
+            }
         }
         return Ok(());
     }
@@ -166,18 +171,18 @@ fn walk(obj: &Bound<'_, PyAny>, depth: usize, shape: &[usize], items: &mut Vec<I
             "ragged nested sequence: found a sequence at depth {depth} where the first elements had numbers; all rows must have the same shape"
         )));
     }
-    if let Some(s) = scalar_from_py(obj)? {
+    let t = if let Ok(a) = obj.cast::<PyUntypedArray>() {
+        from_ndarray(a, None, Copy::IfNeeded)?
+    } else if let Ok(t) = obj.cast::<PyTensor>() {
+        t.get().inner.clone()
+    } else if let Some(s) = scalar_from_py(obj)? {
         if depth != shape.len() {
             return Err(ragged(depth, shape[depth], 0));
         }
         items.push(Item::Scalar(s));
         return Ok(());
-    }
-    let t = if let Ok(t) = obj.cast::<PyTensor>() {
-        t.get().inner.clone()
     } else if obj.hasattr(pyo3::intern!(obj.py(), "__array__"))?
         || obj.hasattr(pyo3::intern!(obj.py(), "__array_interface__"))?
-        || obj.cast::<PyUntypedArray>().is_ok()
     {
         to_tensor(obj, None, Copy::IfNeeded)?
     } else {
@@ -254,7 +259,10 @@ fn infer_dtype(items: &[Item]) -> PyResult<DType> {
 }
 
 fn write(items: &[Item], shape: &[usize], dtype: DType) -> PyResult<Tensor> {
-    let out = Tensor::empty(shape, dtype).py()?;
+    // SAFETY: the loop below writes every element (scalar runs and blocks
+    // tile the flat range exactly, as `walk` checked the shapes); on an
+    // error the tensor is dropped unread.
+    let out = unsafe { Tensor::uninit(shape, dtype) }.py()?;
     let numel = out.numel();
     let flat = out.view(&[numel as i64]).py()?;
     let mut pos = 0usize;
@@ -280,14 +288,15 @@ fn write(items: &[Item], shape: &[usize], dtype: DType) -> PyResult<Tensor> {
             }
             Item::Block(t) => {
                 flush(&mut run, pos)?;
-                let n = t.numel();
-                let dst = flat.slice(0, Some(pos as i64), Some((pos + n) as i64), 1).py()?;
-                let dst = dst.view(&t.shape().iter().map(|&d| d as i64).collect::<Vec<_>>()).py()?;
-                dst.copy_(t).py()?;
-                pos += n;
+                tensorbridge::cpu::copy::copy_into_flat(t, &out, pos).py()?;
+                pos += t.numel();
             }
         }
     }
     flush(&mut run, pos)?;
+    if pos != numel {
+        // Only possible if the sequence was mutated while being read.
+        return Err(value_error("the nested sequence changed size while it was being converted; convert a stable copy"));
+    }
     Ok(out)
 }

@@ -34,7 +34,7 @@ pub struct Plan2 {
     pub tile: Option<usize>,
 }
 
-/// Side of the square tiles for transposing walks, in elements.
+/// Side of the square tiles of transposing walks, in elements.
 pub const TILE: usize = 32;
 
 impl Plan2 {
@@ -103,6 +103,24 @@ impl Plan2 {
                 p
             })
             .collect()
+    }
+
+    /// For a tiled plan: the tile dimension and the inner dimension, after
+    /// calling `origin(offset_a, offset_b)` once per index of the remaining
+    /// outer dimensions. Kernels that transpose through a buffer use this
+    /// instead of [`Plan2::for_each_run`]. Returns `None` for untiled plans.
+    pub fn for_each_tile_origin(&self, mut origin: impl FnMut(isize, isize, Dim2, Dim2)) -> Option<()> {
+        let t = self.tile?;
+        let n = self.dims.len();
+        let (td, inner) = (self.dims[t], self.dims[n - 1]);
+        let outer: Vec<Dim2> = self.dims[..n - 1]
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| k != t)
+            .map(|(_, d)| *d)
+            .collect();
+        odometer(&outer, self.offset_a, self.offset_b, &mut |oa, ob| origin(oa, ob, td, inner));
+        Some(())
     }
 
     /// Calls `run(offset_a, offset_b, len, stride_a, stride_b)` for every

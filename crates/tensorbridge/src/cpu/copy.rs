@@ -41,6 +41,22 @@ pub fn copy_cast(src: &Tensor, dst: &Tensor) {
     };
     let (from, to) = (src.dtype(), dst.dtype());
     let run_plan = |p: &Plan2| {
+        if from == to && p.tile.is_some() && from != crate::DType::Bool {
+            // SAFETY: same contract as the runs below, for a same-size,
+            // same-alignment stand-in element type.
+            let done = unsafe {
+                match from.itemsize() {
+                    1 => super::transpose::copy_tiled::<u8>(p, bases.src as *const u8, bases.dst as *mut u8),
+                    2 => super::transpose::copy_tiled::<u16>(p, bases.src as *const u16, bases.dst as *mut u16),
+                    4 => super::transpose::copy_tiled::<u32>(p, bases.src as *const u32, bases.dst as *mut u32),
+                    8 => super::transpose::copy_tiled::<u64>(p, bases.src as *const u64, bases.dst as *mut u64),
+                    _ => super::transpose::copy_tiled::<[u64; 2]>(p, bases.src as *const [u64; 2], bases.dst as *mut [u64; 2]),
+                }
+            };
+            if done {
+                return;
+            }
+        }
         let (fs, ts) = (from.itemsize() as isize, to.itemsize() as isize);
         p.for_each_run(|oa, ob, n, sa, sb| {
             // SAFETY: the plan only produces offsets of elements inside both
@@ -90,4 +106,52 @@ pub fn to_vec<T: crate::Element>(c: &Tensor) -> Vec<T> {
         out.set_len(c.numel());
     }
     out
+}
+
+/// Copies all of `src` (any layout), converted to `dst`'s dtype, into the
+/// C-contiguous tensor `dst` starting at flat element `start`, in `src`'s C
+/// order. Used to assemble a tensor from many parts without building a
+/// view per part.
+pub fn copy_into_flat(src: &Tensor, dst: &Tensor, start: usize) -> crate::Result<()> {
+    dst.check_writable("copy")?;
+    let n = src.numel();
+    if !dst.is_contiguous() || start.checked_add(n).is_none_or(|end| end > dst.numel()) {
+        return Err(crate::Error::InvalidArgument {
+            op: "copy_into_flat",
+            reason: "the destination must be contiguous and long enough",
+        });
+    }
+    if n == 0 {
+        return Ok(());
+    }
+    let (from, to) = (src.dtype(), dst.dtype());
+    let dst_base = dst.data_ptr() as usize + start * to.itemsize();
+    if src.is_contiguous() {
+        // SAFETY: `src` holds `n` contiguous readable elements at data_ptr;
+        // `dst` is writable with room for `n` elements from `start`; they
+        // are different storages or disjoint (a fresh destination).
+        unsafe { super::cast::cast_run(from, src.data_ptr(), 1, to, dst_base as *mut u8, 1, n) };
+        return Ok(());
+    }
+    let strides = crate::layout::contiguous_strides(src.shape())?;
+    let plan = Plan2::new(src.shape(), src.strides(), src.layout().offset() as isize, &strides, 0)
+        .expect("non-empty");
+    let src_base = src.storage().as_ptr() as usize;
+    let (fs, ts) = (from.itemsize() as isize, to.itemsize() as isize);
+    plan.for_each_run(|oa, ob, len, sa, sb| {
+        // SAFETY: offsets come from the plan over `src`'s checked layout and
+        // a contiguous layout of `n` elements inside `dst` from `start`.
+        unsafe {
+            super::cast::cast_run(
+                from,
+                (src_base as *const u8).offset(oa * fs),
+                sa,
+                to,
+                (dst_base as *mut u8).offset(ob * ts),
+                sb,
+                len,
+            )
+        }
+    });
+    Ok(())
 }

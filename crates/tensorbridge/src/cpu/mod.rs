@@ -6,3 +6,4 @@
 pub mod cast;
 pub mod copy;
 pub mod fill;
+pub mod transpose;

@@ -47,9 +47,7 @@ impl Tensor {
     /// Always a new C-contiguous copy.
     pub fn to_contiguous(&self) -> Result<Tensor> {
         self.require_cpu("contiguous")?;
-        let out = Tensor::empty(self.shape(), self.dtype())?;
-        cpu::copy::copy_cast(self, &out);
-        Ok(out)
+        self.copied(self.dtype(), false)
     }
 
     /// A copy in new memory; dense views keep their dimension order
@@ -63,9 +61,7 @@ impl Tensor {
     /// nothing changes.
     pub fn to_dtype(&self, dtype: DType) -> Result<Tensor> {
         self.require_cpu("to")?;
-        let out = self.empty_like(dtype)?;
-        cpu::copy::copy_cast(self, &out);
-        Ok(out)
+        self.copied(dtype, true)
     }
 
     /// `self` when it already has `dtype`, otherwise a converted copy.

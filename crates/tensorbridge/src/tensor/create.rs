@@ -143,11 +143,21 @@ impl UncheckedParts {
 }
 
 impl Tensor {
-    /// A new owned contiguous tensor whose values are arbitrary.
-    pub fn empty(shape: &[usize], dtype: DType) -> Result<Tensor> {
+    /// A new owned contiguous tensor whose bytes are not initialised.
+    ///
+    /// # Safety
+    ///
+    /// Every element must be written before any is read (the copy kernels
+    /// and builders that call this fill the whole tensor).
+    pub unsafe fn uninit(shape: &[usize], dtype: DType) -> Result<Tensor> {
         let layout = Layout::contiguous(shape)?;
         let bytes = layout.numel().checked_mul(dtype.itemsize()).ok_or(Error::Overflow { what: "byte size" })?;
         Ok(Tensor::from_parts(Arc::new(Storage::uninit(bytes)?), layout, dtype))
+    }
+
+    /// A new owned contiguous tensor of zeros (what `empty` means in safe code).
+    pub fn empty(shape: &[usize], dtype: DType) -> Result<Tensor> {
+        Tensor::zeros(shape, dtype)
     }
 
     /// A new owned contiguous tensor of zeros.
@@ -159,28 +169,51 @@ impl Tensor {
 
     /// A new tensor with every element set to `value` (converted like a cast).
     pub fn full(shape: &[usize], value: Scalar, dtype: DType) -> Result<Tensor> {
-        let t = Tensor::empty(shape, dtype)?;
+        // SAFETY: `fill_` writes every element before anyone can read one.
+        let t = unsafe { Tensor::uninit(shape, dtype)? };
         t.fill_(value)?;
         Ok(t)
     }
 
-    /// A new owned tensor with the same shape and dtype as `self`; dense
-    /// views keep their dimension order (PyTorch's preserve format),
+    /// A new owned tensor with the same shape as `self`, not initialised;
+    /// dense views keep their dimension order (PyTorch's preserve format),
     /// everything else becomes C-contiguous.
-    pub fn empty_like(&self, dtype: DType) -> Result<Tensor> {
+    ///
+    /// # Safety
+    ///
+    /// As for [`Tensor::uninit`]: write every element before reading.
+    pub(crate) unsafe fn uninit_like(&self, dtype: DType) -> Result<Tensor> {
         match self.dense_order() {
             Some(perm) if perm.iter().enumerate().any(|(k, &p)| k != p) => {
                 // Allocate in the permuted order, then view it back.
                 let permuted: Vec<usize> = perm.iter().map(|&p| self.shape()[p]).collect();
-                let base = Tensor::empty(&permuted, dtype)?;
+                // SAFETY: passed on to our caller (see `# Safety`).
+                let base = unsafe { Tensor::uninit(&permuted, dtype)? };
                 let mut inverse = vec![0i64; perm.len()];
                 for (k, &p) in perm.iter().enumerate() {
                     inverse[p] = k as i64;
                 }
                 base.permute(&inverse)
             }
-            _ => Tensor::empty(self.shape(), dtype),
+            // SAFETY: passed on to our caller (see `# Safety`).
+            _ => unsafe { Tensor::uninit(self.shape(), dtype) },
         }
+    }
+
+    /// A new tensor holding this view's elements converted to `dtype`,
+    /// C-contiguous or (`preserve_order`) in the view's dense order.
+    pub(crate) fn copied(&self, dtype: DType, preserve_order: bool) -> Result<Tensor> {
+        // SAFETY: `copy_cast` writes every element of `out` before it is
+        // returned.
+        let out = unsafe {
+            if preserve_order {
+                self.uninit_like(dtype)?
+            } else {
+                Tensor::uninit(self.shape(), dtype)?
+            }
+        };
+        crate::cpu::copy::copy_cast(self, &out);
+        Ok(out)
     }
 
     /// If the view is dense (its elements fill a block without gaps or
@@ -301,13 +334,15 @@ mod tests {
     }
 
     #[test]
-    fn empty_like_preserves_dense_order() {
+    fn uninit_like_preserves_dense_order() {
         let t = Tensor::zeros(&[2, 3], DType::Int32).unwrap().transpose(0, 1).unwrap();
-        let e = t.empty_like(DType::Float64).unwrap();
+        // SAFETY: only the layout is inspected.
+        let e = unsafe { t.uninit_like(DType::Float64) }.unwrap();
         assert_eq!(e.shape(), &[3, 2]);
         assert_eq!(e.strides(), &[1, 3]);
         let s = Tensor::zeros(&[4], DType::Int32).unwrap().slice(0, None, None, 2).unwrap();
-        assert_eq!(s.empty_like(DType::Int32).unwrap().strides(), &[1]);
+        // SAFETY: only the layout is inspected.
+        assert_eq!(unsafe { s.uninit_like(DType::Int32) }.unwrap().strides(), &[1]);
     }
 
     #[test]
