@@ -37,9 +37,10 @@ pub unsafe fn get_buffer(owner: &Bound<'_, PyAny>, t: &Tensor, view: *mut ffi::P
         )));
     }
     let writable = flags & ffi::PyBUF_WRITABLE == ffi::PyBUF_WRITABLE;
-    if writable && t.is_readonly() {
+    let readonly = t.is_readonly() || t.layout().has_internal_overlap();
+    if writable && readonly {
         return Err(buffer_error(
-            "the tensor is read-only; request a read-only buffer, or make a writeable copy with .clone()",
+            "the tensor is read-only (or expanded, with elements sharing memory); request a read-only buffer, or make a writeable copy with .clone()",
         ));
     }
     let layout = t.layout();
@@ -85,7 +86,7 @@ pub unsafe fn get_buffer(owner: &Bound<'_, PyAny>, t: &Tensor, view: *mut ffi::P
         v.buf = t.data_ptr() as *mut c_void;
         v.obj = owner.clone().into_ptr();
         v.len = t.nbytes() as ffi::Py_ssize_t;
-        v.readonly = t.is_readonly() as c_int;
+        v.readonly = readonly as c_int;
         v.itemsize = itemsize;
         v.format = if want(ffi::PyBUF_FORMAT) { exported.format.as_ptr() as *mut _ } else { std::ptr::null_mut() };
         v.ndim = t.ndim() as c_int;

@@ -17,7 +17,10 @@ pub fn to_py(e: Error) -> PyErr {
         Error::UnknownDType { .. } | Error::UnsupportedDType { .. } | Error::DTypeMismatch { .. } => {
             PyTypeError::new_err(msg)
         }
-        Error::IndexOutOfRange { .. } | Error::AxisOutOfRange { .. } | Error::TooManyIndices { .. } => {
+        Error::IndexOutOfRange { .. }
+        | Error::AxisOutOfRange { .. }
+        | Error::TooManyIndices { .. }
+        | Error::InvalidIndex { .. } => {
             PyIndexError::new_err(msg)
         }
         Error::DeviceUnavailable { .. } => PyRuntimeError::new_err(msg),

@@ -175,26 +175,31 @@ pub fn full<'py>(
     wrap(py, Tensor::full(&shape, value, dtype).py()?)
 }
 
-/// A tensor viewing the memory of a tensor or array without copying.
-fn shared_view(obj: &Bound<'_, PyAny>) -> PyResult<Tensor> {
-    to_tensor(obj, None, Copy::Never)
+/// A NumPy array over the same bytes as `obj` (an ndarray is used as is,
+/// whatever its byte order or alignment), for NumPy's overlap solver.
+fn byte_view<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    if obj.cast::<PyUntypedArray>().is_ok() {
+        return Ok(obj.clone());
+    }
+    let t = match obj.cast::<PyTensor>() {
+        Ok(t) => t.get().inner.clone(),
+        Err(_) => to_tensor(obj, None, Copy::Never)?,
+    };
+    // bfloat16 needs ml_dtypes in NumPy; uint16 covers the same bytes.
+    let t = if t.dtype() == DType::BFloat16 { t.view_dtype(DType::UInt16).py()? } else { t };
+    let owner = wrap(py, t.clone())?;
+    crate::numpy::ndarray_over(py, &t, owner.into_any())
 }
 
 /// `shares_memory(a, b)`: whether two tensors/arrays have a byte in common
 /// (exact: interleaved views that never touch answer False, like NumPy).
 #[pyfunction]
 pub fn shares_memory(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<bool> {
-    let (ta, tb) = (shared_view(a)?, shared_view(b)?);
-    if !ta.may_share_memory(&tb) {
-        return Ok(false);
+    if let (Ok(ta), Ok(tb)) = (a.cast::<PyTensor>(), b.cast::<PyTensor>()) {
+        if !ta.get().inner.may_share_memory(&tb.get().inner) {
+            return Ok(false);
+        }
     }
-    // Bounds overlap: let NumPy's exact solver decide, over byte-identical
-    // views whose dtypes NumPy knows.
-    let as_numpy = |t: &Tensor| -> PyResult<Bound<'_, PyAny>> {
-        let t = if t.dtype() == DType::BFloat16 { t.view_dtype(DType::UInt16).py()? } else { t.clone() };
-        let owner = wrap(py, t.clone())?;
-        crate::numpy::ndarray_over(py, &t, owner.into_any())
-    };
     let np = crate::numpy::numpy_module(py)?;
-    np.call_method1("shares_memory", (as_numpy(&ta)?, as_numpy(&tb)?))?.extract()
+    np.call_method1("shares_memory", (byte_view(py, a)?, byte_view(py, b)?))?.extract()
 }

@@ -75,9 +75,17 @@ pub fn from_ndarray(arr: &Bound<'_, PyUntypedArray>, dtype: Option<DType>, copy:
     }
 }
 
-/// Reads a Python scalar (bool, int, float, complex, or anything with
-/// `__index__`/`__float__`/`__complex__`), or `None` if `obj` is not one.
+/// Reads a Python scalar (bool, int, float, complex and their subclasses),
+/// or `None` if `obj` is not one. NumPy scalars (`np.float64` subclasses
+/// `float`) are not Python scalars here: they keep their NumPy dtype.
 pub fn scalar_from_py(obj: &Bound<'_, PyAny>) -> PyResult<Option<Scalar>> {
+    let exact = obj.is_exact_instance_of::<PyFloat>()
+        || obj.is_exact_instance_of::<PyInt>()
+        || obj.is_exact_instance_of::<PyBool>()
+        || obj.is_exact_instance_of::<PyComplex>();
+    if !exact && is_numpy_scalar(obj)? {
+        return Ok(None);
+    }
     if obj.is_instance_of::<PyBool>() {
         return Ok(Some(Scalar::Bool(obj.is_truthy()?)));
     }
@@ -134,6 +142,11 @@ pub fn check_int_fits(value: Scalar, dtype: DType) -> PyResult<()> {
 
 /// A 0-d tensor holding a Python scalar.
 pub fn tensor_from_scalar(value: Scalar, dtype: Option<DType>) -> PyResult<Tensor> {
+    if let (Scalar::UInt(v), None) = (value, dtype) {
+        return Err(overflow_error(format!(
+            "Python integer {v} is out of range for the default int64; pass dtype=tensorbridge.uint64 or use a float"
+        )));
+    }
     let dtype = dtype.unwrap_or(value.default_dtype());
     check_int_fits(value, dtype)?;
     Tensor::full(&[], value, dtype).py()

@@ -199,7 +199,7 @@ fn new_descr(py: Python<'_>, dtype: DType) -> PyResult<*mut npyffi::PyArray_Desc
 }
 
 /// An ndarray over `t`'s memory whose `.base` is `base` (which must keep
-/// `t`'s storage alive). Non-writeable when `t` is read-only.
+/// `t`'s storage alive). Non-writeable when `t` is read-only or expanded.
 pub fn ndarray_over<'py>(py: Python<'py>, t: &Tensor, base: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     if !t.device().is_cpu() {
         return Err(type_error(format!(
@@ -211,7 +211,10 @@ pub fn ndarray_over<'py>(py: Python<'py>, t: &Tensor, base: Bound<'py, PyAny>) -
     let itemsize = t.itemsize() as isize;
     let mut dims: Vec<npyffi::npy_intp> = t.shape().iter().map(|&d| d as npyffi::npy_intp).collect();
     let mut strides: Vec<npyffi::npy_intp> = t.strides().iter().map(|&s| s * itemsize).collect();
-    let flags = if t.is_readonly() { 0 } else { flags::NPY_ARRAY_WRITEABLE };
+    // Read-only memory, and views where several elements share one address
+    // (expand), export non-writeable, as NumPy's broadcast_to does.
+    let writeable = !t.is_readonly() && !t.layout().has_internal_overlap();
+    let flags = if writeable { flags::NPY_ARRAY_WRITEABLE } else { 0 };
     // SAFETY: `descr` is a new reference that NewFromDescr steals; dims and
     // strides hold `ndim` entries and describe memory inside `t`'s storage
     // (checked layout); `base` keeps that storage alive and is stolen by

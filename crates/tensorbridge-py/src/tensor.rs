@@ -508,7 +508,8 @@ impl PyTensor {
         let order = if t.itemsize() == 1 { "|" } else { "<" };
         d.set_item("shape", PyTuple::new(py, t.shape())?)?;
         d.set_item("typestr", format!("{order}{}", t.dtype().info().typestr))?;
-        d.set_item("data", (t.data_ptr() as usize, t.is_readonly()))?;
+        let readonly = t.is_readonly() || t.layout().has_internal_overlap();
+        d.set_item("data", (t.data_ptr() as usize, readonly))?;
         if t.is_contiguous() {
             d.set_item("strides", py.None())?;
         } else {

@@ -98,6 +98,12 @@ pub enum Error {
         /// Dimensions of the tensor.
         ndim: usize,
     },
+    /// An indexing key that is malformed (not out of range).
+    #[error("invalid index: {reason}")]
+    InvalidIndex {
+        /// What was wrong and what to do.
+        reason: &'static str,
+    },
     /// More indexes than dimensions.
     #[error("too many indices: tensor is {ndim}-dimensional but {given} were indexed")]
     TooManyIndices {

@@ -34,8 +34,7 @@ impl Tensor {
             .count();
         let ellipses = key.iter().filter(|k| matches!(k, TensorIndex::Ellipsis)).count();
         if ellipses > 1 {
-            return Err(Error::InvalidArgument {
-                op: "index",
+            return Err(Error::InvalidIndex {
                 reason: "an index can only have a single ellipsis ('...')",
             });
         }

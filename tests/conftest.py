@@ -1,0 +1,157 @@
+"""Shared helpers for the tensorbridge Python tests: the dtype table, value
+generators with awkward values, a bit-exact comparison, and Hypothesis
+strategies for arrays with arbitrary layouts. NumPy is the oracle."""
+
+from __future__ import annotations
+
+import numpy as np
+import ml_dtypes
+import pytest
+from hypothesis import strategies as st
+
+import tensorbridge as tb
+
+BF16 = np.dtype(ml_dtypes.bfloat16)
+
+# (tensorbridge dtype, NumPy dtype) for all 15 supported dtypes (SPEC §3).
+DTYPES = [
+    (tb.bool, np.dtype(np.bool_)),
+    (tb.int8, np.dtype(np.int8)),
+    (tb.int16, np.dtype(np.int16)),
+    (tb.int32, np.dtype(np.int32)),
+    (tb.int64, np.dtype(np.int64)),
+    (tb.uint8, np.dtype(np.uint8)),
+    (tb.uint16, np.dtype(np.uint16)),
+    (tb.uint32, np.dtype(np.uint32)),
+    (tb.uint64, np.dtype(np.uint64)),
+    (tb.float16, np.dtype(np.float16)),
+    (tb.bfloat16, BF16),
+    (tb.float32, np.dtype(np.float32)),
+    (tb.float64, np.dtype(np.float64)),
+    (tb.complex64, np.dtype(np.complex64)),
+    (tb.complex128, np.dtype(np.complex128)),
+]
+TB_DTYPES = [d for d, _ in DTYPES]
+NP_DTYPES = [n for _, n in DTYPES]
+NP_OF = {d.name: n for d, n in DTYPES}
+TB_OF = {n: d for d, n in DTYPES}
+DTYPE_IDS = [d.name for d in TB_DTYPES]
+
+# Types with a buffer-protocol format (bfloat16 has none: SPEC §3 allows a
+# BufferError for it).
+BUFFER_DTYPES = [n for n in NP_DTYPES if n != BF16]
+
+
+def np_dtype(d):
+    """The NumPy dtype matching a tensorbridge dtype."""
+    return NP_OF[d.name]
+
+
+def special_values(ndt: np.dtype) -> list:
+    """Edge values of a dtype (extremes, NaN, infinities, signed zero)."""
+    if ndt == np.bool_:
+        return [False, True]
+    if ndt.kind in "iu":
+        info = np.iinfo(ndt)
+        return [info.min, info.max, 0, 1, info.max // 2 + 1]
+    floats = [0.0, -0.0, 1.5, -2.5, np.nan, np.inf, -np.inf, 1e30, -7e4, 70000.0, 3e-8, 1e300]
+    if ndt.kind == "c":
+        return [complex(x, y) for x, y in zip(floats, reversed(floats))]
+    return floats
+
+
+def make_values(ndt: np.dtype, shape, seed: int = 0, special: bool = True) -> np.ndarray:
+    """A C-contiguous array of `ndt` holding random plus edge values."""
+    rng = np.random.default_rng(seed)
+    size = int(np.prod(shape, dtype=np.int64))
+    if ndt == np.bool_:
+        flat = rng.integers(0, 2, size).astype(bool)
+    elif ndt.kind in "iu":
+        info = np.iinfo(ndt)
+        flat = rng.integers(info.min, info.max, size, dtype=ndt, endpoint=True)
+    elif ndt.kind == "c":
+        flat = (rng.standard_normal(size) * 100 + 1j * rng.standard_normal(size)).astype(ndt)
+    else:
+        flat = (rng.standard_normal(size) * 100).astype(ndt)
+    if special and size:
+        sp = special_values(ndt)[:size]
+        with np.errstate(all="ignore"):
+            if ndt.kind in "iub":
+                flat[: len(sp)] = np.array(sp, dtype=ndt)
+            else:
+                flat[: len(sp)] = np.array(sp).astype(ndt)
+    return flat.reshape(shape)
+
+
+def bytes_of(a: np.ndarray) -> bytes:
+    """The element bytes of `a` in C order, layout-independent."""
+    return np.ascontiguousarray(a).tobytes()
+
+
+def assert_same_bits(got, expected: np.ndarray) -> None:
+    """`got` (array or tensor) has the dtype, shape and exact bytes of `expected`."""
+    if isinstance(got, tb.Tensor):
+        want = TB_OF[np.dtype(expected.dtype).newbyteorder("=")]
+        assert got.dtype == want, (got.dtype, expected.dtype)
+        got = got.numpy()
+    got = np.asarray(got)
+    exp = expected
+    if exp.dtype.byteorder not in "=|" and not exp.dtype.isnative:
+        exp = exp.astype(exp.dtype.newbyteorder("="))
+    assert got.dtype == exp.dtype, (got.dtype, exp.dtype)
+    assert got.shape == exp.shape, (got.shape, exp.shape)
+    assert bytes_of(got) == bytes_of(exp), f"values differ:\n{got!r}\nvs\n{exp!r}"
+
+
+def misaligned(ndt: np.dtype, n: int = 6) -> np.ndarray:
+    """A 1-d array of `ndt` whose data address is not a multiple of its alignment."""
+    buf = bytearray(n * ndt.itemsize + 16)
+    base = np.frombuffer(buf, dtype=np.uint8)
+    off = (-base.ctypes.data) % 16 + 1
+    a = np.frombuffer(buf, dtype=ndt, count=n, offset=off)
+    assert not a.flags.aligned
+    a[...] = np.arange(n).astype(ndt)
+    return a
+
+
+@pytest.fixture(params=DTYPES, ids=DTYPE_IDS)
+def dtype_pair(request):
+    return request.param
+
+
+# ---------------------------------------------------------------- Hypothesis
+
+dtype_pairs = st.sampled_from(DTYPES)
+shapes = st.lists(st.integers(0, 5), min_size=0, max_size=4).map(tuple)
+
+
+@st.composite
+def strided_views(draw, ndt=None, allow_zero_strides=True):
+    """(base, view): a contiguous base array and a view of it with arbitrary
+    steps (incl. negative), a transpose, or a zero-stride broadcast."""
+    if ndt is None:
+        ndt = draw(dtype_pairs)[1]
+    shape = draw(shapes)
+    seed = draw(st.integers(0, 2**16))
+    base = make_values(ndt, shape, seed=seed, special=draw(st.booleans()))
+    if draw(st.booleans()) and base.ndim:
+        base = np.asfortranarray(base)
+    view = base
+    kind = draw(st.sampled_from(["slice", "transpose", "broadcast", "plain"]))
+    if kind == "slice" and view.ndim:
+        idx = []
+        for n in view.shape:
+            step = draw(st.sampled_from([1, 2, 3, -1, -2]))
+            start = draw(st.integers(0, max(n - 1, 0))) if n and draw(st.booleans()) else None
+            idx.append(slice(start, None, step))
+        view = view[tuple(idx)]
+    elif kind == "transpose" and view.ndim:
+        perm = draw(st.permutations(range(view.ndim)))
+        view = view.transpose(perm)
+    elif kind == "broadcast" and allow_zero_strides:
+        extra = draw(st.integers(1, 3))
+        new_shape = (extra,) + view.shape
+        view = np.lib.stride_tricks.as_strided(
+            view, shape=new_shape, strides=(0,) + view.strides, writeable=False
+        )
+    return base, view
