@@ -135,15 +135,8 @@ impl Plan2 {
             None => odometer(&self.dims[..n - 1], self.offset_a, self.offset_b, &mut |oa, ob| {
                 run(oa, ob, inner.size, inner.stride_a, inner.stride_b)
             }),
-            Some(t) => {
-                let td = self.dims[t];
-                let outer: Vec<Dim2> = self.dims[..n - 1]
-                    .iter()
-                    .enumerate()
-                    .filter(|&(k, _)| k != t)
-                    .map(|(_, d)| *d)
-                    .collect();
-                odometer(&outer, self.offset_a, self.offset_b, &mut |oa, ob| {
+            Some(_) => {
+                self.for_each_tile_origin(|oa, ob, td, inner| {
                     for t0 in (0..td.size).step_by(TILE) {
                         let t1 = (t0 + TILE).min(td.size);
                         for i0 in (0..inner.size).step_by(TILE) {
