@@ -31,6 +31,9 @@ pub fn tensor_from_sequence(obj: &Bound<'_, PyAny>, dtype: Option<DType>) -> PyR
         if let Some(t) = fast_flat_list(list, dtype)? {
             return Ok(t);
         }
+        if let Some(t) = fast_list_of_arrays(list, dtype)? {
+            return Ok(t);
+        }
     }
     let shape = discover_shape(obj)?;
     let mut items = Vec::new();
@@ -107,6 +110,67 @@ fn fast_flat_list(list: &Bound<'_, PyList>, dtype: Option<DType>) -> PyResult<Op
         return t.to(target).py().map(Some);
     }
     Ok(None)
+}
+
+/// Lists of same-shape, same-dtype, C-contiguous, aligned, native-order
+/// ndarrays (a batch of samples): one memcpy (or cast) per array straight
+/// into the output, no per-array tensor. `None` when the list is anything
+/// else, so the general path decides (and reports errors).
+fn fast_list_of_arrays(list: &Bound<'_, PyList>, dtype: Option<DType>) -> PyResult<Option<Tensor>> {
+    use numpy::npyffi::flags::{NPY_ARRAY_ALIGNED, NPY_ARRAY_C_CONTIGUOUS};
+    use numpy::{PyArrayDescrMethods, PyUntypedArrayMethods};
+    if list.is_empty() {
+        return Ok(None);
+    }
+    let first = list.get_item(0)?;
+    let Ok(first) = first.cast::<PyUntypedArray>() else {
+        return Ok(None);
+    };
+    let descr = first.dtype();
+    if descr.is_native_byteorder() == Some(false) {
+        return Ok(None);
+    }
+    let Ok(from) = crate::numpy::dtype_of_descr(&descr) else {
+        return Ok(None);
+    };
+    let inner: Vec<usize> = first.shape().to_vec();
+    let descr_ptr = descr.as_ptr();
+    let mut data: Vec<usize> = Vec::with_capacity(list.len());
+    for item in list.iter() {
+        let Ok(arr) = item.cast::<PyUntypedArray>() else {
+            return Ok(None);
+        };
+        // SAFETY: a live ndarray's struct is read under the GIL.
+        let f = unsafe { &(*arr.as_array_ptr()).fields };
+        let ok = f.descr as *mut pyo3::ffi::PyObject == descr_ptr
+            && f.flags & NPY_ARRAY_C_CONTIGUOUS != 0
+            && f.flags & NPY_ARRAY_ALIGNED != 0
+            && arr.shape() == inner.as_slice();
+        if !ok {
+            return Ok(None);
+        }
+        data.push(f.data as usize);
+    }
+    let to = dtype.unwrap_or(from);
+    let mut shape = vec![list.len()];
+    shape.extend_from_slice(&inner);
+    if shape.len() > tensorbridge::layout::MAX_NDIM {
+        return Ok(None);
+    }
+    let n: usize = inner.iter().product();
+    // SAFETY: the loop below writes all `len * n` elements.
+    let out = unsafe { Tensor::uninit(&shape, to) }.py()?;
+    let dst = out.data_ptr() as *mut u8;
+    for (k, &src) in data.iter().enumerate() {
+        // SAFETY: each source is a C-contiguous, aligned ndarray of `n`
+        // elements of `from`, kept alive by the list we hold under the GIL
+        // (no Python code runs in this loop); the destination rows are
+        // disjoint slices of the fresh output.
+        unsafe {
+            tensorbridge::cpu::cast::cast_run(from, src as *const u8, 1, to, dst.add(k * n * to.itemsize()), 1, n)
+        };
+    }
+    Ok(Some(out))
 }
 
 fn is_sequence(obj: &Bound<'_, PyAny>) -> bool {
