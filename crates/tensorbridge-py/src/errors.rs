@@ -24,6 +24,8 @@ pub fn to_py(e: Error) -> PyErr {
             PyIndexError::new_err(msg)
         }
         Error::DeviceUnavailable { .. } => PyRuntimeError::new_err(msg),
+        Error::DLPackDType { .. } => PyTypeError::new_err(msg),
+        Error::DLPackDevice { .. } | Error::DLPackVersion { .. } | Error::DLPackReadOnly => PyBufferError::new_err(msg),
         _ => PyValueError::new_err(msg),
     }
 }

@@ -7,6 +7,7 @@
 
 mod buffer;
 mod device;
+mod dlpack;
 mod dtype;
 mod errors;
 mod functions;
@@ -29,6 +30,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(functions::as_tensor, m)?)?;
     m.add_function(wrap_pyfunction!(functions::asarray, m)?)?;
     m.add_function(wrap_pyfunction!(functions::shares_memory, m)?)?;
+    m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
     m.add_function(wrap_pyfunction!(functions::zeros, m)?)?;
     m.add_function(wrap_pyfunction!(functions::ones, m)?)?;
     m.add_function(wrap_pyfunction!(functions::empty, m)?)?;

@@ -627,6 +627,24 @@ impl PyTensor {
         py.import("tensorbridge")
     }
 
+    /// A DLPack capsule sharing this tensor (see `dlpack.rs`).
+    #[pyo3(signature = (*, stream = None, max_version = None, dl_device = None, copy = None))]
+    fn __dlpack__<'py>(
+        &self,
+        py: Python<'py>,
+        stream: Option<&Bound<'py, PyAny>>,
+        max_version: Option<&Bound<'py, PyAny>>,
+        dl_device: Option<&Bound<'py, PyAny>>,
+        copy: Option<bool>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        crate::dlpack::to_capsule(py, &self.inner, stream, max_version, dl_device, copy)
+    }
+
+    /// `(device_type, device_id)` for DLPack: `(1, 0)` on the CPU.
+    fn __dlpack_device__(&self) -> (i32, i32) {
+        crate::dlpack::dlpack_device(&self.inner)
+    }
+
     fn __copy__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTensor>> {
         self.clone(py)
     }

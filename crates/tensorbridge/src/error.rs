@@ -232,4 +232,43 @@ pub enum Error {
         /// What was wrong and what to do.
         reason: &'static str,
     },
+    /// A DLPack data type with no tensorbridge dtype (or more than one lane).
+    #[error("DLPack data type (code {code}, bits {bits}, lanes {lanes}) is not supported: tensorbridge takes single-lane bool, int, uint, float, bfloat16 and complex data; convert it in the producer first")]
+    DLPackDType {
+        /// `DLDataTypeCode`.
+        code: u8,
+        /// Bits per lane.
+        bits: u8,
+        /// Lanes.
+        lanes: u16,
+    },
+    /// A DLPack device other than the CPU, given or requested.
+    #[error("DLPack device (type {device_type}, id {device_id}) is not supported: tensorbridge exchanges CPU memory (kDLCPU = 1, id 0) only; copy the data to the CPU first")]
+    DLPackDevice {
+        /// `DLDeviceType`.
+        device_type: i32,
+        /// Device ordinal.
+        device_id: i32,
+    },
+    /// A DLPack ABI major version this build cannot read.
+    #[error("DLPack version {major}.{minor} is not supported: tensorbridge reads DLPack 1.x; ask the producer for max_version=(1, x)")]
+    DLPackVersion {
+        /// Major version given.
+        major: u32,
+        /// Minor version given.
+        minor: u32,
+    },
+    /// A DLPack struct whose fields make no sense.
+    #[error("malformed DLPack tensor: {field} is {value}, expected {expected}; the producer built an invalid tensor")]
+    DLPackMalformed {
+        /// The field.
+        field: &'static str,
+        /// Its value (0 for a null pointer).
+        value: i64,
+        /// What a valid value looks like.
+        expected: &'static str,
+    },
+    /// A read-only tensor asked for in the legacy DLPack ABI, which has no read-only flag.
+    #[error("cannot export a read-only tensor as a legacy DLPack capsule (it cannot say read-only): pass max_version=(1, 0) or newer, or export a writeable copy with .clone()")]
+    DLPackReadOnly,
 }

@@ -21,6 +21,7 @@
 
 pub mod cpu;
 pub mod device;
+pub mod dlpack;
 pub mod dtype;
 pub mod element;
 pub mod error;
