@@ -63,17 +63,32 @@ unsafe fn tile<T: Copy>(
     for ii in 0..n_i {
         let row = &mut buf[ii * BLOCK..ii * BLOCK + tn];
         let s = base_a + ii as isize * inner.stride_a;
-        for (tt, slot) in row.iter_mut().enumerate() {
-            // SAFETY: element (t0+tt, i0+ii) of the source is in the plan.
-            *slot = unsafe { *src.offset(s + tt as isize * td.stride_a) };
+        if td.stride_a == 1 {
+            // SAFETY: the `tn` source elements from `s` are contiguous and in
+            // the plan; `row` is a distinct local buffer.
+            row.copy_from_slice(unsafe { std::slice::from_raw_parts(src.offset(s), tn) });
+        } else {
+            for (tt, slot) in row.iter_mut().enumerate() {
+                // SAFETY: element (t0+tt, i0+ii) of the source is in the plan.
+                *slot = unsafe { *src.offset(s + tt as isize * td.stride_a) };
+            }
         }
     }
     // Scatter: along the inner dimension the destination is contiguous.
     for tt in 0..tn {
         let d = base_b + tt as isize * td.stride_b;
-        for ii in 0..n_i {
-            // SAFETY: element (t0+tt, i0+ii) of the destination is in the plan.
-            unsafe { *dst.offset(d + ii as isize * inner.stride_b) = buf[ii * BLOCK + tt] };
+        if inner.stride_b == 1 {
+            // SAFETY: the `n_i` destination elements from `d` are contiguous,
+            // writable and in the plan; the buffer is a distinct allocation.
+            let out = unsafe { std::slice::from_raw_parts_mut(dst.offset(d), n_i) };
+            for (ii, o) in out.iter_mut().enumerate() {
+                *o = buf[ii * BLOCK + tt];
+            }
+        } else {
+            for ii in 0..n_i {
+                // SAFETY: element (t0+tt, i0+ii) of the destination is in the plan.
+                unsafe { *dst.offset(d + ii as isize * inner.stride_b) = buf[ii * BLOCK + tt] };
+            }
         }
     }
 }
