@@ -287,6 +287,26 @@ fn request_capsule<'py>(x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     }
 }
 
+/// A tensor sharing the memory of a DLPack producer (an object with
+/// `__dlpack__`) or of a raw capsule: the one import road that
+/// `from_dlpack`, `asarray` and Rust callers share.
+pub fn import(x: &Bound<'_, PyAny>) -> PyResult<Tensor> {
+    let py = x.py();
+    // SAFETY: `x` is a live object.
+    let is_capsule = unsafe { ffi::PyCapsule_CheckExact(x.as_ptr()) } != 0;
+    let capsule = if is_capsule {
+        x.clone()
+    } else if x.hasattr(pyo3::intern!(py, "__dlpack__"))? {
+        request_capsule(x)?
+    } else {
+        return Err(type_error(format!(
+            "from_dlpack expects an object with __dlpack__ (a NumPy array, a torch/JAX/TensorFlow tensor, a tensorbridge tensor) or a DLPack capsule, got {}",
+            x.get_type().name()?
+        )));
+    };
+    consume(&capsule)?.into_tensor().py()
+}
+
 /// `from_dlpack(x, /, *, device=None, copy=None)`: a tensor sharing the
 /// memory of any DLPack producer (an object with `__dlpack__`) or of a raw
 /// capsule. `copy=True` copies after importing; `copy=False` and `None`
@@ -302,19 +322,7 @@ pub fn from_dlpack<'py>(
     copy: Option<bool>,
 ) -> PyResult<Bound<'py, PyTensor>> {
     require_cpu(device, "from_dlpack(device=...)")?;
-    // SAFETY: `x` is a live object.
-    let is_capsule = unsafe { ffi::PyCapsule_CheckExact(x.as_ptr()) } != 0;
-    let capsule = if is_capsule {
-        x.clone()
-    } else if x.hasattr(pyo3::intern!(py, "__dlpack__"))? {
-        request_capsule(x)?
-    } else {
-        return Err(type_error(format!(
-            "from_dlpack expects an object with __dlpack__ (a NumPy array, a torch/JAX/TensorFlow tensor, a tensorbridge tensor) or a DLPack capsule, got {}",
-            x.get_type().name()?
-        )));
-    };
-    let t = consume(&capsule)?.into_tensor().py()?;
+    let t = import(x)?;
     let t = if copy == Some(true) {
         t.clone_data().py()?
     } else {

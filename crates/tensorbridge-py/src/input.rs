@@ -4,8 +4,8 @@
 //! One function, [`to_tensor`], implements the rows of SPEC §1–2 for every
 //! entry point (`tensor`, `as_tensor`, `asarray`, assignment values): it
 //! classifies the input (tensor, ndarray, Python sequence, Python scalar,
-//! NumPy scalar, buffer or array-interface object) and shares, copies or
-//! refuses according to [`Copy`].
+//! NumPy scalar, DLPack producer, buffer or array-interface object) and
+//! shares, copies or refuses according to [`Copy`].
 
 use numpy::PyUntypedArray;
 use pyo3::prelude::*;
@@ -176,6 +176,11 @@ pub fn to_tensor(obj: &Bound<'_, PyAny>, dtype: Option<DType>, copy: Copy) -> Py
         return Err(type_error(
             "can't make a tensor from a str; tensors hold numbers (parse the text first)",
         ));
+    }
+    // Any other DLPack producer (PyTorch, JAX, TensorFlow, CuPy tensors):
+    // shared through DLPack.
+    if obj.hasattr(pyo3::intern!(obj.py(), "__dlpack__"))? && !is_numpy_scalar(obj)? {
+        return finish(crate::dlpack::import(obj)?, dtype, copy);
     }
     // NumPy scalars, buffer exporters (bytes, bytearray, memoryview,
     // array.array), __array_interface__ and __array__ objects: NumPy knows

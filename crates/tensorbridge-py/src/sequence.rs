@@ -203,6 +203,12 @@ fn discover_shape(obj: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
             } else if let Ok(a) = cur.cast::<PyUntypedArray>() {
                 use numpy::PyUntypedArrayMethods;
                 shape.extend_from_slice(a.shape());
+            } else if scalar_from_py(&cur)?.is_none() {
+                // Other array-likes (torch, JAX, TensorFlow tensors, NumPy
+                // scalars) publish their shape; `walk` checks it for real.
+                if let Ok(dims) = cur.getattr(pyo3::intern!(cur.py(), "shape")).and_then(|s| s.extract::<Vec<usize>>()) {
+                    shape.extend_from_slice(&dims);
+                }
             }
             break;
         }
@@ -247,6 +253,7 @@ fn walk(obj: &Bound<'_, PyAny>, depth: usize, shape: &[usize], items: &mut Vec<I
         return Ok(());
     } else if obj.hasattr(pyo3::intern!(obj.py(), "__array__"))?
         || obj.hasattr(pyo3::intern!(obj.py(), "__array_interface__"))?
+        || obj.hasattr(pyo3::intern!(obj.py(), "__dlpack__"))?
     {
         to_tensor(obj, None, Copy::IfNeeded)?
     } else {
