@@ -155,3 +155,28 @@ def strided_views(draw, ndt=None, allow_zero_strides=True):
             view, shape=new_shape, strides=(0,) + view.strides, writeable=False
         )
     return base, view
+
+
+# --- Interop peers must really run in CI -----------------------------------
+# `make test` installs NumPy, PyTorch, TensorFlow, JAX and ml_dtypes. Locally a
+# missing peer skips its tests; under CI (CI=true) such a skip is a failure,
+# so an install step that silently broke cannot turn the interop suite green.
+import os  # noqa: E402
+
+PEERS = ("numpy", "ml_dtypes", "torch", "tensorflow", "jax")
+
+
+def _ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if not (_ci() and report.skipped):
+        return
+    reason = str(report.longrepr)
+    if "could not import" in reason and any(f"'{p}'" in reason for p in PEERS):
+        report.outcome = "failed"
+        report.longrepr = f"interop peer missing under CI (make test installs it): {reason}"
