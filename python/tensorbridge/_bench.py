@@ -26,6 +26,7 @@ import numpy as np
 
 import tensorbridge as tb
 
+from ._bench_dlpack import table as dlpack_table
 from ._tour import render_table
 
 if TYPE_CHECKING:
@@ -345,6 +346,8 @@ def main(
     bullet = "- " if markdown else ""
     print("\n".join(bullet + line for line in header), end="\n\n")
     print(render_table(HEADERS, rows, markdown), end="\n\n")
+    print("DLPack (target: every tensorbridge direction >= 1.00× of the fastest peer exchange):")
+    print(dlpack_table(torch, timing, markdown), end="\n\n")
     print("calls timed (tensorbridge | NumPy | PyTorch):")
     print("\n".join(bullet + line for line in _legend(cases)))
     return 0
