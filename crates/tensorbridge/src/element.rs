@@ -1,6 +1,6 @@
 //! The Rust element types and the dtype each one stands for.
 //!
-//! [`Element`] ties a Rust type to its [`DType`]; [`dispatch_dtype!`] is the
+//! [`Element`] ties a Rust type to its [`DType`]; [`dispatch_dtype!`](crate::dispatch_dtype) is the
 //! one macro that turns a runtime dtype into a monomorphised call.
 
 #![allow(unsafe_code)]
