@@ -4,6 +4,8 @@
 //! class, `numpy` sharing both ways, the `buffer` protocol, `indexing`
 //! keys, `input` classification of Python objects, nested `sequence`s,
 //! module `functions`, and `errors` (the one error-to-exception map).
+//! `interop` is the public Rust API for other extension modules: tensors
+//! in and out of their `#[pyfunction]`s through DLPack.
 
 mod buffer;
 mod device;
@@ -13,11 +15,14 @@ mod errors;
 mod functions;
 mod indexing;
 mod input;
+pub mod interop;
 mod numpy;
 mod sequence;
 mod tensor;
 
 use pyo3::prelude::*;
+
+pub use interop::SharedTensor;
 
 /// The compiled core of the `tensorbridge` package.
 #[pymodule]
