@@ -27,6 +27,7 @@ import numpy as np
 import tensorbridge as tb
 
 from ._bench_dlpack import table as dlpack_table
+from ._bench_io import table as io_table
 from ._tour import render_table
 
 if TYPE_CHECKING:
@@ -348,6 +349,8 @@ def main(
     print(render_table(HEADERS, rows, markdown), end="\n\n")
     print("DLPack (target: every tensorbridge direction >= 1.00× of the fastest peer exchange):")
     print(dlpack_table(torch, timing, markdown), end="\n\n")
+    print("I/O (target: tensorbridge >= 1.00× NumPy's speed):")
+    print(io_table(torch, timing, markdown, quick), end="\n\n")
     print("calls timed (tensorbridge | NumPy | PyTorch):")
     print("\n".join(bullet + line for line in _legend(cases)))
     return 0

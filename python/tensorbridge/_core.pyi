@@ -1,5 +1,6 @@
 """Type stubs for tensorbridge's compiled core."""
 
+import os
 from typing import Any, Iterator, Literal, Sequence, SupportsIndex, overload
 
 import numpy as np
@@ -118,8 +119,11 @@ class Tensor:
         dl_device: tuple[int, int] | None = None, copy: bool | None = None,
     ) -> Any: ...
     def __dlpack_device__(self) -> tuple[int, int]: ...
+    # DLPack 1.3 C exchange API: a PyCapsule named "dlpack_exchange_api".
+    __dlpack_c_exchange_api__: Any
     def __copy__(self) -> Tensor: ...
     def __deepcopy__(self, memo: Any) -> Tensor: ...
+    def __reduce_ex__(self, protocol: SupportsIndex, /) -> tuple[Any, ...]: ...
 
 bool: dtype
 int8: dtype
@@ -167,4 +171,21 @@ def full(
     *,
     dtype: _DTypeLike | None = None,
     device: _DeviceLike | None = None,
+) -> Tensor: ...
+def save(path: str | os.PathLike[str], tensor: Any, /) -> None: ...
+def load(
+    path: str | os.PathLike[str],
+    /,
+    *,
+    mmap: bool = False,
+    mode: Literal["r", "r+", "c"] | None = None,
+) -> Tensor: ...
+def _rebuild_tensor(
+    data: Any,
+    dtype: str,
+    shape: tuple[int, ...],
+    strides: tuple[int, ...],
+    readonly: bool,
+    device: str,
+    copy: bool = False,
 ) -> Tensor: ...

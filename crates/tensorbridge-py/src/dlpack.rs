@@ -146,7 +146,7 @@ fn pair<'py, T: for<'a> FromPyObject<'a, 'py>>(obj: &Bound<'py, PyAny>) -> Optio
 /// initialized, shutting down, or inside a GC traversal) the tensor is
 /// dropped unattached and a Python owner's decref waits in PyO3's pool:
 /// after shutdown a deliberate leak, as in NumPy's own deleter.
-fn release_attached(t: Tensor) {
+pub(crate) fn release_attached(t: Tensor) {
     let mut slot = Some(t);
     // SAFETY: `Py_IsInitialized` may be called at any time, from any thread.
     if unsafe { ffi::Py_IsInitialized() } != 0 {
@@ -294,6 +294,13 @@ pub fn import(x: &Bound<'_, PyAny>) -> PyResult<Tensor> {
     let py = x.py();
     // SAFETY: `x` is a live object.
     let is_capsule = unsafe { ffi::PyCapsule_CheckExact(x.as_ptr()) } != 0;
+    // A producer's C exchange API first, when its type has one (see
+    // `dlpack_exchange.rs`); `None` means "use `__dlpack__`".
+    if !is_capsule && !x.is_instance_of::<PyTensor>() {
+        if let Some(t) = crate::dlpack_exchange::try_import(x)? {
+            return Ok(t);
+        }
+    }
     let capsule = if is_capsule {
         x.clone()
     } else if x.hasattr(pyo3::intern!(py, "__dlpack__"))? {

@@ -6,27 +6,69 @@
 //! refusals, `RuntimeError` for device failures. Messages come from the core
 //! and say what to do instead.
 
-use pyo3::exceptions::{PyBufferError, PyIndexError, PyOverflowError, PyRuntimeError, PyTypeError, PyValueError};
+use std::ffi::CStr;
+
+use pyo3::exceptions::{
+    PyBufferError, PyIndexError, PyOSError, PyOverflowError, PyRuntimeError, PyTypeError, PyValueError,
+};
 use pyo3::PyErr;
 use tensorbridge::Error;
+
+/// The Python exception kinds core errors become.
+#[derive(Copy, Clone)]
+enum Kind {
+    Type,
+    Index,
+    Runtime,
+    Buffer,
+    Value,
+    /// `OSError`, whose constructor picks the errno's subclass (`FileNotFoundError`, ...).
+    Os,
+}
+
+/// The table: which exception each core error becomes.
+fn kind_of(e: &Error) -> Kind {
+    match e {
+        Error::UnknownDType { .. } | Error::UnsupportedDType { .. } | Error::DTypeMismatch { .. } => Kind::Type,
+        Error::IndexOutOfRange { .. }
+        | Error::AxisOutOfRange { .. }
+        | Error::TooManyIndices { .. }
+        | Error::InvalidIndex { .. } => Kind::Index,
+        Error::DeviceUnavailable { .. } => Kind::Runtime,
+        Error::DLPackDType { .. } => Kind::Type,
+        Error::DLPackDevice { .. } | Error::DLPackVersion { .. } | Error::DLPackReadOnly => Kind::Buffer,
+        Error::Io { .. } => Kind::Os,
+        _ => Kind::Value,
+    }
+}
 
 /// Converts a core error into the matching Python exception.
 pub fn to_py(e: Error) -> PyErr {
     let msg = e.to_string();
-    match e {
-        Error::UnknownDType { .. } | Error::UnsupportedDType { .. } | Error::DTypeMismatch { .. } => {
-            PyTypeError::new_err(msg)
-        }
-        Error::IndexOutOfRange { .. }
-        | Error::AxisOutOfRange { .. }
-        | Error::TooManyIndices { .. }
-        | Error::InvalidIndex { .. } => {
-            PyIndexError::new_err(msg)
-        }
-        Error::DeviceUnavailable { .. } => PyRuntimeError::new_err(msg),
-        Error::DLPackDType { .. } => PyTypeError::new_err(msg),
-        Error::DLPackDevice { .. } | Error::DLPackVersion { .. } | Error::DLPackReadOnly => PyBufferError::new_err(msg),
-        _ => PyValueError::new_err(msg),
+    match kind_of(&e) {
+        Kind::Type => PyTypeError::new_err(msg),
+        Kind::Index => PyIndexError::new_err(msg),
+        Kind::Runtime => PyRuntimeError::new_err(msg),
+        Kind::Buffer => PyBufferError::new_err(msg),
+        Kind::Value => PyValueError::new_err(msg),
+        Kind::Os => match e {
+            Error::Io { errno: Some(n), message, path, .. } => PyOSError::new_err((n, message, path)),
+            _ => PyOSError::new_err(msg),
+        },
+    }
+}
+
+/// The name of the exception [`to_py`] makes of `e`, for C callers that
+/// report errors by name and may not hold the GIL (the `SetError` callback
+/// of DLPack's `managed_tensor_allocator`).
+pub fn exception_name(e: &Error) -> &'static CStr {
+    match kind_of(e) {
+        Kind::Type => c"TypeError",
+        Kind::Index => c"IndexError",
+        Kind::Runtime => c"RuntimeError",
+        Kind::Buffer => c"BufferError",
+        Kind::Value => c"ValueError",
+        Kind::Os => c"OSError",
     }
 }
 

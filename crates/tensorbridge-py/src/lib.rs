@@ -10,13 +10,16 @@
 mod buffer;
 mod device;
 mod dlpack;
+mod dlpack_exchange;
 mod dtype;
 mod errors;
 mod functions;
 mod indexing;
 mod input;
 pub mod interop;
+mod npy;
 mod numpy;
+mod pickle;
 mod sequence;
 mod tensor;
 
@@ -40,5 +43,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(functions::ones, m)?)?;
     m.add_function(wrap_pyfunction!(functions::empty, m)?)?;
     m.add_function(wrap_pyfunction!(functions::full, m)?)?;
+    m.add_function(wrap_pyfunction!(npy::save, m)?)?;
+    m.add_function(wrap_pyfunction!(npy::load, m)?)?;
+    m.add_function(wrap_pyfunction!(pickle::_rebuild_tensor, m)?)?;
     Ok(())
 }

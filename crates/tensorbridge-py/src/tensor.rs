@@ -645,6 +645,13 @@ impl PyTensor {
         crate::dlpack::dlpack_device(&self.inner)
     }
 
+    /// The DLPack 1.3 C exchange API: a `"dlpack_exchange_api"` capsule
+    /// pointing to tensorbridge's static table (see `dlpack_exchange.rs`).
+    #[classattr]
+    fn __dlpack_c_exchange_api__(py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::dlpack_exchange::api_capsule(py)
+    }
+
     fn __copy__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTensor>> {
         self.clone(py)
     }
@@ -652,5 +659,10 @@ impl PyTensor {
     fn __deepcopy__<'py>(&self, py: Python<'py>, memo: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTensor>> {
         let _ = memo;
         self.clone(py)
+    }
+
+    /// Pickle support: protocol 5 ships the data out of band (see `pickle.rs`).
+    fn __reduce_ex__<'py>(slf: &Bound<'py, Self>, protocol: i64) -> PyResult<Bound<'py, PyTuple>> {
+        crate::pickle::reduce_ex(slf, protocol)
     }
 }

@@ -268,6 +268,77 @@ pub enum Error {
         /// What a valid value looks like.
         expected: &'static str,
     },
+    /// Serialized tensor data whose byte length does not match its dtype,
+    /// shape and strides (a corrupt or tampered pickle).
+    #[error("{op}: the data holds {got_bytes} bytes but its dtype, shape and strides need {expected_bytes}; the data is corrupt or was not written by tensorbridge")]
+    ByteLengthMismatch {
+        /// What was attempted.
+        op: &'static str,
+        /// Bytes the layout needs.
+        expected_bytes: u64,
+        /// Bytes given.
+        got_bytes: u64,
+    },
+    /// A `.npy` header that cannot be parsed.
+    #[error("malformed .npy header at byte {offset}: {reason}; the file is corrupt or was not written by np.save or tensorbridge.save")]
+    NpyMalformed {
+        /// What is wrong.
+        reason: &'static str,
+        /// Byte offset in the file where parsing stopped.
+        offset: usize,
+    },
+    /// A `.npy` format version this build cannot read.
+    #[error(".npy format version {major}.{minor} is not supported: tensorbridge reads versions 1.0, 2.0 and 3.0; rewrite the file with np.save")]
+    NpyVersion {
+        /// Major version in the file.
+        major: u8,
+        /// Minor version in the file.
+        minor: u8,
+    },
+    /// A `.npy` header longer than any tensor's header can be.
+    #[error("the .npy header is {len_bytes} bytes, more than the {max_bytes} bytes a tensor's header needs (NumPy's own limit); the file is corrupt or holds a structured dtype")]
+    NpyHeaderTooLarge {
+        /// Header length stated by the file.
+        len_bytes: u64,
+        /// The limit.
+        max_bytes: usize,
+    },
+    /// A `.npy` file with less data than its header describes.
+    #[error("the .npy file is truncated: its header describes {expected_bytes} bytes of data but only {got_bytes} follow the header")]
+    NpyTruncated {
+        /// Data bytes the header describes.
+        expected_bytes: u64,
+        /// Data bytes present.
+        got_bytes: u64,
+    },
+    /// Big-endian `.npy` data asked to be mapped as a native little-endian tensor.
+    #[error("cannot map the .npy file's non-native byte order data (descr {descr:?}) as a tensor: tensors hold native-order memory; load it with mmap=False (reads and swaps the bytes), or rewrite the file once in native order: np.save(path, a.astype(a.dtype.newbyteorder('=')))")]
+    NpyByteOrder {
+        /// The file's dtype descr, e.g. `">f4"`.
+        descr: String,
+    },
+    /// `.npy` data whose start is not aligned for its dtype, asked to be mapped.
+    #[error("the .npy data starts at byte {data_offset}, which is not a multiple of the {align}-byte alignment of {dtype}, so it cannot be mapped; load it with mmap=False, or rewrite it with np.save (which aligns data to 64 bytes)")]
+    NpyMisaligned {
+        /// Byte offset of the data in the file.
+        data_offset: usize,
+        /// Required alignment.
+        align: usize,
+        /// The dtype.
+        dtype: DType,
+    },
+    /// An operating-system error while reading, writing or mapping a file.
+    #[error("{op} {path:?}: {message}")]
+    Io {
+        /// What was attempted (`"load"`, `"save"`, `"mmap"`).
+        op: &'static str,
+        /// The file.
+        path: String,
+        /// The OS error number, when there is one.
+        errno: Option<i32>,
+        /// The OS's description of the error.
+        message: String,
+    },
     /// A read-only tensor asked for in the legacy DLPack ABI, which has no read-only flag.
     #[error("cannot export a read-only tensor as a legacy DLPack capsule (it cannot say read-only): pass max_version=(1, 0) or newer, or export a writeable copy with .clone()")]
     DLPackReadOnly,

@@ -29,6 +29,7 @@ pub mod format;
 pub mod layout;
 #[cfg(feature = "ndarray")]
 pub mod ndarray;
+pub mod npy;
 pub mod promote;
 pub mod scalar;
 pub mod storage;

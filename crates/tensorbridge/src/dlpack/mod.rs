@@ -8,6 +8,9 @@
 //! - [`import`] turns a producer's struct, held as an unvalidated
 //!   [`Foreign`], into a tensor through
 //!   [`UncheckedParts::into_tensor`](crate::UncheckedParts::into_tensor).
+//! - [`exchange`] owns the DLPack 1.3 C exchange API table
+//!   (`__dlpack_c_exchange_api__`): its structs, the walk to a compatible
+//!   table, and the Python-free allocator.
 //!
 //! Trusted and untrusted structs are different types: an [`Exported`] was
 //! built here and is never read back as trusted; a [`Foreign`] is checked
@@ -25,6 +28,7 @@
 //! Python capsules (names, renaming to `used_*`, destructors that delete only
 //! unconsumed capsules) are the extension's business, in its `dlpack.rs`.
 
+pub mod exchange;
 pub mod export;
 pub mod ffi;
 pub mod import;

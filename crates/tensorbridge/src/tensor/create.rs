@@ -74,6 +74,36 @@ impl UncheckedParts {
     /// readable (and writable unless `readonly`) on `device` for as long as
     /// `owner` is alive.
     pub unsafe fn into_tensor(self, owner: Box<dyn ForeignOwner>) -> Result<Tensor> {
+        // SAFETY: passed on to our caller (see `# Safety`).
+        unsafe { self.build(owner, None) }
+    }
+
+    /// Like [`UncheckedParts::into_tensor`], for memory of known extent (a
+    /// buffer, a mapped file): also checks that every element lies inside
+    /// the `region_len_bytes` bytes that start at `region_start`.
+    ///
+    /// # Safety
+    ///
+    /// The region is readable (and writable unless `readonly`) on `device`
+    /// for as long as `owner` is alive.
+    pub unsafe fn into_tensor_in(
+        self,
+        region_start: *const u8,
+        region_len_bytes: usize,
+        owner: Box<dyn ForeignOwner>,
+    ) -> Result<Tensor> {
+        // SAFETY: passed on to our caller (see `# Safety`); `build` refuses
+        // parts that reach outside the region.
+        unsafe { self.build(owner, Some((region_start as usize, region_len_bytes))) }
+    }
+
+    /// The checks of both constructors; `region` is `(start address, bytes)`.
+    ///
+    /// # Safety
+    ///
+    /// As for [`UncheckedParts::into_tensor_in`] with a region, else as for
+    /// [`UncheckedParts::into_tensor`].
+    unsafe fn build(self, owner: Box<dyn ForeignOwner>, region: Option<(usize, usize)>) -> Result<Tensor> {
         let ndim = self.shape.len();
         if ndim > MAX_NDIM {
             return Err(Error::TooManyDims { ndim, max: MAX_NDIM });
@@ -121,6 +151,17 @@ impl UncheckedParts {
             return Err(Error::Overflow {
                 what: "byte extent of shape and strides",
             });
+        }
+        if let Some((start, len)) = region {
+            let (start, end) = (start as i128, start as i128 + len as i128);
+            if lo_addr < start || end_addr > end {
+                return Err(Error::OutOfBounds {
+                    lowest: (lo_addr - start).div_euclid(itemsize),
+                    highest: (end_addr - start).div_euclid(itemsize) - 1,
+                    len: len / itemsize as usize,
+                    dtype: self.dtype,
+                });
+            }
         }
         let align = element_align(self.dtype);
         if (self.data as usize) % align != 0 {
@@ -219,7 +260,7 @@ impl Tensor {
     /// If the view is dense (its elements fill a block without gaps or
     /// overlap, all strides positive), the dimension order from largest
     /// stride to smallest.
-    fn dense_order(&self) -> Option<Vec<usize>> {
+    pub fn dense_order(&self) -> Option<Vec<usize>> {
         let l = self.layout();
         if l.strides().iter().zip(l.shape()).any(|(&s, &d)| s <= 0 && d > 1) {
             return None;
@@ -331,6 +372,23 @@ mod tests {
         // SAFETY: null data with zero elements is never read.
         let empty = unsafe { parts(std::ptr::null_mut(), &[0, 3], &[3, 1]).into_tensor(Box::new(())) }.unwrap();
         assert_eq!(empty.shape(), &[0, 3]);
+    }
+
+    #[test]
+    fn region_bounds_are_checked() {
+        let mut buf = vec![0f32; 4];
+        let p = buf.as_mut_ptr() as *mut u8;
+        let ok = [parts(p, &[4], &[1]), parts(p.wrapping_add(12), &[4], &[-1]), parts(p, &[2, 2], &[1, 2])];
+        for b in ok {
+            // SAFETY: `buf` outlives the tensors within this test.
+            assert!(unsafe { b.clone().into_tensor_in(p, 16, Box::new(())) }.is_ok(), "{b:?}");
+        }
+        let bad = [parts(p, &[5], &[1]), parts(p.wrapping_add(4), &[4], &[1]), parts(p, &[2], &[-1]), parts(p, &[2, 2], &[1, 3])];
+        for b in bad {
+            // SAFETY: each reaches outside the region and is rejected first.
+            let e = unsafe { b.clone().into_tensor_in(p, 16, Box::new(())) }.unwrap_err();
+            assert!(matches!(e, Error::OutOfBounds { .. }), "{b:?}: {e}");
+        }
     }
 
     #[test]
