@@ -10,6 +10,7 @@
 
 use std::ffi::{c_void, CStr};
 use std::ptr::NonNull;
+use std::sync::Arc;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
@@ -19,7 +20,7 @@ use tensorbridge::dlpack::ffi::{K_DL_CPU, K_DL_CUDA_HOST, K_DL_CUDA_MANAGED, K_D
 use tensorbridge::dlpack::{
     dl_device_of, export, DLDevice, DLPackVersion, ExportRequest, Foreign, RawManaged,
 };
-use tensorbridge::{Error, Tensor};
+use tensorbridge::{Error, Storage, Tensor};
 
 use crate::errors::{runtime_error, type_error, value_error, CoreResultExt};
 use crate::tensor::{require_cpu, wrap, PyTensor};
@@ -146,8 +147,14 @@ fn pair<'py, T: for<'a> FromPyObject<'a, 'py>>(obj: &Bound<'py, PyAny>) -> Optio
 /// initialized, shutting down, or inside a GC traversal) the tensor is
 /// dropped unattached and a Python owner's decref waits in PyO3's pool:
 /// after shutdown a deliberate leak, as in NumPy's own deleter.
-pub(crate) fn release_attached(t: Tensor) {
-    let mut slot = Some(t);
+pub(crate) fn release_attached(storage: Arc<Storage>) {
+    // Memory tensorbridge allocated itself has no Python owner: dropping it
+    // never touches the interpreter, so no GIL is needed.
+    if storage.is_owned() {
+        drop(storage);
+        return;
+    }
+    let mut slot = Some(storage);
     // SAFETY: `Py_IsInitialized` may be called at any time, from any thread.
     if unsafe { ffi::Py_IsInitialized() } != 0 {
         // SAFETY: the interpreter is initialized; Ensure/Release pair up and

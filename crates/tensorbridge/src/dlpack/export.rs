@@ -10,6 +10,7 @@
 
 use std::ffi::c_void;
 use std::ptr::NonNull;
+use std::sync::Arc;
 
 use super::ffi::{
     DLDataType, DLDevice, DLManagedTensor, DLManagedTensorVersioned, DLPackVersion, DLTensor,
@@ -18,6 +19,7 @@ use super::ffi::{
 };
 use crate::device::Device;
 use crate::error::{Error, Result};
+use crate::storage::Storage;
 use crate::tensor::Tensor;
 
 /// Which managed struct a consumer gets.
@@ -62,11 +64,11 @@ pub struct ExportRequest {
     pub copy: Option<bool>,
 }
 
-/// Receives the exported tensor when the consumer calls the deleter, so a
-/// binding can drop it in the right context (the Python extension drops it
+/// Receives the exported storage handle when the consumer calls the
+/// deleter, so a binding can drop it in the right context (the Python extension drops it
 /// while attached to the interpreter, so a NumPy owner is released at once
 /// rather than at PyO3's next call). `None` drops it where the deleter runs.
-pub type ReleaseHook = fn(Tensor);
+pub type ReleaseHook = fn(Arc<Storage>);
 
 /// The DLPack device of a tensorbridge device.
 pub fn dl_device_of(device: Device) -> DLDevice {
@@ -82,16 +84,53 @@ pub fn dl_device_of(device: Device) -> DLDevice {
     }
 }
 
+/// Dimensions kept inside the holder itself (no second allocation) up to
+/// this rank; higher ranks spill to the heap.
+const INLINE_NDIM: usize = 6;
+
+/// Shape followed by strides, `2 * ndim` values.
+enum Dims {
+    Inline([i64; 2 * INLINE_NDIM]),
+    Heap(Box<[i64]>),
+}
+
+impl Dims {
+    fn new(tensor: &Tensor) -> Dims {
+        let n = tensor.ndim();
+        let values = tensor
+            .shape()
+            .iter()
+            .map(|&d| d as i64)
+            .chain(tensor.strides().iter().map(|&s| s as i64));
+        if n <= INLINE_NDIM {
+            let mut a = [0i64; 2 * INLINE_NDIM];
+            for (slot, v) in a.iter_mut().zip(values) {
+                *slot = v;
+            }
+            Dims::Inline(a)
+        } else {
+            Dims::Heap(values.collect())
+        }
+    }
+
+    fn as_mut_ptr(&mut self) -> *mut i64 {
+        match self {
+            Dims::Inline(a) => a.as_mut_ptr(),
+            Dims::Heap(b) => b.as_mut_ptr(),
+        }
+    }
+}
+
 /// One allocation behind an exported managed struct. `managed` comes first
-/// (`repr(C)`), so the pointer the consumer holds is the holder's pointer.
+/// (`repr(C)`), so the pointer the consumer holds is the holder's pointer;
+/// shape and strides live in the same block for ranks up to [`INLINE_NDIM`].
 #[repr(C)]
 struct Holder<M> {
     managed: M,
     /// Keeps the memory alive; taken by the deleter.
-    tensor: Option<Tensor>,
+    storage: Option<Arc<Storage>>,
     release: Option<ReleaseHook>,
-    shape: Box<[i64]>,
-    strides: Box<[i64]>,
+    dims: Dims,
 }
 
 /// A tensor packaged for a DLPack consumer (trusted: tensorbridge built it).
@@ -168,8 +207,8 @@ pub fn export(
         return Err(Error::DLPackReadOnly);
     }
     let info = tensor.dtype().info();
-    let shape: Box<[i64]> = tensor.shape().iter().map(|&d| d as i64).collect();
-    let strides: Box<[i64]> = tensor.strides().iter().map(|&s| s as i64).collect();
+    let dims = Dims::new(&tensor);
+    let ndim = tensor.ndim();
     let dl_tensor = DLTensor {
         data: tensor.data_ptr() as *mut c_void,
         device,
@@ -179,9 +218,9 @@ pub fn export(
             bits: info.dlpack_bits,
             lanes: 1,
         },
-        // The boxed arrays' heap buffers do not move when the holder does.
-        shape: shape.as_ptr() as *mut i64,
-        strides: strides.as_ptr() as *mut i64,
+        // Set by `into_block` once the holder is at its final address.
+        shape: std::ptr::null_mut(),
+        strides: std::ptr::null_mut(),
         byte_offset: 0,
     };
     let raw = match abi {
@@ -200,14 +239,10 @@ pub fn export(
                 flags,
                 dl_tensor,
             };
-            RawManaged::Versioned(into_block(
-                managed,
-                tensor,
-                release,
-                shape,
-                strides,
-                |m, ctx| m.manager_ctx = ctx,
-            ))
+            RawManaged::Versioned(into_block(managed, tensor.storage().clone(), release, dims, ndim, |m, ctx| {
+                m.manager_ctx = ctx;
+                &mut m.dl_tensor
+            }))
         }
         ExportAbi::Legacy => {
             let managed = DLManagedTensor {
@@ -215,53 +250,55 @@ pub fn export(
                 manager_ctx: std::ptr::null_mut(),
                 deleter: Some(delete_legacy),
             };
-            RawManaged::Legacy(into_block(
-                managed,
-                tensor,
-                release,
-                shape,
-                strides,
-                |m, ctx| m.manager_ctx = ctx,
-            ))
+            RawManaged::Legacy(into_block(managed, tensor.storage().clone(), release, dims, ndim, |m, ctx| {
+                m.manager_ctx = ctx;
+                &mut m.dl_tensor
+            }))
         }
     };
     Ok(Exported { raw })
 }
 
-/// Boxes the holder, points `manager_ctx` at it and returns the pointer to
-/// its managed struct (the same address).
+/// Boxes the holder, points `manager_ctx` at it and the DLTensor's shape and
+/// strides into its dims, and returns the pointer to its managed struct (the
+/// same address).
 fn into_block<M>(
     managed: M,
-    tensor: Tensor,
+    storage: Arc<Storage>,
     release: Option<ReleaseHook>,
-    shape: Box<[i64]>,
-    strides: Box<[i64]>,
-    set_ctx: impl FnOnce(&mut M, *mut c_void),
+    dims: Dims,
+    ndim: usize,
+    set_ctx: impl FnOnce(&mut M, *mut c_void) -> &mut DLTensor,
 ) -> NonNull<M> {
     let holder = Box::new(Holder {
         managed,
-        tensor: Some(tensor),
+        storage: Some(storage),
         release,
-        shape,
-        strides,
+        dims,
     });
     let ptr = Box::into_raw(holder);
-    // SAFETY: `ptr` was just made by `Box::into_raw`: valid, aligned, unique.
-    let managed = unsafe { &mut (*ptr).managed };
-    set_ctx(managed, ptr.cast());
-    NonNull::from(managed)
+    // SAFETY: `ptr` was just made by `Box::into_raw`: valid, aligned, unique;
+    // the holder never moves again, so pointers into its dims stay valid
+    // until the deleter frees it.
+    unsafe {
+        let dims = (*ptr).dims.as_mut_ptr();
+        let dl = set_ctx(&mut (*ptr).managed, ptr.cast());
+        dl.shape = dims;
+        dl.strides = dims.add(ndim);
+        NonNull::from(&mut (*ptr).managed)
+    }
 }
 
-/// Frees a holder: hands its tensor to the release hook (or drops it), then
-/// frees the block.
+/// Frees a holder: hands its storage handle to the release hook (or drops
+/// it), then frees the block.
 fn free_holder<M>(holder: Box<Holder<M>>) {
     let mut holder = holder;
-    let tensor = holder.tensor.take();
+    let storage = holder.storage.take();
     let release = holder.release;
     drop(holder);
-    match (tensor, release) {
-        (Some(t), Some(hook)) => hook(t),
-        (t, None) => drop(t),
+    match (storage, release) {
+        (Some(s), Some(hook)) => hook(s),
+        (s, None) => drop(s),
         (None, Some(_)) => {}
     }
 }
