@@ -158,12 +158,13 @@ def strided_views(draw, ndt=None, allow_zero_strides=True):
 
 
 # --- Interop peers must really run in CI -----------------------------------
-# `make test` installs NumPy, PyTorch, TensorFlow, JAX and ml_dtypes. Locally a
+# `make test` installs NumPy, PyTorch, TensorFlow, JAX, ml_dtypes, Ray and
+# Dask's distributed. Locally a
 # missing peer skips its tests; under CI (CI=true) such a skip is a failure,
 # so an install step that silently broke cannot turn the interop suite green.
 import os  # noqa: E402
 
-PEERS = ("numpy", "ml_dtypes", "torch", "tensorflow", "jax")
+PEERS = ("numpy", "ml_dtypes", "torch", "tensorflow", "jax", "ray", "distributed")
 
 
 def _ci() -> bool:
