@@ -100,16 +100,30 @@ pub fn share_ndarray(arr: &Bound<'_, PyUntypedArray>) -> Result<Tensor, ShareErr
     // hold the GIL and a reference to it.
     let fields = unsafe { &(*arr.as_array_ptr()).fields };
     let ndim = fields.nd as usize;
-    let (shape, strides_bytes): (Vec<i64>, Vec<i64>) = if ndim == 0 {
+    let (shape, strides): (Vec<i64>, Vec<i64>) = if ndim == 0 {
         (vec![], vec![])
     } else {
         // SAFETY: an ndarray's dims and strides arrays hold `nd` entries.
-        unsafe {
+        let (dims, strides_bytes) = unsafe {
             (
-                std::slice::from_raw_parts(fields.dimensions, ndim).iter().map(|&d| d as i64).collect(),
-                std::slice::from_raw_parts(fields.strides, ndim).iter().map(|&s| s as i64).collect(),
+                std::slice::from_raw_parts(fields.dimensions, ndim),
+                std::slice::from_raw_parts(fields.strides, ndim),
             )
+        };
+        let itemsize = dtype.itemsize() as i64;
+        let mut strides = Vec::with_capacity(ndim);
+        for &s in strides_bytes {
+            let s = s as i64;
+            if s % itemsize != 0 {
+                return Err(ShareError::Layout(to_py(Error::FractionalStride {
+                    stride_bytes: s as isize,
+                    itemsize: itemsize as usize,
+                    dtype,
+                })));
+            }
+            strides.push(s / itemsize);
         }
+        (dims.iter().map(|&d| d as i64).collect(), strides)
     };
     let numel: i64 = shape.iter().product();
     if numel > 0 && fields.flags & flags::NPY_ARRAY_ALIGNED == 0 {
@@ -119,8 +133,6 @@ pub fn share_ndarray(arr: &Bound<'_, PyUntypedArray>) -> Result<Tensor, ShareErr
             align: tensorbridge::element_align(dtype),
         })));
     }
-    let strides = tensorbridge::strides_from_bytes(&strides_bytes, dtype)
-        .map_err(|e| ShareError::Layout(to_py(e)))?;
     let parts = UncheckedParts {
         data: fields.data as *mut u8,
         dtype,

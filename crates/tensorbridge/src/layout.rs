@@ -178,18 +178,19 @@ impl Layout {
     /// The one road from untrusted parts to a layout: checks rank, element
     /// count and that every element lies inside `len` elements of storage.
     pub fn checked(shape: &[usize], strides: &[isize], offset: usize, len: usize) -> Result<Layout> {
+        Layout::checked_owned(shape.to_vec(), strides.to_vec(), offset, len)
+    }
+
+    /// [`Layout::checked`] for parts the caller already owns (no copies).
+    pub fn checked_owned(shape: Vec<usize>, strides: Vec<isize>, offset: usize, len: usize) -> Result<Layout> {
         if shape.len() != strides.len() {
             return Err(Error::InvalidArgument {
                 op: "layout",
                 reason: "shape and strides must have the same length",
             });
         }
-        let numel = checked_numel(shape)?;
-        let layout = Layout {
-            shape: shape.to_vec(),
-            strides: strides.to_vec(),
-            offset,
-        };
+        let numel = checked_numel(&shape)?;
+        let layout = Layout { shape, strides, offset };
         if numel > 0 {
             let (lo, hi) = layout.span_i128();
             if lo < 0 || hi >= len as i128 {

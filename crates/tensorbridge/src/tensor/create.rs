@@ -173,7 +173,7 @@ impl UncheckedParts {
         }
         let len_bytes = (end_addr - lo_addr) as usize;
         let offset = (-lo) as usize;
-        let layout = Layout::checked(&shape, &strides, offset, len_bytes / itemsize as usize)?;
+        let layout = Layout::checked_owned(shape, strides, offset, len_bytes / itemsize as usize)?;
         // SAFETY: lo_addr..end_addr is exactly the memory the parts describe,
         // which the caller guarantees is valid while `owner` lives.
         let storage = unsafe {
