@@ -10,7 +10,6 @@
 
 use std::ffi::{c_void, CStr};
 use std::ptr::NonNull;
-use std::sync::Arc;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
@@ -20,7 +19,7 @@ use tensorbridge::dlpack::ffi::{K_DL_CPU, K_DL_CUDA_HOST, K_DL_CUDA_MANAGED, K_D
 use tensorbridge::dlpack::{
     dl_device_of, export, DLDevice, DLPackVersion, ExportRequest, Foreign, RawManaged,
 };
-use tensorbridge::{Error, Storage, Tensor};
+use tensorbridge::{Error, Tensor};
 
 use crate::errors::{runtime_error, type_error, value_error, CoreResultExt};
 use crate::tensor::{require_cpu, wrap, PyTensor};
@@ -70,7 +69,9 @@ pub fn to_capsule<'py>(
         dl_device: parse_dl_device(dl_device)?,
         copy,
     };
-    let exported = export(t, &request, Some(release_attached)).py()?;
+    // No release hook: the storage's Python owner (if any) takes the GIL
+    // itself when it is finally dropped (see `numpy::PyOwner`).
+    let exported = export(t, &request, None).py()?;
     let name = if exported.is_versioned() {
         VERSIONED
     } else {
@@ -134,38 +135,6 @@ fn pair<'py, T: for<'a> FromPyObject<'a, 'py>>(obj: &Bound<'py, PyAny>) -> Optio
         tuple.get_item(0).ok()?.extract().ok()?,
         tuple.get_item(1).ok()?.extract().ok()?,
     ))
-}
-
-/// Drops an exported tensor holding the GIL, so the Python objects it may
-/// keep alive (a NumPy array it shares) are released now, not at PyO3's
-/// next call.
-///
-/// Consumers call deleters from any thread, with or without the GIL, and
-/// may have released it inside a call PyO3 still counts as attached (PyTorch
-/// does), so the GIL is taken explicitly, as the DLPack Python spec asks of
-/// deleters, before PyO3 attaches. Where that is impossible (interpreter not
-/// initialized, shutting down, or inside a GC traversal) the tensor is
-/// dropped unattached and a Python owner's decref waits in PyO3's pool:
-/// after shutdown a deliberate leak, as in NumPy's own deleter.
-pub(crate) fn release_attached(storage: Arc<Storage>) {
-    // Memory tensorbridge allocated itself has no Python owner: dropping it
-    // never touches the interpreter, so no GIL is needed.
-    if storage.is_owned() {
-        drop(storage);
-        return;
-    }
-    let mut slot = Some(storage);
-    // SAFETY: `Py_IsInitialized` may be called at any time, from any thread.
-    if unsafe { ffi::Py_IsInitialized() } != 0 {
-        // SAFETY: the interpreter is initialized; Ensure/Release pair up and
-        // nest correctly whether or not this thread already holds the GIL.
-        unsafe {
-            let gstate = ffi::PyGILState_Ensure();
-            let _ = Python::try_attach(|_| drop(slot.take()));
-            ffi::PyGILState_Release(gstate);
-        }
-    }
-    drop(slot);
 }
 
 /// The destructor of capsules made by [`to_capsule`]: deletes the managed

@@ -273,7 +273,7 @@ unsafe extern "C" fn managed_tensor_from_py_object_no_sync(
         let exported = export(
             &tensor.get().inner,
             &TABLE_REQUEST,
-            Some(crate::dlpack::release_attached),
+            None,
         )
         .py()?;
         match exported.raw() {

@@ -20,13 +20,44 @@ use tensorbridge::{DType, Device, Error, ForeignOwner, Tensor, UncheckedParts};
 use crate::errors::{to_py, type_error, value_error};
 
 /// A Python object (NumPy array, memoryview, ...) kept alive as the owner
-/// of foreign memory. Dropping it without the GIL is safe: PyO3 defers the
-/// decref until a thread next holds the GIL.
-pub struct PyOwner(#[allow(dead_code)] pub Py<PyAny>);
+/// of foreign memory.
+///
+/// Its drop takes the GIL itself (`PyGILState_Ensure`, which nests when the
+/// thread already holds it) rather than trusting PyO3's view of the thread:
+/// DLPack consumers such as PyTorch call deleters with the GIL released
+/// inside calls PyO3 still counts as attached. Only the drop of the last
+/// handle to a storage reaches here, so the GIL is taken once per storage,
+/// not once per view or export. After interpreter shutdown the reference is
+/// deliberately leaked, as NumPy's own DLPack deleter does.
+pub struct PyOwner(Option<Py<PyAny>>);
+
+impl PyOwner {
+    /// Owns a strong reference to `obj`.
+    pub fn new(obj: Py<PyAny>) -> PyOwner {
+        PyOwner(Some(obj))
+    }
+}
 
 impl ForeignOwner for PyOwner {
     fn as_any(&self) -> Option<&dyn Any> {
         Some(self)
+    }
+}
+
+impl Drop for PyOwner {
+    fn drop(&mut self) {
+        let Some(obj) = self.0.take() else { return };
+        let ptr = obj.into_ptr();
+        // SAFETY: `Py_IsInitialized` may be called at any time. When the
+        // interpreter is up, Ensure/Release pair up around the decref of the
+        // strong reference we own; otherwise the reference is leaked.
+        unsafe {
+            if pyo3::ffi::Py_IsInitialized() != 0 {
+                let gstate = pyo3::ffi::PyGILState_Ensure();
+                pyo3::ffi::Py_DECREF(ptr);
+                pyo3::ffi::PyGILState_Release(gstate);
+            }
+        }
     }
 }
 
@@ -141,7 +172,7 @@ pub fn share_ndarray(arr: &Bound<'_, PyUntypedArray>) -> Result<Tensor, ShareErr
         readonly: fields.flags & flags::NPY_ARRAY_WRITEABLE == 0,
         device: Device::Cpu,
     };
-    let owner = Box::new(PyOwner(arr.clone().into_any().unbind()));
+    let owner = Box::new(PyOwner::new(arr.clone().into_any().unbind()));
     // SAFETY: the parts describe the ndarray's own memory, which stays valid
     // (and writable when the WRITEABLE flag is set) while the array lives;
     // the owner keeps it alive.

@@ -162,7 +162,7 @@ pub fn _rebuild_tensor<'py>(
     } else {
         (
             ptr,
-            Box::new(PyOwner(view.into_any().unbind())),
+            Box::new(PyOwner::new(view.into_any().unbind())),
             readonly || buffer_readonly,
         )
     };
