@@ -298,11 +298,7 @@ mod tests {
     use super::*;
     use crate::DType;
 
-    fn header(dtype: DType, shape: &[usize], fortran: bool) -> Vec<u8> {
-        let mut h = NpyHeader::for_tensor(dtype, shape);
-        h.fortran_order = fortran;
-        h.to_bytes()
-    }
+    use super::header::tests::header;
 
     fn temp_path(name: &str) -> std::path::PathBuf {
         static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);

@@ -336,11 +336,12 @@ fn parse_descr(descr: &Value, offset: usize) -> Result<(DType, ByteOrder)> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn header(dtype: DType, shape: &[usize], fortran: bool) -> Vec<u8> {
+    /// The bytes of a valid header (shared with the loader's tests).
+    pub(crate) fn header(dtype: DType, shape: &[usize], fortran: bool) -> Vec<u8> {
         let mut h = NpyHeader::for_tensor(dtype, shape);
         h.fortran_order = fortran;
         h.to_bytes()
