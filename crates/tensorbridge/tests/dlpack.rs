@@ -12,43 +12,15 @@ use tensorbridge::dlpack::ffi::{
     RawManaged, DLPACK_FLAG_BITMASK_IS_COPIED, DLPACK_FLAG_BITMASK_READ_ONLY, K_DL_CPU, K_DL_FLOAT,
 };
 use tensorbridge::dlpack::{export, ExportRequest, Foreign};
-use tensorbridge::{DType, Device, Error, ForeignOwner, Tensor, UncheckedParts};
+use tensorbridge::{DType, Error, Tensor};
+
+mod common;
 
 const V1: Option<DLPackVersion> = Some(DLPackVersion { major: 1, minor: 3 });
 
-/// Counts its drops: the keep-alive owner of a test buffer.
-struct Owner {
-    _buf: Vec<f64>,
-    drops: Arc<AtomicUsize>,
-}
-
-impl ForeignOwner for Owner {}
-
-impl Drop for Owner {
-    fn drop(&mut self) {
-        self.drops.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
 /// A 3x4 float64 tensor over a Vec whose release is counted.
 fn counted(readonly: bool, drops: &Arc<AtomicUsize>) -> Tensor {
-    let mut buf: Vec<f64> = (0..12).map(|x| x as f64).collect();
-    let parts = UncheckedParts {
-        data: buf.as_mut_ptr() as *mut u8,
-        dtype: DType::Float64,
-        shape: vec![3, 4],
-        strides: vec![4, 1],
-        readonly,
-        device: Device::Cpu,
-    };
-    // SAFETY: the Vec moves into the owner; its heap buffer does not move.
-    unsafe {
-        parts.into_tensor(Box::new(Owner {
-            _buf: buf,
-            drops: drops.clone(),
-        }))
-    }
-    .unwrap()
+    common::counted_foreign((0..12).map(|x| x as f64).collect(), &[3, 4], &[4, 1], readonly, drops)
 }
 
 /// Exports `t` as asked and imports the result back, as a consumer would.

@@ -4,39 +4,12 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use tensorbridge::{DType, Device, ForeignOwner, Tensor, UncheckedParts};
+use tensorbridge::{DType, Tensor};
 
-struct Owner {
-    _buf: Vec<f32>,
-    drops: Arc<AtomicUsize>,
-}
-
-impl ForeignOwner for Owner {}
-
-impl Drop for Owner {
-    fn drop(&mut self) {
-        self.drops.fetch_add(1, Ordering::SeqCst);
-    }
-}
+mod common;
 
 fn foreign(n: usize, drops: &Arc<AtomicUsize>) -> Tensor {
-    let mut buf: Vec<f32> = (0..n).map(|x| x as f32).collect();
-    let parts = UncheckedParts {
-        data: buf.as_mut_ptr() as *mut u8,
-        dtype: DType::Float32,
-        shape: vec![n as i64],
-        strides: vec![1],
-        readonly: false,
-        device: Device::Cpu,
-    };
-    // SAFETY: the Vec moves into the owner; its heap buffer does not move.
-    unsafe {
-        parts.into_tensor(Box::new(Owner {
-            _buf: buf,
-            drops: drops.clone(),
-        }))
-    }
-    .unwrap()
+    common::counted_foreign((0..n).map(|x| x as f32).collect(), &[n as i64], &[1], false, drops)
 }
 
 #[test]
