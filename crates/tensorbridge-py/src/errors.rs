@@ -29,7 +29,10 @@ enum Kind {
 /// The table: which exception each core error becomes.
 fn kind_of(e: &Error) -> Kind {
     match e {
-        Error::UnknownDType { .. } | Error::UnsupportedDType { .. } | Error::DTypeMismatch { .. } => Kind::Type,
+        Error::UnknownDType { .. }
+        | Error::UnsupportedDType { .. }
+        | Error::DTypeMismatch { .. }
+        | Error::DTypeNotSupported { .. } => Kind::Type,
         Error::IndexOutOfRange { .. }
         | Error::AxisOutOfRange { .. }
         | Error::TooManyIndices { .. }

@@ -19,6 +19,7 @@ mod input;
 pub mod interop;
 mod npy;
 mod numpy;
+mod operand;
 mod pickle;
 mod sequence;
 mod tensor;

@@ -224,6 +224,24 @@ pub enum Error {
         /// What was attempted.
         op: &'static str,
     },
+    /// The same axis given twice.
+    #[error("{op}: axis {axis} is repeated; give each axis once")]
+    DuplicateAxis {
+        /// What was attempted.
+        op: &'static str,
+        /// The repeated axis (normalised).
+        axis: usize,
+    },
+    /// An operation that is not defined for a dtype.
+    #[error("{op} is not defined for {dtype} tensors: it takes {expected}; convert first with .astype(...)")]
+    DTypeNotSupported {
+        /// What was attempted.
+        op: &'static str,
+        /// The dtype given.
+        dtype: DType,
+        /// The dtypes the operation takes, in words.
+        expected: &'static str,
+    },
     /// An argument value that cannot work.
     #[error("{op}: {reason}")]
     InvalidArgument {

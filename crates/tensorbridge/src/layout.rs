@@ -73,6 +73,24 @@ pub fn normalize_axis(axis: i64, ndim: usize, op: &'static str) -> Result<usize>
     Ok(a as usize)
 }
 
+/// Turns an optional list of axes into sorted, distinct axes in `0..ndim`;
+/// `None` means every axis (what reductions do without `axis=`).
+pub fn normalize_axes(axes: Option<&[i64]>, ndim: usize, op: &'static str) -> Result<Vec<usize>> {
+    let Some(axes) = axes else {
+        return Ok((0..ndim).collect());
+    };
+    let mut out = Vec::with_capacity(axes.len());
+    for &a in axes {
+        let a = normalize_axis(a, ndim, op)?;
+        if out.contains(&a) {
+            return Err(Error::DuplicateAxis { op, axis: a });
+        }
+        out.push(a);
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
 /// Resolves a shape that may hold one `-1` against an element count.
 pub fn infer_shape(requested: &[i64], numel: usize, op: &'static str) -> Result<Vec<usize>> {
     let bad = || Error::InvalidShape {

@@ -30,6 +30,7 @@ pub mod layout;
 #[cfg(feature = "ndarray")]
 pub mod ndarray;
 pub mod npy;
+pub mod ops;
 pub mod promote;
 pub mod scalar;
 pub mod storage;

@@ -1,11 +1,5 @@
-//! Walk plans over strided layouts: which loops visit every element pair of
-//! two same-shape views, with dimensions merged so inner loops are long and,
-//! where the two views disagree on which dimension is contiguous, blocked
-//! into tiles that stay in cache.
-//!
-//! A plan is pure data (sizes and element strides). Executing it is the
-//! kernels' business ([`crate::cpu`]); a plan can be split along its first
-//! dimension so kernels can run the parts in parallel.
+//! The two-operand plan of strided copies: merged dimensions, and cache
+//! tiles where the two views disagree on which dimension is contiguous.
 
 /// One dimension of a two-operand walk.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
