@@ -12,6 +12,7 @@ mod device;
 mod dlpack;
 mod dlpack_exchange;
 mod dtype;
+mod elementwise;
 mod errors;
 mod functions;
 mod indexing;
@@ -20,9 +21,11 @@ pub mod interop;
 mod npy;
 mod numpy;
 mod operand;
+mod operators;
 mod pickle;
 mod sequence;
 mod tensor;
+mod tensor_math;
 
 use pyo3::prelude::*;
 
@@ -47,5 +50,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(npy::save, m)?)?;
     m.add_function(wrap_pyfunction!(npy::load, m)?)?;
     m.add_function(wrap_pyfunction!(pickle::_rebuild_tensor, m)?)?;
+    elementwise::register(m)?;
     Ok(())
 }

@@ -97,6 +97,31 @@ fn promote_int_float(int: DType, float: DType) -> DType {
     promote_floats(need, float)
 }
 
+/// NumPy's order of dtype kinds for `same_kind` casting: bool < unsigned <
+/// signed < float < complex.
+fn kind_rank(d: DType) -> u8 {
+    match d.kind() {
+        DTypeKind::Bool => 0,
+        DTypeKind::UInt => 1,
+        DTypeKind::Int => 2,
+        DTypeKind::Float => 3,
+        DTypeKind::Complex => 4,
+    }
+}
+
+/// Whether `from` casts to `to` without losing values (NumPy's `safe`
+/// rule; the Array API's `can_cast`): `to` is what `from` and `to` promote to.
+pub fn can_cast(from: DType, to: DType) -> bool {
+    promote_types(from, to) == to
+}
+
+/// NumPy's `same_kind` rule, used by in-place operations: safe casts and
+/// casts within a kind (float64 → float32), never to a lower kind
+/// (float → int).
+pub fn can_cast_same_kind(from: DType, to: DType) -> bool {
+    can_cast(from, to) || kind_rank(from) <= kind_rank(to)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +141,9 @@ mod tests {
         assert_eq!(promote_types(BFloat16, Float16), Float32);
         assert_eq!(promote_types(BFloat16, UInt8), BFloat16);
         assert_eq!(promote_types(BFloat16, Int32), Float64);
+        assert!(can_cast(Int8, Float32) && !can_cast(Float32, Int64) && can_cast(UInt8, Int16));
+        assert!(can_cast_same_kind(Float64, Float32) && !can_cast_same_kind(Float32, Int8));
+        assert!(can_cast_same_kind(UInt64, Int8) && !can_cast_same_kind(Int8, UInt64));
         for x in DType::ALL {
             for y in DType::ALL {
                 assert_eq!(promote_types(x, y), promote_types(y, x), "{x} {y}");

@@ -3,7 +3,12 @@
 
 #![allow(unsafe_code)]
 
+pub mod binary;
 pub mod cast;
 pub mod copy;
 pub mod fill;
+pub mod float;
+pub mod int;
+pub mod map;
 pub mod transpose;
+pub mod unary;

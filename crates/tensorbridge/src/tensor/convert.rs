@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::scalar::Scalar;
 
 impl Tensor {
-    fn require_cpu(&self, op: &'static str) -> Result<()> {
+    pub(crate) fn require_cpu(&self, op: &'static str) -> Result<()> {
         if self.device().is_cpu() {
             Ok(())
         } else {

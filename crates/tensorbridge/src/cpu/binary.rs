@@ -1,0 +1,224 @@
+//! Loops of the binary elementwise functions, one per (function, element
+//! type). Both inputs arrive in the dtype [`crate::ops::binary::binary_plan`]
+//! chose to compute in; the output is allocated here in the layout of an
+//! input that already has the broadcast shape (so `a.T + b.T` stays
+//! transposed, like NumPy), else C-contiguous.
+
+use num_complex::Complex;
+
+use super::float::{complex_divide, floor_divide, logaddexp, next_after_16, remainder, Real};
+use super::int::Int;
+use super::map::map2;
+use crate::ops::binary::BinaryOp;
+use crate::{DType, Error, Result, Tensor};
+
+/// Runs `op` on `a` and `b` (both in the compute dtype) broadcast to
+/// `shape`, into a new tensor of `out_dtype`.
+pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, shape: &[usize], out_dtype: DType) -> Result<Tensor> {
+    let like = [a, b].into_iter().find(|t| t.shape() == shape && t.dense_order().is_some());
+    // SAFETY: every loop below writes every element of `out`.
+    let out = unsafe {
+        match like {
+            Some(t) => t.uninit_like(out_dtype)?,
+            None => Tensor::uninit(shape, out_dtype)?,
+        }
+    };
+    let a = a.broadcast_to(shape)?;
+    let b = b.broadcast_to(shape)?;
+    run(op, &out, &a, &b)?;
+    Ok(out)
+}
+
+fn run(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) -> Result<()> {
+    match a.dtype() {
+        DType::Float32 => real::<f32>(op, out, a, b),
+        DType::Float64 => real::<f64>(op, out, a, b),
+        DType::Complex64 => complex::<f32>(op, out, a, b),
+        DType::Complex128 => complex::<f64>(op, out, a, b),
+        DType::Float16 => map2(out, a, b, |x: u16, y: u16| next_after_16(x, y, false)),
+        DType::BFloat16 => map2(out, a, b, |x: u16, y: u16| next_after_16(x, y, true)),
+        DType::Bool => boolean(op, out, a, b),
+        DType::Int8 => return integer::<i8>(op, out, a, b),
+        DType::Int16 => return integer::<i16>(op, out, a, b),
+        DType::Int32 => return integer::<i32>(op, out, a, b),
+        DType::Int64 => return integer::<i64>(op, out, a, b),
+        DType::UInt8 => return integer::<u8>(op, out, a, b),
+        DType::UInt16 => return integer::<u16>(op, out, a, b),
+        DType::UInt32 => return integer::<u32>(op, out, a, b),
+        DType::UInt64 => return integer::<u64>(op, out, a, b),
+    }
+    Ok(())
+}
+
+fn real<T: Real>(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) {
+    use BinaryOp::*;
+    let z = T::zero();
+    match op {
+        Add => map2(out, a, b, |x: T, y: T| x + y),
+        Subtract => map2(out, a, b, |x: T, y: T| x - y),
+        Multiply => map2(out, a, b, |x: T, y: T| x * y),
+        Divide => map2(out, a, b, |x: T, y: T| x / y),
+        FloorDivide => map2(out, a, b, floor_divide::<T>),
+        Remainder => map2(out, a, b, remainder::<T>),
+        Pow => map2(out, a, b, |x: T, y: T| x.powf(y)),
+        Atan2 => map2(out, a, b, |x: T, y: T| x.atan2(y)),
+        Copysign => map2(out, a, b, |x: T, y: T| x.copysign(y)),
+        Hypot => map2(out, a, b, |x: T, y: T| x.hypot(y)),
+        Logaddexp => map2(out, a, b, logaddexp::<T>),
+        Nextafter => map2(out, a, b, |x: T, y: T| x.next_after(y)),
+        Maximum => map2(out, a, b, |x: T, y: T| if x >= y || x.is_nan() { x } else { y }),
+        Minimum => map2(out, a, b, |x: T, y: T| if x <= y || x.is_nan() { x } else { y }),
+        Equal => map2(out, a, b, |x: T, y: T| (x == y) as u8),
+        NotEqual => map2(out, a, b, |x: T, y: T| (x != y) as u8),
+        Less => map2(out, a, b, |x: T, y: T| (x < y) as u8),
+        LessEqual => map2(out, a, b, |x: T, y: T| (x <= y) as u8),
+        Greater => map2(out, a, b, |x: T, y: T| (x > y) as u8),
+        GreaterEqual => map2(out, a, b, |x: T, y: T| (x >= y) as u8),
+        LogicalAnd => map2(out, a, b, move |x: T, y: T| (x != z && y != z) as u8),
+        LogicalOr => map2(out, a, b, move |x: T, y: T| (x != z || y != z) as u8),
+        LogicalXor => map2(out, a, b, move |x: T, y: T| ((x != z) != (y != z)) as u8),
+        BitwiseAnd | BitwiseOr | BitwiseXor | BitwiseLeftShift | BitwiseRightShift => {
+            unreachable!("refused by binary_plan")
+        }
+    }
+}
+
+/// NumPy's lexicographic order of complex numbers (real part first).
+fn complex_less<T: Real>(x: Complex<T>, y: Complex<T>) -> bool {
+    x.re < y.re || (x.re == y.re && x.im < y.im)
+}
+
+fn is_nan<T: Real>(x: Complex<T>) -> bool {
+    x.re.is_nan() || x.im.is_nan()
+}
+
+/// `x ** y` for complex numbers: exact repeated multiplication for small
+/// integer exponents (NumPy's choice), `exp(y ln x)` otherwise, and the
+/// standard's answers for zero bases and exponents.
+fn complex_pow<T: Real>(x: Complex<T>, y: Complex<T>) -> Complex<T> {
+    let (zero, one) = (T::zero(), T::one());
+    if y.re == zero && y.im == zero {
+        return Complex::new(one, zero);
+    }
+    if x.re == zero && x.im == zero {
+        return if y.im == zero && y.re > zero {
+            Complex::new(zero, zero)
+        } else {
+            Complex::new(T::nan(), T::nan())
+        };
+    }
+    if y.im == zero && y.re == y.re.round() && y.re.abs() <= T::from(100).unwrap_or(one) {
+        let mut n = y.re.abs().to_u32().unwrap_or(0);
+        let (mut base, mut acc) = (x, Complex::new(one, zero));
+        while n > 0 {
+            if n & 1 == 1 {
+                acc = acc * base;
+            }
+            base = base * base;
+            n >>= 1;
+        }
+        return if y.re < zero {
+            complex_divide(Complex::new(one, zero), acc)
+        } else {
+            acc
+        };
+    }
+    (y * x.ln()).exp()
+}
+
+fn complex<T: Real>(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) {
+    use BinaryOp::*;
+    type C<T> = Complex<T>;
+    let nz = |x: C<T>| x.re != T::zero() || x.im != T::zero();
+    match op {
+        Add => map2(out, a, b, |x: C<T>, y: C<T>| x + y),
+        Subtract => map2(out, a, b, |x: C<T>, y: C<T>| x - y),
+        Multiply => map2(out, a, b, |x: C<T>, y: C<T>| x * y),
+        Divide => map2(out, a, b, complex_divide::<T>),
+        Pow => map2(out, a, b, complex_pow::<T>),
+        Equal => map2(out, a, b, |x: C<T>, y: C<T>| (x == y) as u8),
+        NotEqual => map2(out, a, b, |x: C<T>, y: C<T>| (x != y) as u8),
+        Less => map2(out, a, b, |x: C<T>, y: C<T>| complex_less(x, y) as u8),
+        LessEqual => map2(out, a, b, |x: C<T>, y: C<T>| (complex_less(x, y) || x == y) as u8),
+        Greater => map2(out, a, b, |x: C<T>, y: C<T>| complex_less(y, x) as u8),
+        GreaterEqual => map2(out, a, b, |x: C<T>, y: C<T>| (complex_less(y, x) || x == y) as u8),
+        Maximum => map2(out, a, b, |x: C<T>, y: C<T>| {
+            if is_nan(x) || !complex_less(x, y) && !is_nan(y) {
+                x
+            } else {
+                y
+            }
+        }),
+        Minimum => map2(out, a, b, |x: C<T>, y: C<T>| {
+            if is_nan(x) || !complex_less(y, x) && !is_nan(y) {
+                x
+            } else {
+                y
+            }
+        }),
+        LogicalAnd => map2(out, a, b, move |x: C<T>, y: C<T>| (nz(x) && nz(y)) as u8),
+        LogicalOr => map2(out, a, b, move |x: C<T>, y: C<T>| (nz(x) || nz(y)) as u8),
+        LogicalXor => map2(out, a, b, move |x: C<T>, y: C<T>| (nz(x) != nz(y)) as u8),
+        _ => unreachable!("refused by binary_plan"),
+    }
+}
+
+fn boolean(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) {
+    use BinaryOp::*;
+    let t = |x: u8| x != 0;
+    match op {
+        Add | Maximum | LogicalOr | BitwiseOr => map2(out, a, b, move |x: u8, y: u8| (t(x) || t(y)) as u8),
+        Multiply | Minimum | LogicalAnd | BitwiseAnd => map2(out, a, b, move |x: u8, y: u8| (t(x) && t(y)) as u8),
+        LogicalXor | BitwiseXor | NotEqual => map2(out, a, b, move |x: u8, y: u8| (t(x) != t(y)) as u8),
+        Equal => map2(out, a, b, move |x: u8, y: u8| (t(x) == t(y)) as u8),
+        Less => map2(out, a, b, move |x: u8, y: u8| (!t(x) && t(y)) as u8),
+        LessEqual => map2(out, a, b, move |x: u8, y: u8| (!t(x) || t(y)) as u8),
+        Greater => map2(out, a, b, move |x: u8, y: u8| (t(x) && !t(y)) as u8),
+        GreaterEqual => map2(out, a, b, move |x: u8, y: u8| (t(x) || !t(y)) as u8),
+        _ => unreachable!("other functions compute bools as int8 or refuse them"),
+    }
+}
+
+fn integer<T: Int>(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) -> Result<()> {
+    use BinaryOp::*;
+    match op {
+        Add => map2(out, a, b, |x: T, y: T| x.add(y)),
+        Subtract => map2(out, a, b, |x: T, y: T| x.sub(y)),
+        Multiply => map2(out, a, b, |x: T, y: T| x.mul(y)),
+        FloorDivide => map2(out, a, b, |x: T, y: T| x.floor_div(y)),
+        Remainder => map2(out, a, b, |x: T, y: T| x.floor_rem(y)),
+        Pow => {
+            let negative = std::sync::atomic::AtomicBool::new(false);
+            map2(out, a, b, |x: T, y: T| {
+                if y.is_negative() {
+                    negative.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                x.pow(y)
+            });
+            if negative.into_inner() {
+                return Err(Error::InvalidArgument {
+                    op: "pow",
+                    reason: "integers to negative integer powers are not allowed; convert the base to a float first",
+                });
+            }
+        }
+        BitwiseAnd => map2(out, a, b, |x: T, y: T| x.and(y)),
+        BitwiseOr => map2(out, a, b, |x: T, y: T| x.or(y)),
+        BitwiseXor => map2(out, a, b, |x: T, y: T| x.xor(y)),
+        BitwiseLeftShift => map2(out, a, b, |x: T, y: T| x.shl(y)),
+        BitwiseRightShift => map2(out, a, b, |x: T, y: T| x.shr(y)),
+        Maximum => map2(out, a, b, |x: T, y: T| if x >= y { x } else { y }),
+        Minimum => map2(out, a, b, |x: T, y: T| if x <= y { x } else { y }),
+        Equal => map2(out, a, b, |x: T, y: T| (x == y) as u8),
+        NotEqual => map2(out, a, b, |x: T, y: T| (x != y) as u8),
+        Less => map2(out, a, b, |x: T, y: T| (x < y) as u8),
+        LessEqual => map2(out, a, b, |x: T, y: T| (x <= y) as u8),
+        Greater => map2(out, a, b, |x: T, y: T| (x > y) as u8),
+        GreaterEqual => map2(out, a, b, |x: T, y: T| (x >= y) as u8),
+        LogicalAnd => map2(out, a, b, |x: T, y: T| (x != T::ZERO && y != T::ZERO) as u8),
+        LogicalOr => map2(out, a, b, |x: T, y: T| (x != T::ZERO || y != T::ZERO) as u8),
+        LogicalXor => map2(out, a, b, |x: T, y: T| ((x != T::ZERO) != (y != T::ZERO)) as u8),
+        Divide | Atan2 | Copysign | Hypot | Logaddexp | Nextafter => unreachable!("integers compute these as floats"),
+    }
+    Ok(())
+}

@@ -1,0 +1,154 @@
+//! Loops of the unary elementwise functions, one per (function, element
+//! type). The input arrives in the dtype [`crate::ops::unary::unary_plan`]
+//! chose to compute in (float16/bfloat16 already widened to float32) and the
+//! output in the dtype the loop writes.
+
+use num_complex::Complex;
+
+use super::float::{complex_sign, Real};
+use super::int::Int;
+use super::map::map1;
+use crate::ops::unary::UnaryOp;
+use crate::{DType, Result, Tensor};
+
+/// Runs `op` on `x` (in the compute dtype) into a new tensor of
+/// `out_dtype` (the loop's output dtype), in `x`'s dimension order when `x`
+/// is dense.
+pub fn unary(op: UnaryOp, x: &Tensor, out_dtype: DType) -> Result<Tensor> {
+    // SAFETY: every loop below writes every element of `out`.
+    let out = unsafe { x.uninit_like(out_dtype)? };
+    run(op, &out, x);
+    Ok(out)
+}
+
+fn run(op: UnaryOp, out: &Tensor, x: &Tensor) {
+    match x.dtype() {
+        DType::Float32 => real::<f32>(op, out, x),
+        DType::Float64 => real::<f64>(op, out, x),
+        DType::Complex64 => complex::<f32>(op, out, x),
+        DType::Complex128 => complex::<f64>(op, out, x),
+        DType::Bool => boolean(op, out, x),
+        DType::Int8 => integer::<i8>(op, out, x),
+        DType::Int16 => integer::<i16>(op, out, x),
+        DType::Int32 => integer::<i32>(op, out, x),
+        DType::Int64 => integer::<i64>(op, out, x),
+        DType::UInt8 => integer::<u8>(op, out, x),
+        DType::UInt16 => integer::<u16>(op, out, x),
+        DType::UInt32 => integer::<u32>(op, out, x),
+        DType::UInt64 => integer::<u64>(op, out, x),
+        DType::Float16 | DType::BFloat16 => unreachable!("half floats are computed in float32"),
+    }
+}
+
+fn real<T: Real>(op: UnaryOp, out: &Tensor, x: &Tensor) {
+    use UnaryOp::*;
+    match op {
+        Abs => map1(out, x, |v: T| v.abs()),
+        Acos => map1(out, x, |v: T| v.acos()),
+        Acosh => map1(out, x, |v: T| v.acosh()),
+        Asin => map1(out, x, |v: T| v.asin()),
+        Asinh => map1(out, x, |v: T| v.asinh()),
+        Atan => map1(out, x, |v: T| v.atan()),
+        Atanh => map1(out, x, |v: T| v.atanh()),
+        Ceil => map1(out, x, |v: T| v.ceil()),
+        Conj | Positive | Real => map1(out, x, |v: T| v),
+        Cos => map1(out, x, |v: T| v.cos()),
+        Cosh => map1(out, x, |v: T| v.cosh()),
+        Exp => map1(out, x, |v: T| v.exp()),
+        Expm1 => map1(out, x, |v: T| v.exp_m1()),
+        Floor => map1(out, x, |v: T| v.floor()),
+        Imag => map1(out, x, |_: T| T::zero()),
+        IsFinite => map1(out, x, |v: T| v.is_finite() as u8),
+        IsInf => map1(out, x, |v: T| v.is_infinite() as u8),
+        IsNan => map1(out, x, |v: T| v.is_nan() as u8),
+        Log => map1(out, x, |v: T| v.ln()),
+        Log1p => map1(out, x, |v: T| v.ln_1p()),
+        Log2 => map1(out, x, |v: T| v.log2()),
+        Log10 => map1(out, x, |v: T| v.log10()),
+        LogicalNot => map1(out, x, |v: T| (v == T::zero()) as u8),
+        Negative => map1(out, x, |v: T| -v),
+        Reciprocal => map1(out, x, |v: T| T::one() / v),
+        Round => map1(out, x, |v: T| v.round_even()),
+        Sign => map1(out, x, super::float::sign::<T>),
+        Signbit => map1(out, x, |v: T| v.is_sign_negative() as u8),
+        Sin => map1(out, x, |v: T| v.sin()),
+        Sinh => map1(out, x, |v: T| v.sinh()),
+        Sqrt => map1(out, x, |v: T| v.sqrt()),
+        Square => map1(out, x, |v: T| v * v),
+        Tan => map1(out, x, |v: T| v.tan()),
+        Tanh => map1(out, x, |v: T| v.tanh()),
+        Trunc => map1(out, x, |v: T| v.trunc()),
+        BitwiseInvert => unreachable!("refused by unary_plan"),
+    }
+}
+
+fn complex<T: Real>(op: UnaryOp, out: &Tensor, x: &Tensor) {
+    use UnaryOp::*;
+    type C<T> = Complex<T>;
+    let finite = |v: C<T>| v.re.is_finite() && v.im.is_finite();
+    match op {
+        Abs => map1(out, x, |v: C<T>| v.re.hypot(v.im)),
+        Acos => map1(out, x, |v: C<T>| v.acos()),
+        Acosh => map1(out, x, |v: C<T>| v.acosh()),
+        Asin => map1(out, x, |v: C<T>| v.asin()),
+        Asinh => map1(out, x, |v: C<T>| v.asinh()),
+        Atan => map1(out, x, |v: C<T>| v.atan()),
+        Atanh => map1(out, x, |v: C<T>| v.atanh()),
+        Conj => map1(out, x, |v: C<T>| v.conj()),
+        Positive => map1(out, x, |v: C<T>| v),
+        Cos => map1(out, x, |v: C<T>| v.cos()),
+        Cosh => map1(out, x, |v: C<T>| v.cosh()),
+        Exp => map1(out, x, |v: C<T>| v.exp()),
+        Expm1 => map1(out, x, |v: C<T>| v.exp() - T::one()),
+        Imag => map1(out, x, |v: C<T>| v.im),
+        Real => map1(out, x, |v: C<T>| v.re),
+        IsFinite => map1(out, x, move |v: C<T>| finite(v) as u8),
+        IsInf => map1(out, x, |v: C<T>| (v.re.is_infinite() || v.im.is_infinite()) as u8),
+        IsNan => map1(out, x, |v: C<T>| (v.re.is_nan() || v.im.is_nan()) as u8),
+        Log => map1(out, x, |v: C<T>| v.ln()),
+        Log1p => map1(out, x, |v: C<T>| (v + T::one()).ln()),
+        Log2 => map1(out, x, |v: C<T>| v.ln() / T::ln_2()),
+        Log10 => map1(out, x, |v: C<T>| v.ln() / T::ln_10()),
+        LogicalNot => map1(out, x, |v: C<T>| (v.re == T::zero() && v.im == T::zero()) as u8),
+        Negative => map1(out, x, |v: C<T>| -v),
+        Reciprocal => map1(out, x, |v: C<T>| super::float::complex_divide(C::new(T::one(), T::zero()), v)),
+        Round => map1(out, x, |v: C<T>| C::new(v.re.round_even(), v.im.round_even())),
+        Sign => map1(out, x, complex_sign::<T>),
+        Sin => map1(out, x, |v: C<T>| v.sin()),
+        Sinh => map1(out, x, |v: C<T>| v.sinh()),
+        Sqrt => map1(out, x, |v: C<T>| v.sqrt()),
+        Square => map1(out, x, |v: C<T>| v * v),
+        Tan => map1(out, x, |v: C<T>| v.tan()),
+        Tanh => map1(out, x, |v: C<T>| v.tanh()),
+        Ceil | Floor | Trunc | Signbit | BitwiseInvert => unreachable!("refused by unary_plan"),
+    }
+}
+
+fn boolean(op: UnaryOp, out: &Tensor, x: &Tensor) {
+    use UnaryOp::*;
+    match op {
+        IsFinite => map1(out, x, |_: u8| 1u8),
+        IsInf | IsNan | Signbit | Imag => map1(out, x, |_: u8| 0u8),
+        LogicalNot | BitwiseInvert => map1(out, x, |v: u8| (v == 0) as u8),
+        Abs | Ceil | Floor | Trunc | Round | Conj | Real | Square => map1(out, x, |v: u8| (v != 0) as u8),
+        _ => unreachable!("float functions widen bool, the rest are refused by unary_plan"),
+    }
+}
+
+fn integer<T: Int>(op: UnaryOp, out: &Tensor, x: &Tensor) {
+    use UnaryOp::*;
+    match op {
+        Abs => map1(out, x, |v: T| v.abs()),
+        BitwiseInvert => map1(out, x, |v: T| v.not()),
+        Ceil | Floor | Trunc | Round | Conj | Positive | Real => map1(out, x, |v: T| v),
+        Imag => map1(out, x, |_: T| T::ZERO),
+        IsFinite => map1(out, x, |_: T| 1u8),
+        IsInf | IsNan => map1(out, x, |_: T| 0u8),
+        LogicalNot => map1(out, x, |v: T| (v == T::ZERO) as u8),
+        Negative => map1(out, x, |v: T| v.neg()),
+        Sign => map1(out, x, |v: T| v.signum()),
+        Signbit => map1(out, x, |v: T| v.is_negative() as u8),
+        Square => map1(out, x, |v: T| v.mul(v)),
+        _ => unreachable!("float functions widen integers"),
+    }
+}
