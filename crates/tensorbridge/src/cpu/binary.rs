@@ -83,9 +83,15 @@ fn real<T: Real>(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) {
     }
 }
 
-/// NumPy's lexicographic order of complex numbers (real part first).
+/// NumPy's lexicographic order of complex numbers (real part first; a
+/// NaN imaginary part makes a real-part decision false), as its `CLT`,
+/// `CLE` macros define it.
 fn complex_less<T: Real>(x: Complex<T>, y: Complex<T>) -> bool {
-    x.re < y.re || (x.re == y.re && x.im < y.im)
+    (x.re < y.re && !x.im.is_nan() && !y.im.is_nan()) || (x.re == y.re && x.im < y.im)
+}
+
+fn complex_less_equal<T: Real>(x: Complex<T>, y: Complex<T>) -> bool {
+    (x.re < y.re && !x.im.is_nan() && !y.im.is_nan()) || (x.re == y.re && x.im <= y.im)
 }
 
 fn is_nan<T: Real>(x: Complex<T>) -> bool {
@@ -101,7 +107,7 @@ fn complex_pow<T: Real>(x: Complex<T>, y: Complex<T>) -> Complex<T> {
         return Complex::new(one, zero);
     }
     if x.re == zero && x.im == zero {
-        return if y.im == zero && y.re > zero {
+        return if y.re > zero {
             Complex::new(zero, zero)
         } else {
             Complex::new(T::nan(), T::nan())
@@ -139,18 +145,18 @@ fn complex<T: Real>(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) {
         Equal => map2(out, a, b, |x: C<T>, y: C<T>| (x == y) as u8),
         NotEqual => map2(out, a, b, |x: C<T>, y: C<T>| (x != y) as u8),
         Less => map2(out, a, b, |x: C<T>, y: C<T>| complex_less(x, y) as u8),
-        LessEqual => map2(out, a, b, |x: C<T>, y: C<T>| (complex_less(x, y) || x == y) as u8),
+        LessEqual => map2(out, a, b, |x: C<T>, y: C<T>| complex_less_equal(x, y) as u8),
         Greater => map2(out, a, b, |x: C<T>, y: C<T>| complex_less(y, x) as u8),
-        GreaterEqual => map2(out, a, b, |x: C<T>, y: C<T>| (complex_less(y, x) || x == y) as u8),
+        GreaterEqual => map2(out, a, b, |x: C<T>, y: C<T>| complex_less_equal(y, x) as u8),
         Maximum => map2(out, a, b, |x: C<T>, y: C<T>| {
-            if is_nan(x) || !complex_less(x, y) && !is_nan(y) {
+            if complex_less_equal(y, x) || is_nan(x) {
                 x
             } else {
                 y
             }
         }),
         Minimum => map2(out, a, b, |x: C<T>, y: C<T>| {
-            if is_nan(x) || !complex_less(y, x) && !is_nan(y) {
+            if complex_less_equal(x, y) || is_nan(x) {
                 x
             } else {
                 y

@@ -88,10 +88,10 @@ fn complex<T: Real>(op: UnaryOp, out: &Tensor, x: &Tensor) {
     let finite = |v: C<T>| v.re.is_finite() && v.im.is_finite();
     match op {
         Abs => map1(out, x, |v: C<T>| v.re.hypot(v.im)),
-        Acos => map1(out, x, |v: C<T>| v.acos()),
-        Acosh => map1(out, x, |v: C<T>| v.acosh()),
-        Asin => map1(out, x, |v: C<T>| v.asin()),
-        Asinh => map1(out, x, |v: C<T>| v.asinh()),
+        Acos => map1(out, x, super::float::complex_acos::<T>),
+        Acosh => map1(out, x, super::float::complex_acosh::<T>),
+        Asin => map1(out, x, super::float::complex_asin::<T>),
+        Asinh => map1(out, x, super::float::complex_asinh::<T>),
         Atan => map1(out, x, |v: C<T>| v.atan()),
         Atanh => map1(out, x, |v: C<T>| v.atanh()),
         Conj => map1(out, x, |v: C<T>| v.conj()),
@@ -118,8 +118,8 @@ fn complex<T: Real>(op: UnaryOp, out: &Tensor, x: &Tensor) {
         Sinh => map1(out, x, |v: C<T>| v.sinh()),
         Sqrt => map1(out, x, |v: C<T>| v.sqrt()),
         Square => map1(out, x, |v: C<T>| v * v),
-        Tan => map1(out, x, |v: C<T>| v.tan()),
-        Tanh => map1(out, x, |v: C<T>| v.tanh()),
+        Tan => map1(out, x, super::float::complex_tan::<T>),
+        Tanh => map1(out, x, super::float::complex_tanh::<T>),
         Ceil | Floor | Trunc | Signbit | BitwiseInvert => unreachable!("refused by unary_plan"),
     }
 }

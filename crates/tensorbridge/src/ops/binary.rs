@@ -160,15 +160,17 @@ pub fn binary_plan(op: BinaryOp, a: DType, b: DType) -> Result<BinaryPlan> {
         BitwiseLeftShift | BitwiseRightShift if kind == K::Bool => same(DType::Int8),
         BitwiseLeftShift | BitwiseRightShift => same(p),
         Atan2 | Copysign | Hypot | Logaddexp | Nextafter if kind == K::Complex => return refuse("real numbers"),
+        // NumPy picks the smallest float loop both inputs cast to safely:
+        // atan2(int8, uint8) is float16, not float32 (the float of int16).
         Nextafter => {
-            let f = float_for(p);
+            let f = promote_types(float_for(a), float_for(b));
             BinaryPlan {
                 compute: f,
                 kernel_out: f,
                 out: f,
             }
         }
-        Atan2 | Copysign | Hypot | Logaddexp => same(float_for(p)),
+        Atan2 | Copysign | Hypot | Logaddexp => same(promote_types(float_for(a), float_for(b))),
         _ => unreachable!("every function is classified above"),
     })
 }

@@ -126,8 +126,8 @@ fn odometer<const N: usize>(dims: &[DimN<N>], o: [isize; N], f: &mut impl FnMut(
             let mut o = o;
             for _ in 0..d.size {
                 odometer(rest, o, f);
-                for i in 0..N {
-                    o[i] += d.strides[i];
+                for (oi, si) in o.iter_mut().zip(d.strides) {
+                    *oi += si;
                 }
             }
         }
