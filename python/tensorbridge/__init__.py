@@ -6,6 +6,8 @@ PyTorch, TensorFlow and JAX.
 table for every conversion.
 """
 
+import math
+
 from . import cuda
 from ._core import (
     Tensor,
@@ -116,11 +118,38 @@ from ._core import (  # the Array API standard's elementwise functions
     tanh,
     trunc,
 )
+from ._core import can_cast, clip, diff, result_type
+from ._dtype_info import astype, finfo, iinfo, isdtype
+from ._namespace_info import __array_namespace_info__
+
+#: The Array API standard revision this namespace follows.
+__array_api_version__ = "2024.12"
+
+e = math.e
+pi = math.pi
+inf = math.inf
+nan = math.nan
+newaxis = None
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Tensor",
+    "__array_api_version__",
+    "__array_namespace_info__",
+    "astype",
+    "can_cast",
+    "clip",
+    "diff",
+    "e",
+    "finfo",
+    "iinfo",
+    "inf",
+    "isdtype",
+    "nan",
+    "newaxis",
+    "pi",
+    "result_type",
     "as_tensor",
     "asarray",
     "bfloat16",

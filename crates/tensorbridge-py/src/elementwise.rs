@@ -538,8 +538,72 @@ fn subtract<'py>(py: Python<'py>, x1: &Bound<'py, PyAny>, x2: &Bound<'py, PyAny>
     apply_binary(py, BinaryOp::Subtract, x1, x2)
 }
 
+/// A bound of `clip` or an end of `diff`: tensors as they are, Python
+/// scalars weak against `x`'s dtype.
+fn companion(x: &Tensor, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Tensor>> {
+    match obj {
+        None => Ok(None),
+        Some(o) if o.is_none() => Ok(None),
+        Some(o) => match operand(o)? {
+            Operand::Tensor(t) => Ok(Some(t)),
+            Operand::Scalar(s) => crate::operand::scalar_tensor(s, x.dtype()).map(Some),
+        },
+    }
+}
+
+/// `clip(x, /, min=None, max=None)`: elementwise bounds (a NaN bound gives NaN).
+#[pyfunction]
+#[pyo3(signature = (x, /, min = None, max = None))]
+pub fn clip<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    min: Option<&Bound<'py, PyAny>>,
+    max: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTensor>> {
+    let x = tensor_arg(x)?;
+    let (lo, hi) = (companion(&x, min)?, companion(&x, max)?);
+    let out = compute(py, x.numel(), || tensorbridge::ops::clip::clip(&x, lo.as_ref(), hi.as_ref()))?;
+    wrap(py, out)
+}
+
+/// `diff(x, /, *, axis=-1, n=1, prepend=None, append=None)`: the n-th
+/// discrete difference along `axis`; Python scalars for `prepend`/`append`
+/// stand for a slice of that value (NumPy's convenience).
+#[pyfunction]
+#[pyo3(signature = (x, /, *, axis = -1, n = 1, prepend = None, append = None))]
+fn diff<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    axis: i64,
+    n: i64,
+    prepend: Option<&Bound<'py, PyAny>>,
+    append: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTensor>> {
+    let x = tensor_arg(x)?;
+    if n < 0 {
+        return Err(crate::errors::value_error(format!("diff: n must be >= 0, got {n}")));
+    }
+    let end = |o: Option<&Bound<'py, PyAny>>| -> PyResult<Option<Tensor>> {
+        let Some(t) = companion(&x, o)? else { return Ok(None) };
+        if t.ndim() == 0 && x.ndim() > 0 {
+            let ax = tensorbridge::layout::normalize_axis(axis, x.ndim(), "diff").py()?;
+            let mut shape = x.shape().to_vec();
+            shape[ax] = 1;
+            return t.broadcast_to(&shape).py().map(Some);
+        }
+        Ok(Some(t))
+    };
+    let (pre, app) = (end(prepend)?, end(append)?);
+    let out = compute(py, x.numel(), || {
+        tensorbridge::ops::diff::diff(&x, axis, n as usize, pre.as_ref(), app.as_ref())
+    })?;
+    wrap(py, out)
+}
+
 /// Adds the elementwise functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(clip, m)?)?;
+    m.add_function(wrap_pyfunction!(diff, m)?)?;
     m.add_function(wrap_pyfunction!(abs, m)?)?;
     m.add_function(wrap_pyfunction!(acos, m)?)?;
     m.add_function(wrap_pyfunction!(acosh, m)?)?;

@@ -26,6 +26,7 @@ mod pickle;
 mod sequence;
 mod tensor;
 mod tensor_math;
+mod type_functions;
 
 use pyo3::prelude::*;
 
@@ -51,5 +52,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(npy::load, m)?)?;
     m.add_function(wrap_pyfunction!(pickle::_rebuild_tensor, m)?)?;
     elementwise::register(m)?;
+    type_functions::register(m)?;
     Ok(())
 }

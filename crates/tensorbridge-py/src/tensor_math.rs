@@ -375,4 +375,24 @@ impl PyTensor {
         inplace(slf, other, BinaryOp::Divide)?;
         Ok(slf.clone())
     }
+
+    /// `t.clip(min=None, max=None)` (`clamp` is PyTorch's name).
+    #[pyo3(signature = (min = None, max = None))]
+    fn clip<'py>(
+        slf: &Bound<'py, Self>,
+        min: Option<&Bound<'py, PyAny>>,
+        max: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyTensor>> {
+        crate::elementwise::clip(slf.py(), slf.as_any(), min, max)
+    }
+
+    /// PyTorch's name for [`clip`].
+    #[pyo3(signature = (min = None, max = None))]
+    fn clamp<'py>(
+        slf: &Bound<'py, Self>,
+        min: Option<&Bound<'py, PyAny>>,
+        max: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyTensor>> {
+        crate::elementwise::clip(slf.py(), slf.as_any(), min, max)
+    }
 }

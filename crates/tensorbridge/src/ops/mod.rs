@@ -9,4 +9,6 @@
 //! ends in `_` (in place) or it is documented as a view.
 
 pub mod binary;
+pub mod clip;
+pub mod diff;
 pub mod unary;
