@@ -11,41 +11,109 @@ import operator
 
 import numpy as np
 import pytest
+import tensorbridge as tb
+from conftest import BF16, NP_DTYPES, TB_OF, make_values, strided_views
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import tensorbridge as tb
-
-from conftest import BF16, NP_DTYPES, TB_OF, make_values, strided_views
 
 FLOATS = [np.dtype(d) for d in ("float16", "float32", "float64")]
 
 # Functions whose results IEEE arithmetic fixes exactly; the rest are
 # compared with a tolerance of a few units in the last place.
 EXACT_UNARY = {
-    "abs", "bitwise_invert", "ceil", "conj", "floor", "imag", "isfinite", "isinf", "isnan",
-    "logical_not", "negative", "positive", "real", "round", "sign", "signbit", "sqrt",
-    "square", "trunc", "reciprocal",
+    "abs",
+    "bitwise_invert",
+    "ceil",
+    "conj",
+    "floor",
+    "imag",
+    "isfinite",
+    "isinf",
+    "isnan",
+    "logical_not",
+    "negative",
+    "positive",
+    "real",
+    "round",
+    "sign",
+    "signbit",
+    "sqrt",
+    "square",
+    "trunc",
+    "reciprocal",
 }
-UNARY = sorted(EXACT_UNARY | {
-    "acos", "acosh", "asin", "asinh", "atan", "atanh", "cos", "cosh", "exp", "expm1", "log",
-    "log1p", "log2", "log10", "sin", "sinh", "tan", "tanh",
-})
+UNARY = sorted(
+    EXACT_UNARY
+    | {
+        "acos",
+        "acosh",
+        "asin",
+        "asinh",
+        "atan",
+        "atanh",
+        "cos",
+        "cosh",
+        "exp",
+        "expm1",
+        "log",
+        "log1p",
+        "log2",
+        "log10",
+        "sin",
+        "sinh",
+        "tan",
+        "tanh",
+    }
+)
 NP_NAME = {
-    "acos": "arccos", "acosh": "arccosh", "asin": "arcsin", "asinh": "arcsinh", "atan": "arctan",
-    "atanh": "arctanh", "bitwise_invert": "invert", "atan2": "arctan2", "pow": "power",
-    "bitwise_left_shift": "left_shift", "bitwise_right_shift": "right_shift",
+    "acos": "arccos",
+    "acosh": "arccosh",
+    "asin": "arcsin",
+    "asinh": "arcsinh",
+    "atan": "arctan",
+    "atanh": "arctanh",
+    "bitwise_invert": "invert",
+    "atan2": "arctan2",
+    "pow": "power",
+    "bitwise_left_shift": "left_shift",
+    "bitwise_right_shift": "right_shift",
 }
 # Where NumPy's answer for an integer or bool input is not the standard's
 # (the standard asks for floats, or keeps bool), we follow the standard.
-UNARY_DIVERGES = {("reciprocal", "i"), ("reciprocal", "u"), ("reciprocal", "b"),
-                  ("round", "b"), ("square", "b"), ("conj", "b")}
+UNARY_DIVERGES = {
+    ("reciprocal", "i"),
+    ("reciprocal", "u"),
+    ("reciprocal", "b"),
+    ("round", "b"),
+    ("square", "b"),
+    ("conj", "b"),
+}
 
 EXACT_BINARY = {
-    "add", "subtract", "multiply", "divide", "floor_divide", "remainder", "maximum", "minimum",
-    "copysign", "nextafter", "equal", "not_equal", "less", "less_equal", "greater",
-    "greater_equal", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or",
-    "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift",
+    "add",
+    "subtract",
+    "multiply",
+    "divide",
+    "floor_divide",
+    "remainder",
+    "maximum",
+    "minimum",
+    "copysign",
+    "nextafter",
+    "equal",
+    "not_equal",
+    "less",
+    "less_equal",
+    "greater",
+    "greater_equal",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "bitwise_and",
+    "bitwise_or",
+    "bitwise_xor",
+    "bitwise_left_shift",
+    "bitwise_right_shift",
 }
 BINARY = sorted(EXACT_BINARY | {"atan2", "hypot", "logaddexp", "pow"})
 
@@ -74,7 +142,9 @@ def assert_matches(got, want: np.ndarray, exact: bool, zero_sign: bool = True) -
             assert (np.signbit(g[zero]) == np.signbit(want[zero])).all()
         return
     w = want.astype(np.complex128 if want.dtype.kind == "c" else np.float64)
-    np.testing.assert_allclose(g.astype(w.dtype), w, rtol=tolerance(want.dtype), atol=0, equal_nan=True)
+    np.testing.assert_allclose(
+        g.astype(w.dtype), w, rtol=tolerance(want.dtype), atol=0, equal_nan=True
+    )
 
 
 def oracle(fn, *arrays):
@@ -110,7 +180,9 @@ def test_unary_matches_numpy(name, ndt):
     assert_matches(getattr(tb, name)(tb.from_numpy(x)), np.asarray(want), exact)
 
 
-@pytest.mark.parametrize("name", ["sin", "exp", "sqrt", "floor", "abs", "negative", "isnan", "sign"])
+@pytest.mark.parametrize(
+    "name", ["sin", "exp", "sqrt", "floor", "abs", "negative", "isnan", "sign"]
+)
 def test_unary_bfloat16_computes_through_float32(name):
     x = make_values(BF16, (5, 3), seed=1)
     with np.errstate(all="ignore"):
@@ -144,7 +216,9 @@ def test_unary_special_cases_of_the_standard():
     assert tb.signbit(x).tolist()[:4] == [True, False, False, True]
     z = tb.tensor([0j, complex(3, 4), complex(np.nan, 1)])
     s = tb.sign(z).numpy()
-    assert s[0] == 0 and np.isclose(s[1], 0.6 + 0.8j) and np.isnan(s[2].real) and np.isnan(s[2].imag)
+    assert (
+        s[0] == 0 and np.isclose(s[1], 0.6 + 0.8j) and np.isnan(s[2].real) and np.isnan(s[2].imag)
+    )
 
 
 # ------------------------------------------------------------------ binary
@@ -157,7 +231,9 @@ BINARY_DTYPES = [d for d in NP_DTYPES if d != BF16]
     st.sampled_from(BINARY),
     st.sampled_from(BINARY_DTYPES),
     st.sampled_from(BINARY_DTYPES),
-    st.sampled_from([((3, 4), (3, 4)), ((3, 4), (4,)), ((2, 1, 4), (3, 1)), ((), (5,)), ((0, 3), (3,))]),
+    st.sampled_from(
+        [((3, 4), (3, 4)), ((3, 4), (4,)), ((2, 1, 4), (3, 1)), ((), (5,)), ((0, 3), (3,))]
+    ),
     st.integers(0, 1000),
 )
 def test_binary_matches_numpy(name, d1, d2, shapes, seed):
@@ -182,7 +258,9 @@ def test_binary_matches_numpy(name, d1, d2, shapes, seed):
         np.testing.assert_array_equal(got.numpy()[keep], want[keep])
         return
     if name == "pow" and want.dtype.kind == "c":
-        finite = np.isfinite(np.broadcast_arrays(x1, x2)[0]) & np.isfinite(np.broadcast_arrays(x1, x2)[1])
+        finite = np.isfinite(np.broadcast_arrays(x1, x2)[0]) & np.isfinite(
+            np.broadcast_arrays(x1, x2)[1]
+        )
         assert got.dtype == TB_OF[want.dtype]
         w, g = want[finite], got.numpy()[finite]
         ok = np.isfinite(w)
@@ -193,7 +271,10 @@ def test_binary_matches_numpy(name, d1, d2, shapes, seed):
 
 
 @settings(max_examples=60, deadline=None)
-@given(strided_views(ndt=np.dtype(np.float64)), st.sampled_from(["add", "less", "maximum", "remainder"]))
+@given(
+    strided_views(ndt=np.dtype(np.float64)),
+    st.sampled_from(["add", "less", "maximum", "remainder"]),
+)
 def test_binary_on_any_layout(base_view, name):
     _, view = base_view
     other = make_values(np.dtype(np.float64), view.shape[-1:] if view.ndim else (), seed=9)
@@ -247,16 +328,26 @@ def test_nextafter_steps_in_the_real_dtype():
 # ------------------------------------------------------ operators, scalars
 
 OPERATORS = [
-    (operator.add, "add"), (operator.sub, "subtract"), (operator.mul, "multiply"),
-    (operator.truediv, "divide"), (operator.floordiv, "floor_divide"), (operator.mod, "remainder"),
-    (operator.pow, "pow"), (operator.lt, "less"), (operator.le, "less_equal"),
-    (operator.gt, "greater"), (operator.ge, "greater_equal"), (operator.eq, "equal"),
+    (operator.add, "add"),
+    (operator.sub, "subtract"),
+    (operator.mul, "multiply"),
+    (operator.truediv, "divide"),
+    (operator.floordiv, "floor_divide"),
+    (operator.mod, "remainder"),
+    (operator.pow, "pow"),
+    (operator.lt, "less"),
+    (operator.le, "less_equal"),
+    (operator.gt, "greater"),
+    (operator.ge, "greater_equal"),
+    (operator.eq, "equal"),
     (operator.ne, "not_equal"),
 ]
 
 
 @pytest.mark.parametrize("op,name", OPERATORS, ids=[n for _, n in OPERATORS])
-@pytest.mark.parametrize("ndt", ["int8", "uint8", "int64", "float16", "float32", "complex64", "bool"])
+@pytest.mark.parametrize(
+    "ndt", ["int8", "uint8", "int64", "float16", "float32", "complex64", "bool"]
+)
 @pytest.mark.parametrize("scalar", [2, 2.5, True, 1 + 2j])
 def test_python_scalars_are_weak_like_numpy(op, name, ndt, scalar):
     x = make_values(np.dtype(ndt), (5,), seed=2, special=False)

@@ -8,12 +8,10 @@ import math
 
 import numpy as np
 import pytest
+import tensorbridge as tb
+from conftest import BF16, NP_DTYPES, TB_OF, make_values
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import tensorbridge as tb
-
-from conftest import BF16, NP_DTYPES, TB_OF, make_values
 
 
 def test_constants_and_version():
@@ -29,7 +27,11 @@ def test_finfo_matches_numpy(name):
     info = tb.finfo(getattr(tb, name))
     want = np.finfo(np.dtype(name))
     assert (info.bits, info.eps, info.max, info.min, info.smallest_normal) == (
-        want.bits, float(want.eps), float(want.max), float(want.min), float(want.smallest_normal)
+        want.bits,
+        float(want.eps),
+        float(want.max),
+        float(want.min),
+        float(want.smallest_normal),
     )
     assert info.dtype == TB_OF[np.dtype(want.dtype)]
     assert all(type(v) is float for v in (info.eps, info.max, info.min, info.smallest_normal))
@@ -44,7 +46,9 @@ def test_finfo_bfloat16_and_errors():
         tb.iinfo(tb.float32)
 
 
-@pytest.mark.parametrize("name", ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"])
+@pytest.mark.parametrize(
+    "name", ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]
+)
 def test_iinfo_matches_numpy(name):
     info = tb.iinfo(getattr(tb, name))
     want = np.iinfo(np.dtype(name))
@@ -143,7 +147,9 @@ def test_diff_matches_numpy(ndt, shape, n, data):
         pshape[axis] = data.draw(st.integers(0, 2))
         kwargs["prepend"] = make_values(np.dtype(ndt), tuple(pshape), seed=7, special=False)
     want = np.diff(x, n=n, axis=axis, **kwargs)
-    got = tb.diff(tb.from_numpy(x), n=n, axis=axis, **{k: tb.from_numpy(v) for k, v in kwargs.items()})
+    got = tb.diff(
+        tb.from_numpy(x), n=n, axis=axis, **{k: tb.from_numpy(v) for k, v in kwargs.items()}
+    )
     assert got.dtype == TB_OF[want.dtype]
     np.testing.assert_array_equal(got.numpy(), want)
 

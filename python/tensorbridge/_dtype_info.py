@@ -99,10 +99,14 @@ def isdtype(dtype: Any, kind: Any) -> bool:
         return dtype.name in _KINDS[kind]
     if isinstance(kind, _core.dtype):
         return dtype == kind
-    raise TypeError(f"isdtype: kind must be a dtype, a kind name or a tuple, got {type(kind).__name__}")
+    raise TypeError(
+        f"isdtype: kind must be a dtype, a kind name or a tuple, got {type(kind).__name__}"
+    )
 
 
-def astype(x: _core.Tensor, dtype: Any, /, *, copy: bool = True, device: Any = None) -> _core.Tensor:
+def astype(
+    x: _core.Tensor, dtype: Any, /, *, copy: bool = True, device: Any = None
+) -> _core.Tensor:
     """``x`` converted to ``dtype``; with ``copy=False`` the same tensor when
     nothing changes."""
     return x.astype(dtype, copy=copy, device=device)
