@@ -28,6 +28,7 @@ import tensorbridge as tb
 
 from ._bench_dlpack import table as dlpack_table
 from ._bench_io import table as io_table
+from ._bench_ops import table as ops_table
 from ._tour import render_table
 
 if TYPE_CHECKING:
@@ -347,6 +348,8 @@ def main(
     bullet = "- " if markdown else ""
     print("\n".join(bullet + line for line in header), end="\n\n")
     print(render_table(HEADERS, rows, markdown), end="\n\n")
+    print("Operations (targets in the last column):")
+    print(ops_table(torch, sizes, timing, markdown), end="\n\n")
     print("DLPack (target: every tensorbridge direction >= 1.00× of the fastest peer exchange):")
     print(dlpack_table(torch, timing, markdown), end="\n\n")
     print("I/O (target: tensorbridge >= 1.00× NumPy's speed):")

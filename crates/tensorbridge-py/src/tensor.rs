@@ -300,6 +300,19 @@ impl PyTensor {
         slf.clone()
     }
 
+    /// Array API `to_device(device, /, *, stream=None)`: the tensor itself
+    /// for the CPU (where it already is).
+    #[pyo3(signature = (device, /, *, stream = None))]
+    fn to_device<'py>(
+        slf: &Bound<'py, Self>,
+        device: &Bound<'py, PyAny>,
+        stream: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, Self>> {
+        let _ = stream;
+        require_cpu(Some(device), ".to_device(\"cuda\")")?;
+        Ok(slf.clone())
+    }
+
     /// A copy on a CUDA device.
     #[pyo3(signature = (device = None, non_blocking = false))]
     fn cuda(&self, device: Option<&Bound<'_, PyAny>>, non_blocking: bool) -> PyResult<()> {

@@ -1,0 +1,147 @@
+"""The operations rows of ``python -m tensorbridge bench``: Array API
+functions timed beside the same call in NumPy and PyTorch, on the same
+inputs, in one process.
+
+Targets (2-core machine): elementwise and reductions at least as fast as
+the faster of NumPy and PyTorch; matmul within 1.1× of NumPy's time;
+argsort and boolean masking at least NumPy's speed.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+import tensorbridge as tb
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ._bench import Case, Sizes
+
+FASTER_OF_BOTH = "tb >= max(NumPy, torch)"
+
+
+def _tb(name: str) -> Callable[..., Any] | None:
+    """A tensorbridge function, or None where this build does not have it."""
+    return getattr(tb, name, None)
+
+
+def _row(
+    name: str,
+    calls: dict[str, Callable[[], Any] | None],
+    labels: dict[str, str],
+    target: str,
+    bytes_moved: int = 0,
+) -> Case:
+    from ._bench import Case
+
+    return Case(name, calls, labels, target, bytes_moved)
+
+
+def _maybe(fn: Callable[..., Any] | None, *args: Any, **kwargs: Any) -> Callable[[], Any] | None:
+    return None if fn is None else (lambda: fn(*args, **kwargs))
+
+
+def build_cases(torch: ModuleType | None, sizes: Sizes) -> list[Case]:
+    """Every operations row; inputs are built once, outside the timing."""
+    n = sizes.copy_elems  # 16M float32 at full size
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal(n, dtype=np.float32)
+    b = rng.standard_normal(n, dtype=np.float32)
+    ta, tb_ = tb.from_numpy(a), tb.from_numpy(b)
+    pa = pb = None
+    if torch is not None:
+        pa, pb = torch.from_numpy(a), torch.from_numpy(b)
+    cases = [
+        _row(
+            f"a + b ({n // 2**20}M float32)",
+            {"tensorbridge": lambda: ta + tb_, "NumPy": lambda: a + b,
+             "PyTorch": None if pa is None else (lambda: pa + pb)},
+            {"tensorbridge": "ta + tb", "NumPy": "a + b", "PyTorch": "pa + pb"},
+            FASTER_OF_BOTH,
+            3 * a.nbytes,
+        ),
+        _row(
+            f"sum ({n // 2**20}M float32)",
+            {"tensorbridge": _maybe(_tb("sum"), ta), "NumPy": lambda: np.sum(a),
+             "PyTorch": None if pa is None else (lambda: torch.sum(pa))},
+            {"tensorbridge": "tb.sum(ta)", "NumPy": "np.sum(a)", "PyTorch": "torch.sum(pa)"},
+            FASTER_OF_BOTH,
+            a.nbytes,
+        ),
+    ]  # fmt: skip
+    side = sizes.square
+    sq = rng.standard_normal((side, side), dtype=np.float32)
+    tsq = tb.from_numpy(sq)
+    psq = None if torch is None else torch.from_numpy(sq)
+    cases.append(
+        _row(
+            f"mean(x.T, axis=0) ({side}×{side} float32)",
+            {"tensorbridge": _maybe(_tb("mean"), tsq.T, axis=0), "NumPy": lambda: np.mean(sq.T, axis=0),
+             "PyTorch": None if psq is None else (lambda: psq.T.mean(dim=0))},
+            {"tensorbridge": "tb.mean(t.T, axis=0)", "NumPy": "np.mean(a.T, axis=0)",
+             "PyTorch": "p.T.mean(dim=0)"},
+            FASTER_OF_BOTH,
+            sq.nbytes,
+        )
+    )  # fmt: skip
+    m = 1024 if sizes.square >= 4096 else 128
+    x = rng.standard_normal((m, m), dtype=np.float32)
+    y = rng.standard_normal((m, m), dtype=np.float32)
+    tx, ty = tb.from_numpy(x), tb.from_numpy(y)
+    px = py = None
+    if torch is not None:
+        px, py = torch.from_numpy(x), torch.from_numpy(y)
+    cases.append(
+        _row(
+            f"matmul ({m}×{m} float32)",
+            {"tensorbridge": _maybe(_tb("matmul"), tx, ty), "NumPy": lambda: x @ y,
+             "PyTorch": None if px is None else (lambda: px @ py)},
+            {"tensorbridge": "tb.matmul(tx, ty)", "NumPy": "x @ y", "PyTorch": "px @ py"},
+            "tb time <= 1.1 × NumPy's",
+        )
+    )  # fmt: skip
+    k = n // 16  # 1M at full size
+    s = rng.standard_normal(k, dtype=np.float32)
+    ts = tb.from_numpy(s)
+    ps = None if torch is None else torch.from_numpy(s)
+    cases.append(
+        _row(
+            f"argsort ({k // 2**20 or k}{'M' if k >= 2**20 else ''} float32)",
+            {"tensorbridge": _maybe(_tb("argsort"), ts), "NumPy": lambda: np.argsort(s),
+             "PyTorch": None if ps is None else (lambda: torch.argsort(ps))},
+            {"tensorbridge": "tb.argsort(t)", "NumPy": "np.argsort(a)", "PyTorch": "torch.argsort(p)"},
+            "tb >= NumPy",
+        )
+    )  # fmt: skip
+    mask = rng.random(n) < 0.5
+    tmask = tb.from_numpy(mask)
+    pmask = None if torch is None else torch.from_numpy(mask)
+    cases.append(
+        _row(
+            f"x[mask] (50% of {n // 2**20}M float32)",
+            {"tensorbridge": lambda: ta[tmask], "NumPy": lambda: a[mask],
+             "PyTorch": None if pa is None else (lambda: pa[pmask])},
+            {"tensorbridge": "t[tmask]", "NumPy": "a[mask]", "PyTorch": "p[pmask]"},
+            "tb >= NumPy",
+        )
+    )  # fmt: skip
+    return cases
+
+
+def table(torch: ModuleType | None, sizes: Sizes, timing: Any, markdown: bool) -> str:
+    """The measured operations table, in the main table's columns."""
+    from ._bench import HEADERS, run_case, table_row
+    from ._tour import render_table
+
+    rows = []
+    for case in build_cases(torch, sizes):
+        try:
+            times = run_case(case, timing)
+        except (TypeError, IndexError, ValueError):  # an operation this build lacks
+            times = {"tensorbridge": None, "NumPy": None, "PyTorch": None}
+        rows.append(table_row(case, times, torch is None))
+    return render_table(HEADERS, rows, markdown)
