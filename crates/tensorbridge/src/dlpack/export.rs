@@ -197,17 +197,21 @@ pub fn export(
         }
     }
     let copied = request.copy == Some(true);
+    // Borrow unless copying: cloning the handle would allocate its layout
+    // twice on the hot path of every zero-copy exchange.
+    let copy;
     let tensor = if copied {
-        tensor.clone_data()?
+        copy = tensor.clone_data()?;
+        &copy
     } else {
-        tensor.clone()
+        tensor
     };
     let abi = ExportAbi::for_max_version(request.max_version);
     if abi == ExportAbi::Legacy && tensor.is_readonly() {
         return Err(Error::DLPackReadOnly);
     }
     let info = tensor.dtype().info();
-    let dims = Dims::new(&tensor);
+    let dims = Dims::new(tensor);
     let ndim = tensor.ndim();
     let dl_tensor = DLTensor {
         data: tensor.data_ptr() as *mut c_void,

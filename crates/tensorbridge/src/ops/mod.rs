@@ -7,8 +7,22 @@
 //! per kernel family; the walks over strided operands come from
 //! [`crate::strided`]. Every function returns a new tensor unless its name
 //! ends in `_` (in place) or it is documented as a view.
+//!
+//! ```
+//! use tensorbridge::{ops, DType, Tensor};
+//! let a = Tensor::from_vec(vec![1.0f32, 4.0, 9.0], &[3]).unwrap();
+//! let b = Tensor::from_vec(vec![2i8], &[1]).unwrap();
+//! let c = ops::add(&ops::sqrt(&a).unwrap(), &b).unwrap(); // broadcast, promoted
+//! assert_eq!(c.dtype(), DType::Float32);
+//! assert_eq!(c.to_vec::<f32>().unwrap(), vec![3.0, 4.0, 5.0]);
+//! ```
 
 pub mod binary;
 pub mod clip;
 pub mod diff;
 pub mod unary;
+
+pub use binary::*;
+pub use clip::clip;
+pub use diff::diff;
+pub use unary::*;
