@@ -444,3 +444,16 @@ def test_methods_mirror_functions():
     assert u.add_(1) is u and u.tolist() == [2.0, 3.0]
     z = tb.tensor([1 + 2j])
     assert z.real.tolist() == [1.0] and z.imag.tolist() == [2.0]
+
+
+@pytest.mark.parametrize(
+    "other", [lambda a: a, lambda a: a.T, lambda a: a[0], lambda a: a[::-1], lambda a: a[:, ::-1]]
+)
+def test_in_place_with_overlapping_operands_matches_numpy(other):
+    base = np.arange(16.0).reshape(4, 4)
+    want = base.copy()
+    want += other(want)
+    got = base.copy()
+    t = tb.from_numpy(got)
+    t += other(t)
+    np.testing.assert_array_equal(got, want)

@@ -29,6 +29,16 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, shape: &[usize], out_dtype: 
     Ok(out)
 }
 
+/// Runs `op` on `a` and `b` into `a` itself (`a op= b`): `a` is in the
+/// compute dtype, which is also the loop's output dtype, and writable
+/// without internal overlap; `b` broadcasts to `a`'s shape and either
+/// shares no memory with `a` or is `a` itself (same layout), so every
+/// element is read before it is written.
+pub fn binary_into(op: BinaryOp, a: &Tensor, b: &Tensor) -> Result<()> {
+    let b = b.broadcast_to(a.shape())?;
+    run(op, a, a, &b)
+}
+
 fn run(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) -> Result<()> {
     match a.dtype() {
         DType::Float32 => real::<f32>(op, out, a, b),

@@ -220,6 +220,18 @@ pub fn binary_(op: BinaryOp, a: &Tensor, b: &Tensor) -> Result<()> {
             got: b.shape().to_vec(),
         });
     }
+    // The common case (`f32 += f32`, `i64 *= 2`) writes straight into `a`;
+    // the rest computes aside and casts back.
+    let direct = plan.compute == a.dtype() && plan.kernel_out == a.dtype();
+    let same_view = a.same_storage(b) && a.layout() == b.layout();
+    if direct && (same_view || !a.may_share_memory(b)) {
+        let b = if b.dtype() == plan.compute {
+            b.clone()
+        } else {
+            b.copied(plan.compute, true)?
+        };
+        return crate::cpu::binary::binary_into(op, a, &b);
+    }
     let result = binary(op, a, b)?;
     a.copy_(&result)
 }
