@@ -7,3 +7,6 @@ pub mod cast;
 pub mod copy;
 pub mod fill;
 pub mod transpose;
+pub mod gather;
+pub mod mask;
+pub mod select;

@@ -7,3 +7,12 @@
 //! per kernel family; the walks over strided operands come from
 //! [`crate::strided`]. Every function returns a new tensor unless its name
 //! ends in `_` (in place) or it is documented as a view.
+
+pub mod gather;
+pub(crate) mod index_key;
+pub mod mask;
+pub mod select;
+
+pub use gather::{take, take_along_axis};
+pub use mask::nonzero;
+pub use select::r#where;
