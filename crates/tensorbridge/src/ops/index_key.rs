@@ -100,6 +100,18 @@ impl IndexPlan {
         for (pos, k) in key.iter().enumerate() {
             match k {
                 IndexItem::Basic(TensorIndex::Int(i)) => {
+                    // Integers are checked even when the selection is empty
+                    // (NumPy does; index arrays are checked only where used).
+                    let size = layout.shape()[dim];
+                    if (*i < 0 && i.unsigned_abs() > size as u64)
+                        || (*i >= 0 && *i as u64 >= size as u64)
+                    {
+                        return Err(Error::IndexOutOfRange {
+                            axis,
+                            index: *i,
+                            size,
+                        });
+                    }
                     advanced.push(AdvancedDim {
                         dim,
                         axis,
