@@ -375,6 +375,11 @@ def test_setitem_duplicates_last_wins_and_overlapping_source():
     t[[0, 1, 2]] = t[1:4]
     a[[0, 1, 2]] = a[1:4]
     assert t.tolist() == a.tolist()
+    v = np.array([1, 0, 2])
+    w = tb.tensor(v)
+    w[w] = tb.tensor([5, 6, 7])  # the index is the tensor being written
+    v[v.copy()] = [5, 6, 7]
+    assert w.tolist() == v.tolist()
     b = np.array([True, False, True, True])
     u = tb.tensor(b)
     u[u] = False

@@ -163,6 +163,79 @@ pub fn add_offsets(
     result
 }
 
+/// Where the picks of a selection are, relative to the view's first element.
+#[derive(Clone, Copy, Debug)]
+pub enum Picks<'a> {
+    /// Element offsets, computed and checked beforehand.
+    Offsets(&'a [isize]),
+    /// Positions along one dimension of `size` elements `stride` apart,
+    /// checked beforehand with [`check_positions`] (negative ones count from
+    /// the end): the common `x[idx]`, without an offsets array.
+    Positions {
+        /// The positions.
+        index: &'a [i64],
+        /// The dimension's size.
+        size: usize,
+        /// The dimension's stride, in elements.
+        stride: isize,
+    },
+}
+
+impl Picks<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Picks::Offsets(o) => o.len(),
+            Picks::Positions { index, .. } => index.len(),
+        }
+    }
+
+    #[inline(always)]
+    fn offset(&self, b: usize) -> isize {
+        match *self {
+            Picks::Offsets(o) => o[b],
+            Picks::Positions {
+                index,
+                size,
+                stride,
+            } => {
+                let v = index[b];
+                (if v < 0 { v + size as i64 } else { v }) as isize * stride
+            }
+        }
+    }
+}
+
+/// Checks that every position lies in `-size..size`, in parallel for long
+/// index arrays; `Err` holds the first one (in order) that does not.
+pub fn check_positions(index: &[i64], size: usize) -> Result<(), i64> {
+    let size = size as i64;
+    let bad = |v: i64| v < -size || v >= size;
+    let parts = ranges(
+        index.len(),
+        if index.len() < PARALLEL_MIN_ELEMENTS {
+            1
+        } else {
+            rayon::current_num_threads()
+        },
+    );
+    let any_bad =
+        |r: &std::ops::Range<usize>| index[r.clone()].iter().fold(false, |acc, &v| acc | bad(v));
+    let failed: Vec<bool> = if parts.len() <= 1 {
+        parts.iter().map(any_bad).collect()
+    } else {
+        use rayon::prelude::*;
+        parts.par_iter().map(any_bad).collect()
+    };
+    match failed.iter().position(|&f| f) {
+        None => Ok(()),
+        Some(p) => Err(index[parts[p].clone()]
+            .iter()
+            .copied()
+            .find(|&v| bad(v))
+            .unwrap_or(0)),
+    }
+}
+
 /// The strided part of a selection: the outer dimensions (before the
 /// picked ones in the output), the picked offsets and the inner dimensions.
 /// Strides are those of the indexed view, in elements.
@@ -172,8 +245,8 @@ pub struct Blocks<'a> {
     pub outer_shape: &'a [usize],
     /// The view's strides along them.
     pub outer_strides: &'a [isize],
-    /// Picked offsets, relative to the view's first element.
-    pub offsets: &'a [isize],
+    /// The picks.
+    pub picks: Picks<'a>,
     /// Sizes of the inner dimensions.
     pub inner_shape: &'a [usize],
     /// The view's strides along them.
@@ -193,7 +266,7 @@ impl Blocks<'_> {
     /// number (outer position times picks plus pick), `offset` its view
     /// offset relative to the first element.
     fn for_each(&self, range: std::ops::Range<usize>, mut f: impl FnMut(usize, isize)) {
-        let picks = self.offsets.len();
+        let picks = self.picks.len();
         if picks == 0 || range.is_empty() {
             return;
         }
@@ -209,7 +282,7 @@ impl Blocks<'_> {
             }
             let stop = ((p + 1) * picks).min(range.end);
             for jj in j..stop {
-                f(jj, outer + self.offsets[jj - p * picks]);
+                f(jj, outer + self.picks.offset(jj - p * picks));
             }
             j = stop;
         }
@@ -225,6 +298,17 @@ fn ranges(n: usize, parts: usize) -> Vec<std::ops::Range<usize>> {
         .collect()
 }
 
+/// The elements of a contiguous int64 CPU tensor, borrowed.
+pub fn as_i64_slice(t: &Tensor) -> &[i64] {
+    assert!(t.is_contiguous() && t.dtype() == DType::Int64 && t.device().is_cpu());
+    if t.numel() == 0 {
+        return &[];
+    }
+    // SAFETY: a contiguous int64 tensor holds `numel` aligned elements from
+    // `data_ptr`, kept alive by `t` for the borrow.
+    unsafe { std::slice::from_raw_parts(t.data_ptr() as *const i64, t.numel()) }
+}
+
 /// `x` as a new C-contiguous tensor of `dtype` (a copy with a cast).
 pub fn contiguous_as(x: &Tensor, dtype: DType) -> crate::Result<Tensor> {
     // SAFETY: `copy_cast` writes every element of the fresh tensor.
@@ -236,7 +320,7 @@ pub fn contiguous_as(x: &Tensor, dtype: DType) -> crate::Result<Tensor> {
 /// The blocks of `src`, copied in order into a new C-contiguous tensor of
 /// `shape` (whose element count is outer × picks × inner).
 pub fn gather(src: &Tensor, blocks: Blocks<'_>, shape: &[usize]) -> crate::Result<Tensor> {
-    let blocks_n = blocks.outer_len() * blocks.offsets.len();
+    let blocks_n = blocks.outer_len() * blocks.picks.len();
     let inner_n = blocks.inner_len();
     // SAFETY: every element is written below (one per block and inner
     // position, and their count is the element count).
@@ -308,7 +392,7 @@ pub fn gather(src: &Tensor, blocks: Blocks<'_>, shape: &[usize]) -> crate::Resul
 /// fills them with it. The caller checked that `dst` is writable and that
 /// `src` does not overlap it.
 pub fn scatter(dst: &Tensor, blocks: Blocks<'_>, src: &Tensor) {
-    let blocks_n = blocks.outer_len() * blocks.offsets.len();
+    let blocks_n = blocks.outer_len() * blocks.picks.len();
     let inner_n = blocks.inner_len();
     let fill = src.numel() == 1;
     assert!(

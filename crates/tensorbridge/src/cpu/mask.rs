@@ -284,6 +284,15 @@ unsafe fn expand(
         for_chunks(chunks, |i, c| {
             let (s, d) = (src as *const T, dst as *mut T);
             let m = &mask[c.clone()];
+            if fill && inner == 1 {
+                // SAFETY: `src` is one readable element; `dst[c]` belongs to
+                // this chunk alone. A select over the whole run vectorizes.
+                let (v, run) = unsafe { (s.read(), std::slice::from_raw_parts_mut(d.add(c.start), m.len())) };
+                for (x, &b) in run.iter_mut().zip(m) {
+                    *x = if b != 0 { v } else { *x };
+                }
+                return;
+            }
             if fill {
                 // SAFETY: `src` is one readable element.
                 let v = unsafe { s.read() };
@@ -324,17 +333,42 @@ pub fn positions(mask: &[u8], chunks: &[Range<usize>], starts: &[usize], dst: &m
         let mut w = 0usize;
         for (b, block) in mask[c.clone()].chunks(BLOCK).enumerate() {
             let first = (c.start + b * BLOCK) as i64;
-            let branchless = w + block.len() <= capacity;
-            for (j, &m) in block.iter().enumerate() {
-                if branchless || m != 0 {
+            if w + block.len() <= capacity {
+                for (j, &m) in block.iter().enumerate() {
                     // SAFETY: as in `compact_run`: w stays below `capacity`,
                     // and chunk i owns dst[starts[i]..starts[i + 1]].
                     unsafe { out.add(w).write(first + j as i64) };
                     w += usize::from(m != 0);
                 }
+            } else {
+                for (j, &m) in block.iter().enumerate() {
+                    if m != 0 {
+                        // SAFETY: only true positions are written, `capacity`
+                        // of them in this chunk.
+                        unsafe { out.add(w).write(first + j as i64) };
+                        w += 1;
+                    }
+                }
             }
         }
     });
+}
+
+/// The flat positions of the true elements of `mask`, in order.
+pub fn true_positions(mask: &[u8]) -> Vec<i64> {
+    let chunks = chunks(mask.len(), 1);
+    let starts = chunk_starts(mask, &chunks);
+    let n = starts.last().copied().unwrap_or(0);
+    let mut out: Vec<i64> = Vec::with_capacity(n);
+    // SAFETY: `positions` writes all `n` elements (one per true byte, and
+    // `starts` counted them) before `set_len` makes them visible; the
+    // spare capacity is only written through the raw pointer.
+    unsafe {
+        let dst = std::slice::from_raw_parts_mut(out.as_mut_ptr(), n);
+        positions(mask, &chunks, &starts, dst);
+        out.set_len(n);
+    }
+    out
 }
 
 #[cfg(test)]

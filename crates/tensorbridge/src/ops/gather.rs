@@ -7,7 +7,7 @@
 //! size, raised before anything is written.
 
 use super::index_key::IndexPlan;
-use crate::cpu::gather::{self as kernel, Blocks};
+use crate::cpu::gather::{self as kernel, Blocks, Picks};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::layout::normalize_axis;
@@ -149,19 +149,80 @@ pub fn gather_key(x: &Tensor, key: &[IndexItem]) -> Result<Tensor> {
         return super::mask::select_leading(x, &mask);
     }
     let plan = IndexPlan::new(x, key)?;
-    let offsets = plan.offsets()?;
+    let picks = Picked::new(&plan, false)?;
     let ((outer_shape, outer_strides), (inner_shape, inner_strides)) = block_dims(&plan);
     kernel::gather(
         &plan.view,
         Blocks {
             outer_shape: &outer_shape,
             outer_strides: &outer_strides,
-            offsets: &offsets,
+            picks: picks.as_picks(),
             inner_shape: &inner_shape,
             inner_strides: &inner_strides,
         },
         &plan.out_shape(),
     )
+}
+
+/// The picks of a plan, checked: one int64 index array is used as it is
+/// (the common `x[idx]`); anything else becomes an array of offsets.
+enum Picked {
+    Offsets(Vec<isize>),
+    Positions {
+        index: Tensor,
+        size: usize,
+        stride: isize,
+    },
+}
+
+impl Picked {
+    /// `writes`: whether the view will be written while the picks are read
+    /// (an index array sharing its memory is then copied first: `x[x] = 0`).
+    fn new(plan: &IndexPlan, writes: bool) -> Result<Picked> {
+        if let [a] = plan.advanced.as_slice() {
+            if a.index.dtype() == DType::Int64 {
+                let index = if writes && a.index.may_share_memory(&plan.view) {
+                    a.index.to_contiguous()?
+                } else {
+                    a.index.contiguous()?
+                };
+                let (size, stride) = (plan.view.shape()[a.dim], plan.view.strides()[a.dim]);
+                kernel::check_positions(positions_of(&index), size).map_err(|index| {
+                    Error::IndexOutOfRange {
+                        axis: a.axis,
+                        index,
+                        size,
+                    }
+                })?;
+                return Ok(Picked::Positions {
+                    index,
+                    size,
+                    stride,
+                });
+            }
+        }
+        plan.offsets().map(Picked::Offsets)
+    }
+
+    fn as_picks(&self) -> Picks<'_> {
+        match self {
+            Picked::Offsets(o) => Picks::Offsets(o),
+            Picked::Positions {
+                index,
+                size,
+                stride,
+            } => Picks::Positions {
+                index: positions_of(index),
+                size: *size,
+                stride: *stride,
+            },
+        }
+    }
+}
+
+/// The elements of a contiguous int64 tensor.
+fn positions_of(index: &Tensor) -> &[i64] {
+    crate::cpu::gather::as_i64_slice(index)
 }
 
 /// `value` broadcast to `shape` as a C-contiguous tensor of `dtype` that
@@ -216,14 +277,14 @@ pub fn scatter_key(x: &Tensor, key: &[IndexItem], value: &Tensor) -> Result<()> 
     let plan = IndexPlan::new(x, key)?;
     let shape = plan.out_shape();
     let value = prepare_value(x, value, &shape, "index assignment")?;
-    let offsets = plan.offsets()?;
+    let picks = Picked::new(&plan, true)?;
     let ((outer_shape, outer_strides), (inner_shape, inner_strides)) = block_dims(&plan);
     kernel::scatter(
         &plan.view,
         Blocks {
             outer_shape: &outer_shape,
             outer_strides: &outer_strides,
-            offsets: &offsets,
+            picks: picks.as_picks(),
             inner_shape: &inner_shape,
             inner_strides: &inner_strides,
         },
@@ -289,6 +350,14 @@ mod tests {
         x.index_set(&[all, idx], &t(vec![-1], &[])).unwrap();
         let v = x.to_vec::<i64>().unwrap();
         assert_eq!(&v[..12], &[-1, -1, -1, -1, 4, 5, 6, 7, -1, -1, -1, -1]);
+    }
+
+    #[test]
+    fn scatter_with_its_own_memory_as_index() {
+        let x = t(vec![1, 0, 2], &[3]);
+        x.index_set(&[IndexItem::Array(x.clone())], &t(vec![5, 6, 7], &[3]))
+            .unwrap();
+        assert_eq!(x.to_vec::<i64>().unwrap(), vec![6, 5, 7]);
     }
 
     #[test]

@@ -34,12 +34,8 @@ pub fn nonzero(x: &Tensor) -> Result<Vec<Tensor>> {
         });
     }
     let m = truth_bytes(x)?;
-    let mask = kernel::bytes_of(&m);
-    let chunks = kernel::chunks(mask.len(), 1);
-    let starts = kernel::chunk_starts(mask, &chunks);
-    let n = starts.last().copied().unwrap_or(0);
-    let mut flat = vec![0i64; n];
-    kernel::positions(mask, &chunks, &starts, &mut flat);
+    let flat = kernel::true_positions(kernel::bytes_of(&m));
+    let n = flat.len();
     if x.ndim() == 1 {
         return Ok(vec![Tensor::from_vec(flat, &[n])?]);
     }
