@@ -53,9 +53,20 @@ fn for_chunks(chunks: &[Range<usize>], f: impl Fn(usize, &Range<usize>) + Sync) 
     });
 }
 
-/// True elements of `mask`.
+/// True elements of `mask`, eight bytes at a time: each non-zero byte of a
+/// word becomes 0x01, and one multiply sums the word's bytes.
 pub fn count(mask: &[u8]) -> usize {
-    mask.iter().map(|&b| usize::from(b != 0)).sum()
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let words = mask.chunks_exact(8);
+    let tail = words.remainder();
+    let mut n: u64 = 0;
+    for w in words {
+        let x = u64::from_ne_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        let nz = ((((x & LOW7) + LOW7) | x) >> 7) & ONES;
+        n += nz.wrapping_mul(ONES) >> 56;
+    }
+    n as usize + tail.iter().filter(|&&b| b != 0).count()
 }
 
 /// The bytes of a contiguous CPU tensor of one-byte elements (a mask).
@@ -135,12 +146,15 @@ pub fn assign(x: &Tensor, mask: &Tensor, value: &Tensor) {
     };
 }
 
-/// Unravels C-order flat positions into one coordinate vector per
-/// dimension of `shape`.
-pub fn unravel(flat: &[i64], shape: &[usize]) -> Vec<Vec<i64>> {
+/// Unravels C-order flat positions into one new 1-d int64 tensor of
+/// coordinates per dimension of `shape`.
+pub fn unravel(flat: &[i64], shape: &[usize]) -> crate::Result<Vec<Tensor>> {
     let n = flat.len();
-    let mut coords: Vec<Vec<i64>> = vec![vec![0i64; n]; shape.len()];
-    let ptrs: Vec<usize> = coords.iter_mut().map(|c| c.as_mut_ptr() as usize).collect();
+    let coords = (0..shape.len())
+        // SAFETY: every element of every tensor is written below.
+        .map(|_| unsafe { Tensor::uninit(&[n], crate::DType::Int64) })
+        .collect::<crate::Result<Vec<Tensor>>>()?;
+    let ptrs: Vec<usize> = coords.iter().map(|c| c.data_ptr() as usize).collect();
     let parts = chunks(n, shape.len());
     let ptrs = &ptrs;
     for_chunks(&parts, |_, r| {
@@ -148,14 +162,14 @@ pub fn unravel(flat: &[i64], shape: &[usize]) -> Vec<Vec<i64>> {
             let mut rem = flat[i];
             for (d, &size) in shape.iter().enumerate().rev() {
                 let size = size as i64;
-                // SAFETY: `ptrs[d]` is coordinate vector d, of length n;
-                // the chunks split 0..n without overlap.
+                // SAFETY: `ptrs[d]` is the data of fresh coordinate tensor
+                // d, of n elements; the chunks split 0..n without overlap.
                 unsafe { (ptrs[d] as *mut i64).add(i).write(rem % size) };
                 rem /= size;
             }
         }
     });
-    coords
+    Ok(coords)
 }
 
 /// The number of true elements in each chunk, and their exclusive prefix
@@ -354,26 +368,40 @@ pub fn positions(mask: &[u8], chunks: &[Range<usize>], starts: &[usize], dst: &m
     });
 }
 
-/// The flat positions of the true elements of `mask`, in order.
-pub fn true_positions(mask: &[u8]) -> Vec<i64> {
+/// The flat positions of the true elements of `mask`, in order, as a new
+/// 1-d int64 tensor.
+pub fn true_positions(mask: &[u8]) -> crate::Result<Tensor> {
     let chunks = chunks(mask.len(), 1);
     let starts = chunk_starts(mask, &chunks);
     let n = starts.last().copied().unwrap_or(0);
-    let mut out: Vec<i64> = Vec::with_capacity(n);
     // SAFETY: `positions` writes all `n` elements (one per true byte, and
-    // `starts` counted them) before `set_len` makes them visible; the
-    // spare capacity is only written through the raw pointer.
-    unsafe {
-        let dst = std::slice::from_raw_parts_mut(out.as_mut_ptr(), n);
+    // `starts` counted them).
+    let out = unsafe { Tensor::uninit(&[n], crate::DType::Int64)? };
+    if n > 0 {
+        // SAFETY: the fresh tensor holds `n` contiguous int64 elements that
+        // nothing else references yet.
+        let dst = unsafe { std::slice::from_raw_parts_mut(out.data_ptr() as *mut i64, n) };
         positions(mask, &chunks, &starts, dst);
-        out.set_len(n);
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_count_matches_bytes() {
+        let mask: Vec<u8> = (0..1000u32)
+            .map(|i| [0u8, 1, 0, 255, 128, 0, 7][(i * 31 % 7) as usize])
+            .collect();
+        for len in [0usize, 1, 7, 8, 9, 63, 1000] {
+            assert_eq!(
+                count(&mask[..len]),
+                mask[..len].iter().filter(|&&b| b != 0).count()
+            );
+        }
+    }
 
     #[test]
     fn compact_matches_filter_for_every_chunking() {

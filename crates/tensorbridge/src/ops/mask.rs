@@ -34,15 +34,11 @@ pub fn nonzero(x: &Tensor) -> Result<Vec<Tensor>> {
         });
     }
     let m = truth_bytes(x)?;
-    let flat = kernel::true_positions(kernel::bytes_of(&m));
-    let n = flat.len();
+    let flat = kernel::true_positions(kernel::bytes_of(&m))?;
     if x.ndim() == 1 {
-        return Ok(vec![Tensor::from_vec(flat, &[n])?]);
+        return Ok(vec![flat]);
     }
-    kernel::unravel(&flat, x.shape())
-        .into_iter()
-        .map(|c| Tensor::from_vec(c, &[n]))
-        .collect()
+    kernel::unravel(crate::cpu::gather::as_i64_slice(&flat), x.shape())
 }
 
 /// The mask of `x[mask]` / `x[mask, ...]` when the fast paths apply: a
