@@ -26,8 +26,8 @@ unsafe fn run<T: Copy>(
     n: usize,
     s: [isize; 4],
 ) {
-    // SAFETY (all branches): the caller's contract, for unit strides read
-    // as slices of n elements and stride 0 as one element.
+    // SAFETY: the caller's contract, in every branch: unit strides are read
+    // as slices of n elements, stride 0 as one element.
     unsafe {
         match s {
             [1, 1, 1, 1] => {

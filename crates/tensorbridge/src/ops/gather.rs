@@ -128,11 +128,14 @@ pub fn take_along_axis(x: &Tensor, indices: &Tensor, axis: i64) -> Result<Tensor
     })
 }
 
-/// The outer and inner dimensions of a plan's blocks, as (sizes, strides).
-fn block_dims(plan: &IndexPlan) -> ((Vec<usize>, Vec<isize>), (Vec<usize>, Vec<isize>)) {
+/// Sizes and strides of some dimensions of a view.
+type Dims = (Vec<usize>, Vec<isize>);
+
+/// The outer and inner dimensions of a plan's blocks.
+fn block_dims(plan: &IndexPlan) -> (Dims, Dims) {
     let rest = plan.rest_dims();
     let (outer, inner) = rest.split_at(plan.insert_at());
-    let dims = |ds: &[usize]| -> (Vec<usize>, Vec<isize>) {
+    let dims = |ds: &[usize]| -> Dims {
         (
             ds.iter().map(|&d| plan.view.shape()[d]).collect(),
             ds.iter().map(|&d| plan.view.strides()[d]).collect(),
