@@ -84,9 +84,7 @@ fn one(obj: &Bound<'_, PyAny>, nested: bool) -> PyResult<Part> {
         return Ok(Part::Basic(TensorIndex::Ellipsis));
     }
     if obj.is_instance_of::<PyBool>() {
-        return Ok(Part::Array(
-            Tensor::full(&[], Scalar::Bool(obj.is_truthy()?), DType::Bool).py()?,
-        ));
+        return bool_part(obj);
     }
     if let Ok(s) = obj.cast::<PySlice>() {
         let step = slice_part(s.getattr(pyo3::intern!(py, "step")))?.unwrap_or(1);
@@ -102,6 +100,24 @@ fn one(obj: &Bound<'_, PyAny>, nested: bool) -> PyResult<Part> {
     if obj.is_instance_of::<PyInt>() {
         return Ok(Part::Basic(TensorIndex::Int(int_index(obj)?)));
     }
+    other(obj, nested)
+}
+
+/// A Python bool as a key component: a 0-d mask.
+#[cold]
+#[inline(never)]
+fn bool_part(obj: &Bound<'_, PyAny>) -> PyResult<Part> {
+    Ok(Part::Array(
+        Tensor::full(&[], Scalar::Bool(obj.is_truthy()?), DType::Bool).py()?,
+    ))
+}
+
+/// Key components other than None, `...`, bools, slices and ints: kept out
+/// of line so the common basic keys stay short.
+#[cold]
+#[inline(never)]
+fn other(obj: &Bound<'_, PyAny>, nested: bool) -> PyResult<Part> {
+    let py = obj.py();
     if let Ok(t) = obj.cast::<PyTensor>() {
         let t = &t.get().inner;
         if t.ndim() == 0 && t.dtype().is_integer() {
@@ -146,21 +162,22 @@ fn one(obj: &Bound<'_, PyAny>, nested: bool) -> PyResult<Part> {
 /// Parses a full indexing key; components after an index array go to the
 /// advanced key, earlier basic ones are moved over when the first arrives.
 pub fn parse_key(key: &Bound<'_, PyAny>) -> PyResult<Key> {
-    let mut basic: Vec<TensorIndex> = Vec::new();
-    let mut advanced: Option<Vec<IndexItem>> = None;
-    let mut push = |part: Part| match (part, &mut advanced) {
-        (Part::Basic(b), None) => basic.push(b),
-        (Part::Basic(b), Some(adv)) => adv.push(IndexItem::Basic(b)),
-        (Part::Array(a), adv) => adv
-            .get_or_insert_with(|| basic.drain(..).map(IndexItem::Basic).collect())
-            .push(IndexItem::Array(a)),
+    let Ok(t) = key.cast::<PyTuple>() else {
+        return Ok(match one(key, false)? {
+            Part::Basic(b) => Key::Basic(vec![b]),
+            Part::Array(a) => Key::Advanced(vec![IndexItem::Array(a)]),
+        });
     };
-    if let Ok(t) = key.cast::<PyTuple>() {
-        for k in t.iter() {
-            push(one(&k, true)?);
+    let mut basic: Vec<TensorIndex> = Vec::with_capacity(t.len());
+    let mut advanced: Option<Vec<IndexItem>> = None;
+    for k in t.iter() {
+        match (one(&k, true)?, &mut advanced) {
+            (Part::Basic(b), None) => basic.push(b),
+            (Part::Basic(b), Some(adv)) => adv.push(IndexItem::Basic(b)),
+            (Part::Array(a), adv) => adv
+                .get_or_insert_with(|| basic.drain(..).map(IndexItem::Basic).collect())
+                .push(IndexItem::Array(a)),
         }
-    } else {
-        push(one(key, false)?);
     }
     Ok(match advanced {
         Some(items) => Key::Advanced(items),
@@ -170,6 +187,13 @@ pub fn parse_key(key: &Bound<'_, PyAny>) -> PyResult<Key> {
 
 /// `t[key]`: a view for basic keys, a copy for advanced ones.
 pub fn get(t: &Tensor, key: &Bound<'_, PyAny>) -> PyResult<Tensor> {
+    if !key.is_instance_of::<PyTuple>() {
+        // One component: no key vector to build.
+        return match one(key, false)? {
+            Part::Basic(b) => t.index(std::slice::from_ref(&b)).py(),
+            Part::Array(a) => t.index_get(&[IndexItem::Array(a)]).py(),
+        };
+    }
     match parse_key(key)? {
         Key::Basic(k) => t.index(&k).py(),
         Key::Advanced(k) => t.index_get(&k).py(),
