@@ -90,6 +90,7 @@ from ._core import (  # the Array API standard's elementwise functions
     multiply,
     negative,
     nextafter,
+    nonzero,
     not_equal,
     ones,
     positive,
@@ -109,6 +110,8 @@ from ._core import (  # the Array API standard's elementwise functions
     sqrt,
     square,
     subtract,
+    take,
+    take_along_axis,
     tan,
     tanh,
     tensor,
@@ -117,6 +120,7 @@ from ._core import (  # the Array API standard's elementwise functions
     uint16,
     uint32,
     uint64,
+    where,
     zeros,
 )
 from ._dtype_info import astype, finfo, iinfo, isdtype
@@ -225,6 +229,7 @@ __all__ = [
     "negative",
     "newaxis",
     "nextafter",
+    "nonzero",
     "not_equal",
     "ones",
     "pi",
@@ -245,6 +250,8 @@ __all__ = [
     "sqrt",
     "square",
     "subtract",
+    "take",
+    "take_along_axis",
     "tan",
     "tanh",
     "tensor",
@@ -253,5 +260,6 @@ __all__ = [
     "uint16",
     "uint32",
     "uint64",
+    "where",
     "zeros",
 ]

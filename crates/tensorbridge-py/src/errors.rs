@@ -36,7 +36,10 @@ fn kind_of(e: &Error) -> Kind {
         Error::IndexOutOfRange { .. }
         | Error::AxisOutOfRange { .. }
         | Error::TooManyIndices { .. }
-        | Error::InvalidIndex { .. } => Kind::Index,
+        | Error::InvalidIndex { .. }
+        | Error::MaskShapeMismatch { .. }
+        | Error::IndexDType { .. }
+        | Error::IndexShapeMismatch { .. } => Kind::Index,
         Error::DeviceUnavailable { .. } => Kind::Runtime,
         Error::DLPackDType { .. } => Kind::Type,
         Error::DLPackDevice { .. } | Error::DLPackVersion { .. } | Error::DLPackReadOnly => Kind::Buffer,

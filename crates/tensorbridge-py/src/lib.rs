@@ -23,6 +23,7 @@ mod numpy;
 mod operand;
 mod operators;
 mod pickle;
+mod selection;
 mod sequence;
 mod tensor;
 mod tensor_math;
@@ -53,5 +54,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pickle::_rebuild_tensor, m)?)?;
     elementwise::register(m)?;
     type_functions::register(m)?;
+    selection::register(m)?;
     Ok(())
 }

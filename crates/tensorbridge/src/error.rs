@@ -104,6 +104,28 @@ pub enum Error {
         /// What was wrong and what to do.
         reason: &'static str,
     },
+    /// A boolean mask whose shape differs from the dimensions it indexes.
+    #[error("boolean index did not match indexed array along axis {axis}; size of axis is {size} but size of corresponding boolean axis is {mask_size}; give a mask of the indexed dimensions' shape")]
+    MaskShapeMismatch {
+        /// The tensor's axis where the sizes differ.
+        axis: usize,
+        /// The tensor's size along it.
+        size: usize,
+        /// The mask's size along it.
+        mask_size: usize,
+    },
+    /// An index array whose dtype is neither integer nor bool.
+    #[error("arrays used as indices must be of integer (or boolean) type, got {dtype}; convert with .astype(tensorbridge.int64)")]
+    IndexDType {
+        /// The dtype given.
+        dtype: DType,
+    },
+    /// Index arrays of one key that do not broadcast together.
+    #[error("shape mismatch: indexing arrays could not be broadcast together with shapes {shapes:?}; give index arrays of broadcastable shapes")]
+    IndexShapeMismatch {
+        /// The shapes of the key's index arrays (masks as their nonzero positions).
+        shapes: Vec<Vec<usize>>,
+    },
     /// More indexes than dimensions.
     #[error("too many indices: tensor is {ndim}-dimensional but {given} were indexed")]
     TooManyIndices {

@@ -46,4 +46,4 @@ pub use layout::Layout;
 pub use num_complex::Complex;
 pub use scalar::Scalar;
 pub use storage::{ForeignOwner, Storage};
-pub use tensor::{element_align, strides_from_bytes, Tensor, TensorIndex, UncheckedParts};
+pub use tensor::{element_align, strides_from_bytes, IndexItem, Tensor, TensorIndex, UncheckedParts};

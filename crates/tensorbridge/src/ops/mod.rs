@@ -20,9 +20,16 @@
 pub mod binary;
 pub mod clip;
 pub mod diff;
+pub mod gather;
+pub(crate) mod index_key;
+pub mod mask;
+pub mod select;
 pub mod unary;
 
 pub use binary::*;
 pub use clip::clip;
 pub use diff::diff;
+pub use gather::{take, take_along_axis};
+pub use mask::nonzero;
+pub use select::r#where;
 pub use unary::*;

@@ -1,5 +1,7 @@
-//! Basic indexing: integers, slices, new axes and an ellipsis, resolved into
-//! one view.
+//! Indexing keys. Basic keys (integers, slices, new axes and an ellipsis)
+//! resolve into one view; keys with index arrays (integer positions,
+//! boolean masks) select a copy, by NumPy's rules (see
+//! [`crate::ops::gather`] and [`crate::ops::mask`]).
 
 use super::Tensor;
 use crate::error::{Error, Result};
@@ -25,14 +27,54 @@ pub enum TensorIndex {
     Ellipsis,
 }
 
+/// One component of any indexing key: a basic component, or an index array
+/// (an integer tensor of positions, or a bool tensor used as a mask).
+#[derive(Clone, Debug)]
+pub enum IndexItem {
+    /// An integer, slice, `None` or `...`.
+    Basic(TensorIndex),
+    /// Integer positions (negative count from the end) or a boolean mask
+    /// over as many dimensions as it has (a 0-d bool adds an axis of length
+    /// 1 or 0).
+    Array(Tensor),
+}
+
+impl From<TensorIndex> for IndexItem {
+    fn from(i: TensorIndex) -> IndexItem {
+        IndexItem::Basic(i)
+    }
+}
+
 impl Tensor {
+    /// `t[key]` for any key: a view for basic keys, a copy when the key
+    /// holds an index array (NumPy's advanced indexing).
+    pub fn index_get(&self, key: &[IndexItem]) -> Result<Tensor> {
+        if crate::ops::index_key::is_advanced(key) {
+            return crate::ops::gather::gather_key(self, key);
+        }
+        self.index(&basic_key(key))
+    }
+
+    /// `t[key] = value` for any key: `value` is broadcast to the shape
+    /// `t[key]` has and cast to `t`'s dtype. With index arrays that pick an
+    /// element twice, the last write wins (as in NumPy).
+    pub fn index_set(&self, key: &[IndexItem], value: &Tensor) -> Result<()> {
+        if crate::ops::index_key::is_advanced(key) {
+            return crate::ops::gather::scatter_key(self, key, value);
+        }
+        self.index(&basic_key(key))?.copy_(value)
+    }
+
     /// Applies a basic indexing key, returning a view.
     pub fn index(&self, key: &[TensorIndex]) -> Result<Tensor> {
         let consumed = key
             .iter()
             .filter(|k| matches!(k, TensorIndex::Int(_) | TensorIndex::Slice { .. }))
             .count();
-        let ellipses = key.iter().filter(|k| matches!(k, TensorIndex::Ellipsis)).count();
+        let ellipses = key
+            .iter()
+            .filter(|k| matches!(k, TensorIndex::Ellipsis))
+            .count();
         if ellipses > 1 {
             return Err(Error::InvalidIndex {
                 reason: "an index can only have a single ellipsis ('...')",
@@ -44,7 +86,10 @@ impl Tensor {
                 given: consumed,
             });
         }
-        let new_axes = key.iter().filter(|k| matches!(k, TensorIndex::NewAxis)).count();
+        let new_axes = key
+            .iter()
+            .filter(|k| matches!(k, TensorIndex::NewAxis))
+            .count();
         if self.ndim() - consumed + new_axes > MAX_NDIM {
             return Err(Error::TooManyDims {
                 ndim: self.ndim() - consumed + new_axes,
@@ -83,6 +128,15 @@ impl Tensor {
     }
 }
 
+fn basic_key(key: &[IndexItem]) -> Vec<TensorIndex> {
+    key.iter()
+        .filter_map(|k| match k {
+            IndexItem::Basic(b) => Some(*b),
+            IndexItem::Array(_) => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::TensorIndex as I;
@@ -95,12 +149,16 @@ mod tests {
     #[test]
     fn mixed_key() {
         let t = Tensor::from_vec((0..24i64).collect(), &[2, 3, 4]).unwrap();
-        let v = t.index(&[I::Int(-1), I::NewAxis, I::Ellipsis, s(None, None, -2)]).unwrap();
+        let v = t
+            .index(&[I::Int(-1), I::NewAxis, I::Ellipsis, s(None, None, -2)])
+            .unwrap();
         assert_eq!(v.shape(), &[1, 3, 2]);
         assert_eq!(v.to_vec::<i64>().unwrap(), vec![15, 13, 19, 17, 23, 21]);
         let e = t.index(&[I::Ellipsis, I::Int(0)]).unwrap();
         assert_eq!(e.shape(), &[2, 3]);
-        assert!(t.index(&[I::Int(0), I::Int(0), I::Int(0), I::Int(0)]).is_err());
+        assert!(t
+            .index(&[I::Int(0), I::Int(0), I::Int(0), I::Int(0)])
+            .is_err());
         assert!(t.index(&[I::Int(0), I::Int(5)]).is_err());
         assert!(t.index(&[I::Ellipsis, I::Ellipsis]).is_err());
     }

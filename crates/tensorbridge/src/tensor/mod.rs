@@ -12,7 +12,7 @@ pub use create::{element_align, strides_from_bytes, UncheckedParts};
 mod index;
 mod view;
 
-pub use index::TensorIndex;
+pub use index::{IndexItem, TensorIndex};
 
 use std::sync::Arc;
 
