@@ -5,5 +5,7 @@
 
 pub mod cast;
 pub mod copy;
+pub mod create;
 pub mod fill;
+pub mod repeat;
 pub mod transpose;

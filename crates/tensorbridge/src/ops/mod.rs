@@ -7,3 +7,9 @@
 //! per kernel family; the walks over strided operands come from
 //! [`crate::strided`]. Every function returns a new tensor unless its name
 //! ends in `_` (in place) or it is documented as a view.
+
+pub mod create;
+pub mod join;
+pub mod manipulate;
+pub mod replicate;
+pub mod roll;

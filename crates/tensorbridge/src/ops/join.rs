@@ -1,0 +1,156 @@
+//! Joining tensors: `concat` along an existing axis and `stack` along a
+//! new one.
+//!
+//! The result dtype is the promotion of every input dtype
+//! ([`crate::promote::promote_types`], NumPy's table). The output is
+//! allocated once, C-contiguous, and each input is written into its slice
+//! of it through [`Tensor::copy_`] (the parallel strided copy that also
+//! converts dtypes), so inputs of any layout cost one pass each.
+
+use crate::dtype::DType;
+use crate::error::{Error, Result};
+use crate::layout::{normalize_axis, MAX_NDIM};
+use crate::promote::promote_types;
+use crate::tensor::Tensor;
+
+fn result_dtype(arrays: &[Tensor], op: &'static str) -> Result<DType> {
+    let (first, rest) = arrays.split_first().ok_or(Error::InvalidArgument {
+        op,
+        reason: "needs at least one tensor",
+    })?;
+    Ok(rest.iter().fold(first.dtype(), |acc, t| promote_types(acc, t.dtype())))
+}
+
+/// The tensors joined along `axis` (`concat(arrays, /, *, axis=0)`); with
+/// `axis` `None` every tensor is flattened (C order) first.
+///
+/// All tensors need the same number of dimensions (at least one) and equal
+/// sizes except along `axis`.
+pub fn concat(arrays: &[Tensor], axis: Option<i64>) -> Result<Tensor> {
+    let dtype = result_dtype(arrays, "concat")?;
+    let Some(axis) = axis else {
+        let total = arrays
+            .iter()
+            .try_fold(0usize, |acc, t| acc.checked_add(t.numel()))
+            .ok_or(Error::Overflow { what: "element count" })?;
+        let out = Tensor::zeros(&[total], dtype)?;
+        let mut start = 0usize;
+        for t in arrays {
+            let n = t.numel();
+            if n > 0 {
+                // A contiguous run of the flat output seen in `t`'s shape.
+                let dims: Vec<i64> = t.shape().iter().map(|&d| d as i64).collect();
+                let part = out.slice(0, Some(start as i64), Some((start + n) as i64), 1)?.view(&dims)?;
+                part.copy_(t)?;
+            }
+            start += n;
+        }
+        return Ok(out);
+    };
+    let first = &arrays[0];
+    if first.ndim() == 0 {
+        return Err(Error::TooFewDims {
+            op: "concat",
+            ndim: 0,
+            min: 1,
+        });
+    }
+    let a = normalize_axis(axis, first.ndim(), "concat")?;
+    let mut shape = first.shape().to_vec();
+    shape[a] = 0;
+    for (index, t) in arrays.iter().enumerate() {
+        let fits = t.ndim() == first.ndim()
+            && t.shape().iter().zip(first.shape()).enumerate().all(|(k, (x, y))| k == a || x == y);
+        if !fits {
+            return Err(Error::JoinShapeMismatch {
+                op: "concat",
+                index,
+                first: first.shape().to_vec(),
+                got: t.shape().to_vec(),
+                rule: "tensors must have the same number of dimensions and equal sizes except along the concatenation axis",
+            });
+        }
+        shape[a] = shape[a].checked_add(t.shape()[a]).ok_or(Error::Overflow { what: "shape" })?;
+    }
+    let out = Tensor::zeros(&shape, dtype)?;
+    let mut start = 0i64;
+    for t in arrays {
+        let n = t.shape()[a] as i64;
+        if t.numel() > 0 {
+            out.slice(a as i64, Some(start), Some(start + n), 1)?.copy_(t)?;
+        }
+        start += n;
+    }
+    Ok(out)
+}
+
+/// The tensors, all of one shape, joined along a new axis at position
+/// `axis` of the result (`stack(arrays, /, *, axis=0)`; `axis` lies in
+/// `-(ndim+1)..=ndim`).
+pub fn stack(arrays: &[Tensor], axis: i64) -> Result<Tensor> {
+    let dtype = result_dtype(arrays, "stack")?;
+    let first = &arrays[0];
+    if first.ndim() >= MAX_NDIM {
+        return Err(Error::TooManyDims {
+            ndim: first.ndim() + 1,
+            max: MAX_NDIM,
+        });
+    }
+    let a = normalize_axis(axis, first.ndim() + 1, "stack")?;
+    if let Some((index, t)) = arrays.iter().enumerate().find(|(_, t)| t.shape() != first.shape()) {
+        return Err(Error::JoinShapeMismatch {
+            op: "stack",
+            index,
+            first: first.shape().to_vec(),
+            got: t.shape().to_vec(),
+            rule: "all tensors must have the same shape",
+        });
+    }
+    let mut shape = first.shape().to_vec();
+    shape.insert(a, arrays.len());
+    let out = Tensor::zeros(&shape, dtype)?;
+    if out.numel() > 0 {
+        for (i, t) in arrays.iter().enumerate() {
+            out.select(a as i64, i as i64)?.copy_(t)?;
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iota(shape: &[usize]) -> Tensor {
+        let n: usize = shape.iter().product();
+        Tensor::from_vec((0..n as i32).collect(), shape).unwrap()
+    }
+
+    #[test]
+    fn concat_axes_and_promotion() {
+        let a = iota(&[2, 2]);
+        let b = Tensor::from_vec(vec![9i64, 8], &[2, 1]).unwrap();
+        let c = concat(&[a.clone(), b], Some(-1)).unwrap();
+        assert_eq!(c.dtype(), DType::Int64);
+        assert_eq!(c.to_vec::<i64>().unwrap(), vec![0, 1, 9, 2, 3, 8]);
+        let f = concat(&[a.t(), iota(&[3])], None).unwrap();
+        assert_eq!(f.to_vec::<i32>().unwrap(), vec![0, 2, 1, 3, 0, 1, 2]);
+        assert!(matches!(
+            concat(&[a.clone(), iota(&[3, 3])], Some(0)),
+            Err(Error::JoinShapeMismatch { index: 1, .. })
+        ));
+        assert!(concat(&[], Some(0)).is_err());
+        assert!(concat(&[iota(&[])], Some(0)).is_err());
+        assert_eq!(concat(&[iota(&[0, 2]), a], Some(0)).unwrap().shape(), &[2, 2]);
+    }
+
+    #[test]
+    fn stack_new_axis() {
+        let a = iota(&[2, 3]);
+        let s = stack(&[a.clone(), a.clone()], -1).unwrap();
+        assert_eq!(s.shape(), &[2, 3, 2]);
+        assert_eq!(s.to_vec::<i32>().unwrap()[..4], [0, 0, 1, 1]);
+        assert!(stack(&[a.clone(), a.t()], 0).is_err());
+        assert!(stack(&[a], 3).is_err());
+    }
+}

@@ -1,0 +1,155 @@
+//! Repetition: `repeat` (each element several times along one axis,
+//! NumPy's `repeat`, PyTorch's `repeat_interleave`) and `tile` (the whole
+//! tensor several times along each axis, NumPy's `tile`, PyTorch's
+//! `Tensor.repeat`).
+//!
+//! Both return new C-contiguous tensors. A uniform count and every tile are
+//! one broadcast copy: the input is viewed with a stride-0 axis beside each
+//! repeated one and copied through [`Tensor::copy_`] into the output seen
+//! in the same interleaved shape. Counts that vary per element go through
+//! [`crate::cpu::repeat::repeat_blocks`].
+
+use crate::cpu::repeat::repeat_blocks;
+use crate::dtype::DType;
+use crate::error::{Error, Result};
+use crate::layout::{normalize_axis, MAX_NDIM};
+use crate::tensor::Tensor;
+
+fn counts(values: &[i64], op: &'static str, what: &'static str) -> Result<Vec<usize>> {
+    values
+        .iter()
+        .map(|&v| usize::try_from(v).map_err(|_| Error::NegativeCount { op, what, value: v }))
+        .collect()
+}
+
+fn as_dims(shape: &[usize]) -> Vec<i64> {
+    shape.iter().map(|&d| d as i64).collect()
+}
+
+/// Each element of `x` repeated along `axis` (`repeat(x, repeats, /, *,
+/// axis=None)`); with `axis` `None`, `x` is flattened (C order) first.
+///
+/// `repeats` holds one count for every element along the axis, or a single
+/// count for all of them; counts must be non-negative.
+pub fn repeat(x: &Tensor, repeats: &[i64], axis: Option<i64>) -> Result<Tensor> {
+    let reps = counts(repeats, "repeat", "repeats")?;
+    let (x, a) = match axis {
+        None => (x.reshape(&[-1])?, 0),
+        Some(axis) => (x.clone(), normalize_axis(axis, x.ndim(), "repeat")?),
+    };
+    let n = x.shape()[a];
+    let mut shape = x.shape().to_vec();
+    if let [r] = reps[..] {
+        shape[a] = n.checked_mul(r).ok_or(Error::Overflow { what: "shape" })?;
+        let out = Tensor::zeros(&shape, x.dtype())?;
+        if out.numel() == 0 {
+            return Ok(out);
+        }
+        // out seen as (..., n, r, ...) takes x broadcast along a new axis.
+        let mut split = x.shape().to_vec();
+        split.insert(a + 1, r);
+        let src = x.unsqueeze(a as i64 + 1)?.expand(&as_dims(&split))?;
+        out.view(&as_dims(&split))?.copy_(&src)?;
+        return Ok(out);
+    }
+    if reps.len() != n {
+        return Err(Error::LengthMismatch {
+            op: "repeat",
+            expected: n,
+            got: reps.len(),
+        });
+    }
+    let total = reps
+        .iter()
+        .try_fold(0usize, |acc, &r| acc.checked_add(r))
+        .ok_or(Error::Overflow { what: "shape" })?;
+    shape[a] = total;
+    let out = Tensor::zeros(&shape, x.dtype())?;
+    if out.numel() == 0 {
+        return Ok(out);
+    }
+    // Bool bytes are normalised to 0/1 by a real copy; other dtypes are
+    // copied as raw blocks.
+    let src = if x.dtype() == DType::Bool { x.to_contiguous()? } else { x.contiguous()? };
+    let outer: usize = x.shape()[..a].iter().product();
+    let inner: usize = x.shape()[a + 1..].iter().product();
+    repeat_blocks(&src, &out, outer, &reps, inner);
+    Ok(out)
+}
+
+/// `x` repeated `repetitions[k]` times along each axis
+/// (`tile(x, repetitions, /)`). When the lengths differ, the shorter of
+/// `x.shape` and `repetitions` is padded with leading ones, as NumPy does.
+pub fn tile(x: &Tensor, repetitions: &[i64]) -> Result<Tensor> {
+    let reps = counts(repetitions, "tile", "repetitions")?;
+    let d = reps.len().max(x.ndim());
+    let reps: Vec<usize> = std::iter::repeat_n(1, d - reps.len()).chain(reps).collect();
+    let shape: Vec<usize> = std::iter::repeat_n(1, d - x.ndim()).chain(x.shape().iter().copied()).collect();
+    let interleaved_ndim = d + reps.iter().filter(|&&r| r != 1).count();
+    if interleaved_ndim > MAX_NDIM {
+        return Err(Error::TooManyDims {
+            ndim: interleaved_ndim,
+            max: MAX_NDIM,
+        });
+    }
+    let mut out_shape = Vec::with_capacity(d);
+    for (&s, &r) in shape.iter().zip(&reps) {
+        out_shape.push(s.checked_mul(r).ok_or(Error::Overflow { what: "shape" })?);
+    }
+    let out = Tensor::zeros(&out_shape, x.dtype())?;
+    if out.numel() == 0 {
+        return Ok(out);
+    }
+    // x seen as (.., 1, s_k, ..) with a size-1 axis before each repeated
+    // axis, broadcast to (.., r_k, s_k, ..): the output's memory order.
+    let mut src = x.reshape(&as_dims(&shape))?;
+    let mut split = Vec::with_capacity(interleaved_ndim);
+    for k in (0..d).rev() {
+        split.push(shape[k]);
+        if reps[k] != 1 {
+            src = src.unsqueeze(k as i64)?;
+            split.push(reps[k]);
+        }
+    }
+    split.reverse();
+    let src = src.expand(&as_dims(&split))?;
+    out.view(&as_dims(&split))?.copy_(&src)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iota(shape: &[usize]) -> Tensor {
+        let n: usize = shape.iter().product();
+        Tensor::from_vec((0..n as i32).collect(), shape).unwrap()
+    }
+
+    #[test]
+    fn repeat_uniform_and_varying() {
+        let x = iota(&[2, 2]);
+        assert_eq!(repeat(&x, &[2], None).unwrap().to_vec::<i32>().unwrap(), vec![0, 0, 1, 1, 2, 2, 3, 3]);
+        let r = repeat(&x, &[2], Some(0)).unwrap();
+        assert_eq!(r.shape(), &[4, 2]);
+        assert_eq!(r.to_vec::<i32>().unwrap(), vec![0, 1, 0, 1, 2, 3, 2, 3]);
+        let r = repeat(&x.t(), &[0, 3], Some(1)).unwrap();
+        assert_eq!(r.to_vec::<i32>().unwrap(), vec![2, 2, 2, 3, 3, 3]);
+        assert!(repeat(&x, &[1, 2, 3], Some(0)).is_err());
+        assert!(repeat(&x, &[-1], Some(0)).is_err());
+        assert!(repeat(&x, &[1], Some(2)).is_err());
+    }
+
+    #[test]
+    fn tile_pads_like_numpy() {
+        let x = iota(&[2]);
+        let t = tile(&x, &[2, 3]).unwrap();
+        assert_eq!(t.shape(), &[2, 6]);
+        assert_eq!(t.to_vec::<i32>().unwrap(), vec![0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1]);
+        let y = iota(&[2, 2]);
+        let t = tile(&y.t(), &[2]).unwrap();
+        assert_eq!(t.to_vec::<i32>().unwrap(), vec![0, 2, 0, 2, 1, 3, 1, 3]);
+        assert!(!tile(&y, &[1]).unwrap().same_storage(&y));
+        assert!(tile(&y, &[-1]).is_err());
+    }
+}

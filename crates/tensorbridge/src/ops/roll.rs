@@ -1,0 +1,94 @@
+//! `roll`: elements shifted cyclically along axes.
+//!
+//! The result is a new C-contiguous tensor. Along each rolled axis the
+//! input splits into two blocks that swap places, so a roll over `k` axes
+//! is at most `2^k` block copies, each a [`Tensor::copy_`] from a view of
+//! the input into a view of the output (NumPy does the same with slices).
+
+use crate::error::{Error, Result};
+use crate::layout::normalize_axis;
+use crate::tensor::Tensor;
+
+/// `x` with elements shifted by `shifts[i]` along `axes[i]` (positive
+/// shifts move towards higher indexes; elements leaving one end come back
+/// at the other) (`roll(x, /, shift, *, axis=None)`).
+///
+/// `shifts` and `axes` pair up; either may have length one and is then used
+/// for every entry of the other. Shifts on a repeated axis add up. With
+/// `axes` `None`, the tensor is rolled as if flattened (C order) and
+/// reshaped back.
+pub fn roll(x: &Tensor, shifts: &[i64], axes: Option<&[i64]>) -> Result<Tensor> {
+    let Some(axes) = axes else {
+        let flat = x.reshape(&[-1])?;
+        let total = shifts.iter().fold(0i64, |acc, &s| acc.wrapping_add(s));
+        let dims: Vec<i64> = x.shape().iter().map(|&d| d as i64).collect();
+        return roll(&flat, &[total], Some(&[0]))?.view(&dims);
+    };
+    let pairs = match (shifts.len(), axes.len()) {
+        (a, b) if a == b => shifts.iter().copied().zip(axes.iter().copied()).collect::<Vec<_>>(),
+        (1, _) => axes.iter().map(|&ax| (shifts[0], ax)).collect(),
+        (_, 1) => shifts.iter().map(|&s| (s, axes[0])).collect(),
+        _ => {
+            return Err(Error::InvalidArgument {
+                op: "roll",
+                reason: "shift and axis must have the same length, or one of them a single value",
+            })
+        }
+    };
+    let mut shift_of = vec![0i128; x.ndim()];
+    for (s, ax) in pairs {
+        let a = normalize_axis(ax, x.ndim(), "roll")?;
+        shift_of[a] += i128::from(s);
+    }
+    let out = Tensor::zeros(x.shape(), x.dtype())?;
+    if out.numel() == 0 {
+        return Ok(out);
+    }
+    // Per rolled axis: (axis, [(src_start, dst_start, len); 2]).
+    let mut splits: Vec<(usize, [(i64, i64, i64); 2])> = Vec::new();
+    for (a, &s) in shift_of.iter().enumerate() {
+        let n = x.shape()[a] as i128;
+        let s = s.rem_euclid(n) as i64;
+        if s != 0 {
+            let n = n as i64;
+            splits.push((a, [(0, s, n - s), (n - s, 0, s)]));
+        }
+    }
+    if splits.is_empty() {
+        out.copy_(x)?;
+        return Ok(out);
+    }
+    for combo in 0..(1u64 << splits.len()) {
+        let (mut src, mut dst) = (x.clone(), out.clone());
+        for (bit, &(a, halves)) in splits.iter().enumerate() {
+            let (from, to, len) = halves[((combo >> bit) & 1) as usize];
+            src = src.slice(a as i64, Some(from), Some(from + len), 1)?;
+            dst = dst.slice(a as i64, Some(to), Some(to + len), 1)?;
+        }
+        dst.copy_(&src)?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iota(shape: &[usize]) -> Tensor {
+        let n: usize = shape.iter().product();
+        Tensor::from_vec((0..n as i32).collect(), shape).unwrap()
+    }
+
+    #[test]
+    fn roll_like_numpy() {
+        let x = iota(&[2, 3]);
+        assert_eq!(roll(&x, &[1], None).unwrap().to_vec::<i32>().unwrap(), vec![5, 0, 1, 2, 3, 4]);
+        assert_eq!(roll(&x, &[1, 1], Some(&[1, 1])).unwrap().to_vec::<i32>().unwrap(), vec![1, 2, 0, 4, 5, 3]);
+        assert_eq!(roll(&x, &[-1], Some(&[0, 1])).unwrap().to_vec::<i32>().unwrap(), vec![4, 5, 3, 1, 2, 0]);
+        assert_eq!(roll(&x.t(), &[7], Some(&[0])).unwrap().to_vec::<i32>().unwrap(), vec![2, 5, 0, 3, 1, 4]);
+        assert!(roll(&x, &[1, 2, 3], Some(&[0, 1])).is_err());
+        assert!(roll(&x, &[1], Some(&[2])).is_err());
+        let z = Tensor::zeros(&[], crate::DType::Int8).unwrap();
+        assert_eq!(roll(&z, &[3], None).unwrap().shape(), &[] as &[usize]);
+    }
+}
