@@ -8,6 +8,7 @@
 //! in and out of their `#[pyfunction]`s through DLPack.
 
 mod buffer;
+mod creation;
 mod device;
 mod dlpack;
 mod dlpack_exchange;
@@ -17,6 +18,7 @@ mod functions;
 mod indexing;
 mod input;
 pub mod interop;
+mod manipulation;
 mod npy;
 mod numpy;
 mod operand;
@@ -47,5 +49,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(npy::save, m)?)?;
     m.add_function(wrap_pyfunction!(npy::load, m)?)?;
     m.add_function(wrap_pyfunction!(pickle::_rebuild_tensor, m)?)?;
+    creation::register(m)?;
+    manipulation::register(m)?;
     Ok(())
 }
