@@ -13,12 +13,45 @@ use crate::layout::{normalize_axis, MAX_NDIM};
 use crate::promote::promote_types;
 use crate::tensor::Tensor;
 
+/// NumPy's legacy type number of a dtype (`NPY_BOOL` = 0 ... `NPY_HALF` =
+/// 23); bfloat16, a user dtype in NumPy, ranks above all of them.
+fn numpy_type_number(d: DType) -> u32 {
+    use DType::*;
+    match d {
+        Bool => 0,
+        Int8 => 1,
+        UInt8 => 2,
+        Int16 => 3,
+        UInt16 => 4,
+        Int32 => 5,
+        UInt32 => 6,
+        Int64 => 7,
+        UInt64 => 8,
+        Float32 => 11,
+        Float64 => 12,
+        Complex64 => 14,
+        Complex128 => 15,
+        Float16 => 23,
+        BFloat16 => 256,
+    }
+}
+
+/// The common dtype of several tensors as NumPy's `result_type` finds it.
+///
+/// Pairwise promotion is not associative across kinds (int8 with uint8 is
+/// int16, which with float16 is float32, yet int8 with float16 is float16),
+/// so NumPy does not fold left to right: the dtype with the highest legacy
+/// type number leads, and the others are promoted into it one by one.
 fn result_dtype(arrays: &[Tensor], op: &'static str) -> Result<DType> {
-    let (first, rest) = arrays.split_first().ok_or(Error::InvalidArgument {
-        op,
-        reason: "needs at least one tensor",
-    })?;
-    Ok(rest.iter().fold(first.dtype(), |acc, t| promote_types(acc, t.dtype())))
+    let lead = arrays
+        .iter()
+        .map(|t| t.dtype())
+        .max_by_key(|&d| numpy_type_number(d))
+        .ok_or(Error::InvalidArgument {
+            op,
+            reason: "needs at least one tensor",
+        })?;
+    Ok(arrays.iter().fold(lead, |acc, t| promote_types(acc, t.dtype())))
 }
 
 /// The tensors joined along `axis` (`concat(arrays, /, *, axis=0)`); with
@@ -142,6 +175,17 @@ mod tests {
         assert!(concat(&[], Some(0)).is_err());
         assert!(concat(&[iota(&[])], Some(0)).is_err());
         assert_eq!(concat(&[iota(&[0, 2]), a], Some(0)).unwrap().shape(), &[2, 2]);
+    }
+
+    #[test]
+    fn promotion_follows_numpy_sequence_rule() {
+        let z = |d| Tensor::zeros(&[1], d).unwrap();
+        let seq = [z(DType::Int8), z(DType::UInt8), z(DType::Float16)];
+        assert_eq!(result_dtype(&seq, "concat").unwrap(), DType::Float16);
+        let seq = [z(DType::UInt32), z(DType::Int8), z(DType::Float16)];
+        assert_eq!(result_dtype(&seq, "concat").unwrap(), DType::Float64);
+        let seq = [z(DType::Int8), z(DType::UInt8), z(DType::UInt16)];
+        assert_eq!(result_dtype(&seq, "concat").unwrap(), DType::Int32);
     }
 
     #[test]
