@@ -61,7 +61,9 @@ pub fn arange<'py>(
     require_cpu(device, "arange(device=...)")?;
     let real = |obj: &Bound<'py, PyAny>, what: &str| -> PyResult<Scalar> {
         match number_arg(obj, "arange", what)? {
-            Scalar::Complex(..) => Err(type_error(format!("arange: {what} must be a real number, not complex"))),
+            Scalar::Complex(..) => Err(type_error(format!(
+                "arange: {what} must be a real number, not complex"
+            ))),
             s => Ok(s),
         }
     };
@@ -83,9 +85,14 @@ pub fn arange<'py>(
     };
     if zero {
         // NumPy divides by the step and raises Python's error.
-        return Err(PyZeroDivisionError::new_err("arange: step must not be zero"));
+        return Err(PyZeroDivisionError::new_err(
+            "arange: step must not be zero",
+        ));
     }
-    wrap(py, create::arange(start, stop, step, dtype_arg(dtype)?).py()?)
+    wrap(
+        py,
+        create::arange(start, stop, step, dtype_arg(dtype)?).py()?,
+    )
 }
 
 /// `linspace(start, stop, /, num, *, dtype=None, device=None, endpoint=True)`.
@@ -103,7 +110,10 @@ pub fn linspace<'py>(
     require_cpu(device, "linspace(device=...)")?;
     let start = number_arg(start, "linspace", "start")?;
     let stop = number_arg(stop, "linspace", "stop")?;
-    wrap(py, create::linspace(start, stop, num, dtype_arg(dtype)?, endpoint).py()?)
+    wrap(
+        py,
+        create::linspace(start, stop, num, dtype_arg(dtype)?, endpoint).py()?,
+    )
 }
 
 /// `eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None)`.
@@ -152,9 +162,15 @@ pub fn meshgrid<'py>(
             )))
         }
     };
-    let tensors = arrays.iter().map(|a| tensor_arg(&a)).collect::<PyResult<Vec<_>>>()?;
+    let tensors = arrays
+        .iter()
+        .map(|a| tensor_arg(&a))
+        .collect::<PyResult<Vec<_>>>()?;
     let grids = create::meshgrid(&tensors, indexing).py()?;
-    let items = grids.into_iter().map(|g| wrap(py, g)).collect::<PyResult<Vec<_>>>()?;
+    let items = grids
+        .into_iter()
+        .map(|g| wrap(py, g))
+        .collect::<PyResult<Vec<_>>>()?;
     PyList::new(py, items)
 }
 
@@ -168,7 +184,10 @@ pub fn zeros_like<'py>(
     device: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTensor>> {
     require_cpu(device, "zeros_like(device=...)")?;
-    wrap(py, create::zeros_like(&tensor_arg(x)?, dtype_arg(dtype)?).py()?)
+    wrap(
+        py,
+        create::zeros_like(&tensor_arg(x)?, dtype_arg(dtype)?).py()?,
+    )
 }
 
 /// `ones_like(x, /, *, dtype=None, device=None)`.
@@ -181,7 +200,10 @@ pub fn ones_like<'py>(
     device: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTensor>> {
     require_cpu(device, "ones_like(device=...)")?;
-    wrap(py, create::ones_like(&tensor_arg(x)?, dtype_arg(dtype)?).py()?)
+    wrap(
+        py,
+        create::ones_like(&tensor_arg(x)?, dtype_arg(dtype)?).py()?,
+    )
 }
 
 /// `empty_like(x, /, *, dtype=None, device=None)` (zero-filled).
@@ -194,7 +216,10 @@ pub fn empty_like<'py>(
     device: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTensor>> {
     require_cpu(device, "empty_like(device=...)")?;
-    wrap(py, create::empty_like(&tensor_arg(x)?, dtype_arg(dtype)?).py()?)
+    wrap(
+        py,
+        create::empty_like(&tensor_arg(x)?, dtype_arg(dtype)?).py()?,
+    )
 }
 
 /// `full_like(x, /, fill_value, *, dtype=None, device=None)`: the dtype

@@ -38,10 +38,16 @@ fn fill_indexed<T: Element, F: Fn(usize) -> T + Sync>(out: &Tensor, f: F) {
     if n < PARALLEL_MIN_ELEMENTS || rayon::current_num_threads() < 2 {
         slice.iter_mut().enumerate().for_each(|(i, v)| *v = f(i));
     } else {
-        slice.par_chunks_mut(CHUNK_ELEMENTS).enumerate().for_each(|(c, chunk)| {
-            let base = c * CHUNK_ELEMENTS;
-            chunk.iter_mut().enumerate().for_each(|(i, v)| *v = f(base + i));
-        });
+        slice
+            .par_chunks_mut(CHUNK_ELEMENTS)
+            .enumerate()
+            .for_each(|(c, chunk)| {
+                let base = c * CHUNK_ELEMENTS;
+                chunk
+                    .iter_mut()
+                    .enumerate()
+                    .for_each(|(i, v)| *v = f(base + i));
+            });
     }
 }
 
@@ -141,7 +147,12 @@ pub enum LinspaceScale {
 /// `scale(i) + start` in float64 (or complex128) arithmetic, the last one
 /// replaced by `last` when given, floored for integer dtypes (NumPy 2),
 /// then converted to `out`'s dtype by the cast rules.
-pub fn linspace_fill(out: &Tensor, start: Complex<f64>, scale: LinspaceScale, last: Option<Complex<f64>>) {
+pub fn linspace_fill(
+    out: &Tensor,
+    start: Complex<f64>,
+    scale: LinspaceScale,
+    last: Option<Complex<f64>>,
+) {
     let n = out.numel();
     let dtype = out.dtype();
     let floor = matches!(dtype.kind(), DTypeKind::Int | DTypeKind::UInt);
@@ -151,7 +162,9 @@ pub fn linspace_fill(out: &Tensor, start: Complex<f64>, scale: LinspaceScale, la
             _ => {
                 let t = i as f64;
                 match scale {
-                    LinspaceScale::Step(step) => Complex::new(t * step.re + start.re, t * step.im + start.im),
+                    LinspaceScale::Step(step) => {
+                        Complex::new(t * step.re + start.re, t * step.im + start.im)
+                    }
                     LinspaceScale::Fraction { div, delta } => {
                         let f = t / div;
                         Complex::new(f * delta.re + start.re, f * delta.im + start.im)
@@ -225,16 +238,25 @@ mod tests {
         let f = Tensor::zeros(&[4], DType::Float32).unwrap();
         arange_fill(&f, Scalar::Float(1.0), Scalar::Float(1.1));
         let d = 1.1f32 - 1.0;
-        assert_eq!(f.to_vec::<f32>().unwrap(), vec![1.0, 1.1, 1.0 + 2.0 * d, 1.0 + 3.0 * d]);
+        assert_eq!(
+            f.to_vec::<f32>().unwrap(),
+            vec![1.0, 1.1, 1.0 + 2.0 * d, 1.0 + 3.0 * d]
+        );
     }
 
     #[test]
     fn triangle_zeroing() {
         let t = Tensor::full(&[3, 4], Scalar::Int(1), DType::Int32).unwrap();
         zero_outside_triangle(&t, 0, Triangle::Lower);
-        assert_eq!(t.to_vec::<i32>().unwrap(), vec![1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 0]);
+        assert_eq!(
+            t.to_vec::<i32>().unwrap(),
+            vec![1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 0]
+        );
         let u = Tensor::full(&[3, 4], Scalar::Int(1), DType::Int32).unwrap();
         zero_outside_triangle(&u, -1, Triangle::Upper);
-        assert_eq!(u.to_vec::<i32>().unwrap(), vec![1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1]);
+        assert_eq!(
+            u.to_vec::<i32>().unwrap(),
+            vec![1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1]
+        );
     }
 }

@@ -38,7 +38,9 @@ pub fn repeat_blocks(src: &Tensor, dst: &Tensor, outer: usize, counts: &[usize],
                 // tensors by the size checks above; `dst` is a fresh
                 // allocation, so the two never overlap, and each row of
                 // `dst` is written by one task only.
-                unsafe { std::ptr::copy_nonoverlapping(from as *const u8, to as *mut u8, block_bytes) };
+                unsafe {
+                    std::ptr::copy_nonoverlapping(from as *const u8, to as *mut u8, block_bytes)
+                };
                 to += block_bytes;
             }
             from += block_bytes;

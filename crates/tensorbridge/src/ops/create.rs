@@ -14,7 +14,9 @@
 
 use num_complex::Complex;
 
-use crate::cpu::create::{arange_fill, linspace_fill, zero_outside_triangle, LinspaceScale, Triangle};
+use crate::cpu::create::{
+    arange_fill, linspace_fill, zero_outside_triangle, LinspaceScale, Triangle,
+};
 use crate::dtype::{DType, DTypeKind};
 use crate::error::{Error, Result};
 use crate::layout::MAX_NDIM;
@@ -42,12 +44,11 @@ impl Real {
             Scalar::Int(v) => Real::Int(v.into()),
             Scalar::UInt(v) => Real::Int(v.into()),
             Scalar::Float(v) => Real::Float(v),
-            Scalar::Complex(..) => {
-                return Err(Error::InvalidArgument {
-                    op: "arange",
-                    reason: "start, stop and step must be real numbers; use linspace for complex sequences",
-                })
-            }
+            Scalar::Complex(..) => return Err(Error::InvalidArgument {
+                op: "arange",
+                reason:
+                    "start, stop and step must be real numbers; use linspace for complex sequences",
+            }),
         })
     }
 
@@ -72,7 +73,9 @@ impl Real {
             Real::Int(v) => i64::try_from(v)
                 .map(Scalar::Int)
                 .or_else(|_| u64::try_from(v).map(Scalar::UInt))
-                .map_err(|_| Error::Overflow { what: "arange value" }),
+                .map_err(|_| Error::Overflow {
+                    what: "arange value",
+                }),
         }
     }
 
@@ -104,7 +107,12 @@ fn ceil_div(a: i128, b: i128) -> i128 {
 /// is `start` and element 1 is `start + step` (each converted to the
 /// dtype); the rest are `start + i * delta` computed in the dtype with
 /// `delta` the difference of those two, as NumPy's fill loops do.
-pub fn arange(start: Scalar, stop: Option<Scalar>, step: Scalar, dtype: Option<DType>) -> Result<Tensor> {
+pub fn arange(
+    start: Scalar,
+    stop: Option<Scalar>,
+    step: Scalar,
+    dtype: Option<DType>,
+) -> Result<Tensor> {
     let (start, stop) = match stop {
         None => (Real::Int(0), Real::of(start)?),
         Some(stop) => (Real::of(start)?, Real::of(stop)?),
@@ -134,7 +142,9 @@ pub fn arange(start: Scalar, stop: Option<Scalar>, step: Scalar, dtype: Option<D
             }
             let q = q.ceil();
             if q > isize::MAX as f64 {
-                return Err(Error::Overflow { what: "arange length" });
+                return Err(Error::Overflow {
+                    what: "arange length",
+                });
             }
             (q.max(0.0)) as i128
         }
@@ -142,8 +152,13 @@ pub fn arange(start: Scalar, stop: Option<Scalar>, step: Scalar, dtype: Option<D
     let len = usize::try_from(len)
         .ok()
         .filter(|&n| n <= isize::MAX as usize)
-        .ok_or(Error::Overflow { what: "arange length" })?;
-    let all_int = matches!((start, stop, step), (Real::Int(_), Real::Int(_), Real::Int(_)));
+        .ok_or(Error::Overflow {
+            what: "arange length",
+        })?;
+    let all_int = matches!(
+        (start, stop, step),
+        (Real::Int(_), Real::Int(_), Real::Int(_))
+    );
     let dtype = dtype.unwrap_or(if all_int { DEFAULT_INT } else { DEFAULT_FLOAT });
     if dtype == DType::Bool && len > 2 {
         return Err(Error::DTypeNotSupported {
@@ -155,7 +170,11 @@ pub fn arange(start: Scalar, stop: Option<Scalar>, step: Scalar, dtype: Option<D
     let out = Tensor::zeros(&[len], dtype)?;
     if len > 0 {
         let first = start.scalar()?;
-        let second = if len > 1 { start.add(step).scalar()? } else { first };
+        let second = if len > 1 {
+            start.add(step).scalar()?
+        } else {
+            first
+        };
         arange_fill(&out, first, second);
     }
     Ok(out)
@@ -181,7 +200,13 @@ fn complex_of(s: Scalar) -> Complex<f64> {
 /// exactly when the endpoint is included. The samples are then converted
 /// to `dtype`, by default float32 (complex64 for complex ends); integer
 /// dtypes get the floor, as in NumPy 2.
-pub fn linspace(start: Scalar, stop: Scalar, num: i64, dtype: Option<DType>, endpoint: bool) -> Result<Tensor> {
+pub fn linspace(
+    start: Scalar,
+    stop: Scalar,
+    num: i64,
+    dtype: Option<DType>,
+    endpoint: bool,
+) -> Result<Tensor> {
     if num < 0 {
         return Err(Error::NegativeCount {
             op: "linspace",
@@ -190,8 +215,14 @@ pub fn linspace(start: Scalar, stop: Scalar, num: i64, dtype: Option<DType>, end
         });
     }
     let is_complex = matches!(start, Scalar::Complex(..)) || matches!(stop, Scalar::Complex(..));
-    let dtype = dtype.unwrap_or(if is_complex { DEFAULT_COMPLEX } else { DEFAULT_FLOAT });
-    let n = usize::try_from(num).map_err(|_| Error::Overflow { what: "linspace length" })?;
+    let dtype = dtype.unwrap_or(if is_complex {
+        DEFAULT_COMPLEX
+    } else {
+        DEFAULT_FLOAT
+    });
+    let n = usize::try_from(num).map_err(|_| Error::Overflow {
+        what: "linspace length",
+    })?;
     let (a, b) = (complex_of(start), complex_of(stop));
     let delta = b - a;
     let div = if endpoint { num - 1 } else { num };
@@ -227,11 +258,21 @@ pub fn eye(n_rows: i64, n_cols: Option<i64>, k: i64, dtype: Option<DType>) -> Re
     let cols = count(n_cols.unwrap_or(n_rows), "n_cols")?;
     let out = Tensor::zeros(&[rows, cols], dtype.unwrap_or(DEFAULT_FLOAT))?;
     // The diagonal as a strided 1-d view: start at (0, k) or (-k, 0).
-    let (r0, c0) = if k >= 0 { (0i128, k as i128) } else { (-(k as i128), 0) };
+    let (r0, c0) = if k >= 0 {
+        (0i128, k as i128)
+    } else {
+        (-(k as i128), 0)
+    };
     let len = (rows as i128 - r0).min(cols as i128 - c0);
     if len > 0 {
         let offset = (r0 * cols as i128 + c0) as usize;
-        let diag = Tensor::from_storage(out.storage().clone(), out.dtype(), &[len as usize], &[cols as isize + 1], offset)?;
+        let diag = Tensor::from_storage(
+            out.storage().clone(),
+            out.dtype(),
+            &[len as usize],
+            &[cols as isize + 1],
+            offset,
+        )?;
         diag.fill_(Scalar::Int(1))?;
     }
     Ok(out)
@@ -239,7 +280,11 @@ pub fn eye(n_rows: i64, n_cols: Option<i64>, k: i64, dtype: Option<DType>) -> Re
 
 fn triangle(x: &Tensor, k: i64, keep: Triangle, op: &'static str) -> Result<Tensor> {
     if x.ndim() < 2 {
-        return Err(Error::TooFewDims { op, ndim: x.ndim(), min: 2 });
+        return Err(Error::TooFewDims {
+            op,
+            ndim: x.ndim(),
+            min: 2,
+        });
     }
     let out = x.to_contiguous()?;
     zero_outside_triangle(&out, k, keep);
@@ -274,7 +319,10 @@ pub enum Indexing {
 pub fn meshgrid(arrays: &[Tensor], indexing: Indexing) -> Result<Vec<Tensor>> {
     let n = arrays.len();
     if n > MAX_NDIM {
-        return Err(Error::TooManyDims { ndim: n, max: MAX_NDIM });
+        return Err(Error::TooManyDims {
+            ndim: n,
+            max: MAX_NDIM,
+        });
     }
     let mut shape: Vec<usize> = arrays.iter().map(|a| a.numel()).collect();
     let swap = indexing == Indexing::Xy && n > 1;
@@ -292,7 +340,10 @@ pub fn meshgrid(arrays: &[Tensor], indexing: Indexing) -> Result<Vec<Tensor>> {
             };
             let mut view_shape = vec![1i64; n];
             view_shape[pos] = -1;
-            let grid = a.reshape(&[-1])?.reshape(&view_shape)?.broadcast_to(&shape)?;
+            let grid = a
+                .reshape(&[-1])?
+                .reshape(&view_shape)?
+                .broadcast_to(&shape)?;
             grid.to_contiguous()
         })
         .collect()
@@ -362,9 +413,20 @@ mod tests {
         assert_eq!(t.to_vec::<i64>().unwrap(), vec![0, 3, 6, 9]);
         let t = arange(Scalar::Int(5), Some(Scalar::Int(-5)), Scalar::Int(-4), None).unwrap();
         assert_eq!(t.to_vec::<i64>().unwrap(), vec![5, 1, -3]);
-        let t = arange(Scalar::Float(0.5), Some(Scalar::Int(3)), Scalar::Int(1), None).unwrap();
+        let t = arange(
+            Scalar::Float(0.5),
+            Some(Scalar::Int(3)),
+            Scalar::Int(1),
+            None,
+        )
+        .unwrap();
         assert_eq!(t.to_vec::<f32>().unwrap(), vec![0.5, 1.5, 2.5]);
-        assert_eq!(arange(Scalar::Int(3), Some(Scalar::Int(1)), Scalar::Int(1), None).unwrap().numel(), 0);
+        assert_eq!(
+            arange(Scalar::Int(3), Some(Scalar::Int(1)), Scalar::Int(1), None)
+                .unwrap()
+                .numel(),
+            0
+        );
         assert!(arange(Scalar::Int(3), None, Scalar::Int(0), None).is_err());
         assert!(arange(Scalar::Float(f64::NAN), None, Scalar::Int(1), None).is_err());
         assert!(arange(Scalar::Float(f64::INFINITY), None, Scalar::Int(1), None).is_err());
@@ -373,11 +435,33 @@ mod tests {
 
     #[test]
     fn linspace_ends_exactly() {
-        let t = linspace(Scalar::Int(0), Scalar::Float(1.0), 4, Some(DType::Float64), true).unwrap();
-        assert_eq!(t.to_vec::<f64>().unwrap(), vec![0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0]);
-        let t = linspace(Scalar::Int(0), Scalar::Int(1), 4, Some(DType::Float64), false).unwrap();
+        let t = linspace(
+            Scalar::Int(0),
+            Scalar::Float(1.0),
+            4,
+            Some(DType::Float64),
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            t.to_vec::<f64>().unwrap(),
+            vec![0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0]
+        );
+        let t = linspace(
+            Scalar::Int(0),
+            Scalar::Int(1),
+            4,
+            Some(DType::Float64),
+            false,
+        )
+        .unwrap();
         assert_eq!(t.to_vec::<f64>().unwrap(), vec![0.0, 0.25, 0.5, 0.75]);
-        assert_eq!(linspace(Scalar::Int(0), Scalar::Int(1), 0, None, true).unwrap().shape(), &[0]);
+        assert_eq!(
+            linspace(Scalar::Int(0), Scalar::Int(1), 0, None, true)
+                .unwrap()
+                .shape(),
+            &[0]
+        );
         assert!(linspace(Scalar::Int(0), Scalar::Int(1), -1, None, true).is_err());
     }
 
@@ -387,10 +471,19 @@ mod tests {
         assert_eq!(e.to_vec::<i32>().unwrap(), vec![0, 1, 0, 0, 0, 1]);
         let e = eye(3, Some(2), -1, Some(DType::Int32)).unwrap();
         assert_eq!(e.to_vec::<i32>().unwrap(), vec![0, 0, 1, 0, 0, 1]);
-        assert_eq!(eye(2, None, 5, None).unwrap().to_vec::<f32>().unwrap(), vec![0.0; 4]);
+        assert_eq!(
+            eye(2, None, 5, None).unwrap().to_vec::<f32>().unwrap(),
+            vec![0.0; 4]
+        );
         let x = Tensor::from_vec((1..=6i64).collect(), &[2, 3]).unwrap();
-        assert_eq!(tril(&x.t(), 0).unwrap().to_vec::<i64>().unwrap(), vec![1, 0, 2, 5, 3, 6]);
-        assert_eq!(triu(&x, 1).unwrap().to_vec::<i64>().unwrap(), vec![0, 2, 3, 0, 0, 6]);
+        assert_eq!(
+            tril(&x.t(), 0).unwrap().to_vec::<i64>().unwrap(),
+            vec![1, 0, 2, 5, 3, 6]
+        );
+        assert_eq!(
+            triu(&x, 1).unwrap().to_vec::<i64>().unwrap(),
+            vec![0, 2, 3, 0, 0, 6]
+        );
         assert!(tril(&Tensor::zeros(&[3], DType::Int8).unwrap(), 0).is_err());
     }
 
@@ -412,6 +505,9 @@ mod tests {
         let f = full_like(&x, Scalar::Float(2.7), None).unwrap();
         assert_eq!(f.strides(), x.strides());
         assert_eq!(f.to_vec::<i8>().unwrap(), vec![2; 6]);
-        assert_eq!(ones_like(&x, Some(DType::Float16)).unwrap().dtype(), DType::Float16);
+        assert_eq!(
+            ones_like(&x, Some(DType::Float16)).unwrap().dtype(),
+            DType::Float16
+        );
     }
 }

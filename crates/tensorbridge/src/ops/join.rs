@@ -51,7 +51,9 @@ fn result_dtype(arrays: &[Tensor], op: &'static str) -> Result<DType> {
             op,
             reason: "needs at least one tensor",
         })?;
-    Ok(arrays.iter().fold(lead, |acc, t| promote_types(acc, t.dtype())))
+    Ok(arrays
+        .iter()
+        .fold(lead, |acc, t| promote_types(acc, t.dtype())))
 }
 
 /// The tensors joined along `axis` (`concat(arrays, /, *, axis=0)`); with
@@ -65,7 +67,9 @@ pub fn concat(arrays: &[Tensor], axis: Option<i64>) -> Result<Tensor> {
         let total = arrays
             .iter()
             .try_fold(0usize, |acc, t| acc.checked_add(t.numel()))
-            .ok_or(Error::Overflow { what: "element count" })?;
+            .ok_or(Error::Overflow {
+                what: "element count",
+            })?;
         let out = Tensor::zeros(&[total], dtype)?;
         let mut start = 0usize;
         for t in arrays {
@@ -73,7 +77,9 @@ pub fn concat(arrays: &[Tensor], axis: Option<i64>) -> Result<Tensor> {
             if n > 0 {
                 // A contiguous run of the flat output seen in `t`'s shape.
                 let dims: Vec<i64> = t.shape().iter().map(|&d| d as i64).collect();
-                let part = out.slice(0, Some(start as i64), Some((start + n) as i64), 1)?.view(&dims)?;
+                let part = out
+                    .slice(0, Some(start as i64), Some((start + n) as i64), 1)?
+                    .view(&dims)?;
                 part.copy_(t)?;
             }
             start += n;
@@ -93,7 +99,11 @@ pub fn concat(arrays: &[Tensor], axis: Option<i64>) -> Result<Tensor> {
     shape[a] = 0;
     for (index, t) in arrays.iter().enumerate() {
         let fits = t.ndim() == first.ndim()
-            && t.shape().iter().zip(first.shape()).enumerate().all(|(k, (x, y))| k == a || x == y);
+            && t.shape()
+                .iter()
+                .zip(first.shape())
+                .enumerate()
+                .all(|(k, (x, y))| k == a || x == y);
         if !fits {
             return Err(Error::JoinShapeMismatch {
                 op: "concat",
@@ -103,14 +113,17 @@ pub fn concat(arrays: &[Tensor], axis: Option<i64>) -> Result<Tensor> {
                 rule: "tensors must have the same number of dimensions and equal sizes except along the concatenation axis",
             });
         }
-        shape[a] = shape[a].checked_add(t.shape()[a]).ok_or(Error::Overflow { what: "shape" })?;
+        shape[a] = shape[a]
+            .checked_add(t.shape()[a])
+            .ok_or(Error::Overflow { what: "shape" })?;
     }
     let out = Tensor::zeros(&shape, dtype)?;
     let mut start = 0i64;
     for t in arrays {
         let n = t.shape()[a] as i64;
         if t.numel() > 0 {
-            out.slice(a as i64, Some(start), Some(start + n), 1)?.copy_(t)?;
+            out.slice(a as i64, Some(start), Some(start + n), 1)?
+                .copy_(t)?;
         }
         start += n;
     }
@@ -130,7 +143,11 @@ pub fn stack(arrays: &[Tensor], axis: i64) -> Result<Tensor> {
         });
     }
     let a = normalize_axis(axis, first.ndim() + 1, "stack")?;
-    if let Some((index, t)) = arrays.iter().enumerate().find(|(_, t)| t.shape() != first.shape()) {
+    if let Some((index, t)) = arrays
+        .iter()
+        .enumerate()
+        .find(|(_, t)| t.shape() != first.shape())
+    {
         return Err(Error::JoinShapeMismatch {
             op: "stack",
             index,
@@ -174,7 +191,10 @@ mod tests {
         ));
         assert!(concat(&[], Some(0)).is_err());
         assert!(concat(&[iota(&[])], Some(0)).is_err());
-        assert_eq!(concat(&[iota(&[0, 2]), a], Some(0)).unwrap().shape(), &[2, 2]);
+        assert_eq!(
+            concat(&[iota(&[0, 2]), a], Some(0)).unwrap().shape(),
+            &[2, 2]
+        );
     }
 
     #[test]

@@ -36,7 +36,10 @@ pub fn broadcast_to(x: &Tensor, shape: &[usize]) -> Result<Tensor> {
 pub fn expand_dims(x: &Tensor, axes: &[i64]) -> Result<Tensor> {
     let out_ndim = x.ndim() + axes.len();
     if out_ndim > MAX_NDIM {
-        return Err(Error::TooManyDims { ndim: out_ndim, max: MAX_NDIM });
+        return Err(Error::TooManyDims {
+            ndim: out_ndim,
+            max: MAX_NDIM,
+        });
     }
     let positions = normalize_axes(Some(axes), out_ndim, "expand_dims")?;
     let mut out = x.clone();
@@ -73,7 +76,10 @@ pub fn moveaxis(x: &Tensor, source: &[i64], destination: &[i64]) -> Result<Tenso
         for &a in axes {
             let a = normalize_axis(a, nd, "moveaxis")?;
             if out.contains(&a) {
-                return Err(Error::DuplicateAxis { op: "moveaxis", axis: a });
+                return Err(Error::DuplicateAxis {
+                    op: "moveaxis",
+                    axis: a,
+                });
             }
             out.push(a);
         }
@@ -128,7 +134,9 @@ pub fn squeeze(x: &Tensor, axes: &[i64]) -> Result<Tensor> {
 /// (`unstack(x, /, *, axis=0)`).
 pub fn unstack(x: &Tensor, axis: i64) -> Result<Vec<Tensor>> {
     let a = normalize_axis(axis, x.ndim(), "unstack")?;
-    (0..x.shape()[a]).map(|i| x.select(a as i64, i as i64)).collect()
+    (0..x.shape()[a])
+        .map(|i| x.select(a as i64, i as i64))
+        .collect()
 }
 
 #[cfg(test)]
@@ -158,13 +166,19 @@ mod tests {
         assert_eq!(moveaxis(&x, &[0], &[-1]).unwrap().shape(), &[3, 4, 2]);
         assert_eq!(moveaxis(&x, &[0, 1], &[-1, 0]).unwrap().shape(), &[3, 4, 2]);
         assert_eq!(expand_dims(&x, &[0, -1]).unwrap().shape(), &[1, 2, 3, 4, 1]);
-        assert_eq!(flip(&iota(&[3]), None).unwrap().to_vec::<i32>().unwrap(), vec![2, 1, 0]);
+        assert_eq!(
+            flip(&iota(&[3]), None).unwrap().to_vec::<i32>().unwrap(),
+            vec![2, 1, 0]
+        );
     }
 
     #[test]
     fn reshape_copy_modes() {
         let t = iota(&[2, 3]).t();
-        assert!(matches!(reshape(&t, &[6], Some(false)), Err(Error::ViewNotPossible { .. })));
+        assert!(matches!(
+            reshape(&t, &[6], Some(false)),
+            Err(Error::ViewNotPossible { .. })
+        ));
         assert!(!reshape(&t, &[6], None).unwrap().same_storage(&t));
         let x = iota(&[2, 3]);
         assert!(!reshape(&x, &[6], Some(true)).unwrap().same_storage(&x));
@@ -174,7 +188,10 @@ mod tests {
     fn squeeze_and_unstack() {
         let x = Tensor::zeros(&[1, 3, 1], DType::Int8).unwrap();
         assert_eq!(squeeze(&x, &[0, -1]).unwrap().shape(), &[3]);
-        assert!(matches!(squeeze(&x, &[1]), Err(Error::SqueezeNotSizeOne { axis: 1, size: 3 })));
+        assert!(matches!(
+            squeeze(&x, &[1]),
+            Err(Error::SqueezeNotSizeOne { axis: 1, size: 3 })
+        ));
         assert!(squeeze(&x, &[0, 0]).is_err());
         let parts = unstack(&iota(&[2, 3]), -1).unwrap();
         assert_eq!(parts.len(), 3);

@@ -70,7 +70,11 @@ pub fn repeat(x: &Tensor, repeats: &[i64], axis: Option<i64>) -> Result<Tensor> 
     }
     // Bool bytes are normalised to 0/1 by a real copy; other dtypes are
     // copied as raw blocks.
-    let src = if x.dtype() == DType::Bool { x.to_contiguous()? } else { x.contiguous()? };
+    let src = if x.dtype() == DType::Bool {
+        x.to_contiguous()?
+    } else {
+        x.contiguous()?
+    };
     let outer: usize = x.shape()[..a].iter().product();
     let inner: usize = x.shape()[a + 1..].iter().product();
     repeat_blocks(&src, &out, outer, &reps, inner);
@@ -84,7 +88,9 @@ pub fn tile(x: &Tensor, repetitions: &[i64]) -> Result<Tensor> {
     let reps = counts(repetitions, "tile", "repetitions")?;
     let d = reps.len().max(x.ndim());
     let reps: Vec<usize> = std::iter::repeat_n(1, d - reps.len()).chain(reps).collect();
-    let shape: Vec<usize> = std::iter::repeat_n(1, d - x.ndim()).chain(x.shape().iter().copied()).collect();
+    let shape: Vec<usize> = std::iter::repeat_n(1, d - x.ndim())
+        .chain(x.shape().iter().copied())
+        .collect();
     let interleaved_ndim = d + reps.iter().filter(|&&r| r != 1).count();
     if interleaved_ndim > MAX_NDIM {
         return Err(Error::TooManyDims {
@@ -129,7 +135,10 @@ mod tests {
     #[test]
     fn repeat_uniform_and_varying() {
         let x = iota(&[2, 2]);
-        assert_eq!(repeat(&x, &[2], None).unwrap().to_vec::<i32>().unwrap(), vec![0, 0, 1, 1, 2, 2, 3, 3]);
+        assert_eq!(
+            repeat(&x, &[2], None).unwrap().to_vec::<i32>().unwrap(),
+            vec![0, 0, 1, 1, 2, 2, 3, 3]
+        );
         let r = repeat(&x, &[2], Some(0)).unwrap();
         assert_eq!(r.shape(), &[4, 2]);
         assert_eq!(r.to_vec::<i32>().unwrap(), vec![0, 1, 0, 1, 2, 3, 2, 3]);
@@ -145,7 +154,10 @@ mod tests {
         let x = iota(&[2]);
         let t = tile(&x, &[2, 3]).unwrap();
         assert_eq!(t.shape(), &[2, 6]);
-        assert_eq!(t.to_vec::<i32>().unwrap(), vec![0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1]);
+        assert_eq!(
+            t.to_vec::<i32>().unwrap(),
+            vec![0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1]
+        );
         let y = iota(&[2, 2]);
         let t = tile(&y.t(), &[2]).unwrap();
         assert_eq!(t.to_vec::<i32>().unwrap(), vec![0, 2, 0, 2, 1, 3, 1, 3]);

@@ -9,6 +9,13 @@ use crate::error::{Error, Result};
 use crate::layout::normalize_axis;
 use crate::tensor::Tensor;
 
+/// How one rolled axis splits: two blocks, each `(src_start, dst_start,
+/// len)` along `axis`.
+struct Split {
+    axis: usize,
+    blocks: [(i64, i64, i64); 2],
+}
+
 /// `x` with elements shifted by `shifts[i]` along `axes[i]` (positive
 /// shifts move towards higher indexes; elements leaving one end come back
 /// at the other) (`roll(x, /, shift, *, axis=None)`).
@@ -25,7 +32,11 @@ pub fn roll(x: &Tensor, shifts: &[i64], axes: Option<&[i64]>) -> Result<Tensor> 
         return roll(&flat, &[total], Some(&[0]))?.view(&dims);
     };
     let pairs = match (shifts.len(), axes.len()) {
-        (a, b) if a == b => shifts.iter().copied().zip(axes.iter().copied()).collect::<Vec<_>>(),
+        (a, b) if a == b => shifts
+            .iter()
+            .copied()
+            .zip(axes.iter().copied())
+            .collect::<Vec<_>>(),
         (1, _) => axes.iter().map(|&ax| (shifts[0], ax)).collect(),
         (_, 1) => shifts.iter().map(|&s| (s, axes[0])).collect(),
         _ => {
@@ -44,26 +55,31 @@ pub fn roll(x: &Tensor, shifts: &[i64], axes: Option<&[i64]>) -> Result<Tensor> 
     if out.numel() == 0 {
         return Ok(out);
     }
-    // Per rolled axis: (axis, [(src_start, dst_start, len); 2]).
-    let mut splits: Vec<(usize, [(i64, i64, i64); 2])> = Vec::new();
+    let mut splits: Vec<Split> = Vec::new();
     for (a, &s) in shift_of.iter().enumerate() {
         let n = x.shape()[a] as i128;
         let s = s.rem_euclid(n) as i64;
         if s != 0 {
             let n = n as i64;
-            splits.push((a, [(0, s, n - s), (n - s, 0, s)]));
+            splits.push(Split {
+                axis: a,
+                blocks: [(0, s, n - s), (n - s, 0, s)],
+            });
         }
     }
     if splits.is_empty() {
         out.copy_(x)?;
         return Ok(out);
     }
+    // Each rolled axis has at least two elements, so with numel < 2^63
+    // there are fewer than 63 of them and the shift cannot overflow.
     for combo in 0..(1u64 << splits.len()) {
         let (mut src, mut dst) = (x.clone(), out.clone());
-        for (bit, &(a, halves)) in splits.iter().enumerate() {
-            let (from, to, len) = halves[((combo >> bit) & 1) as usize];
-            src = src.slice(a as i64, Some(from), Some(from + len), 1)?;
-            dst = dst.slice(a as i64, Some(to), Some(to + len), 1)?;
+        for (bit, split) in splits.iter().enumerate() {
+            let (from, to, len) = split.blocks[((combo >> bit) & 1) as usize];
+            let a = split.axis as i64;
+            src = src.slice(a, Some(from), Some(from + len), 1)?;
+            dst = dst.slice(a, Some(to), Some(to + len), 1)?;
         }
         dst.copy_(&src)?;
     }
@@ -82,10 +98,31 @@ mod tests {
     #[test]
     fn roll_like_numpy() {
         let x = iota(&[2, 3]);
-        assert_eq!(roll(&x, &[1], None).unwrap().to_vec::<i32>().unwrap(), vec![5, 0, 1, 2, 3, 4]);
-        assert_eq!(roll(&x, &[1, 1], Some(&[1, 1])).unwrap().to_vec::<i32>().unwrap(), vec![1, 2, 0, 4, 5, 3]);
-        assert_eq!(roll(&x, &[-1], Some(&[0, 1])).unwrap().to_vec::<i32>().unwrap(), vec![4, 5, 3, 1, 2, 0]);
-        assert_eq!(roll(&x.t(), &[7], Some(&[0])).unwrap().to_vec::<i32>().unwrap(), vec![2, 5, 0, 3, 1, 4]);
+        assert_eq!(
+            roll(&x, &[1], None).unwrap().to_vec::<i32>().unwrap(),
+            vec![5, 0, 1, 2, 3, 4]
+        );
+        assert_eq!(
+            roll(&x, &[1, 1], Some(&[1, 1]))
+                .unwrap()
+                .to_vec::<i32>()
+                .unwrap(),
+            vec![1, 2, 0, 4, 5, 3]
+        );
+        assert_eq!(
+            roll(&x, &[-1], Some(&[0, 1]))
+                .unwrap()
+                .to_vec::<i32>()
+                .unwrap(),
+            vec![4, 5, 3, 1, 2, 0]
+        );
+        assert_eq!(
+            roll(&x.t(), &[7], Some(&[0]))
+                .unwrap()
+                .to_vec::<i32>()
+                .unwrap(),
+            vec![2, 5, 0, 3, 1, 4]
+        );
         assert!(roll(&x, &[1, 2, 3], Some(&[0, 1])).is_err());
         assert!(roll(&x, &[1], Some(&[2])).is_err());
         let z = Tensor::zeros(&[], crate::DType::Int8).unwrap();
