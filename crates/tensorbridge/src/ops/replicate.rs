@@ -126,6 +126,51 @@ pub fn tile(x: &Tensor, repetitions: &[i64]) -> Result<Tensor> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// A view of `0..n` (as i32) of `shape`, permuted by `perm` and flipped
+    /// on the axes in `flips`: an arbitrary strided, negative-stride input.
+    fn strided(shape: &[usize], perm: &[usize], flips: &[bool]) -> Tensor {
+        let n: usize = shape.iter().product();
+        let base = Tensor::from_vec((0..n as i32).collect(), shape).unwrap();
+        let perm: Vec<i64> = perm.iter().map(|&p| p as i64).collect();
+        let mut v = base.permute(&perm).unwrap();
+        for (k, &f) in flips.iter().enumerate() {
+            if f {
+                v = v.slice(k as i64, None, None, -1).unwrap();
+            }
+        }
+        v
+    }
+
+    /// Every multi-index of `shape` in C order.
+    fn indexes(shape: &[usize]) -> Vec<Vec<usize>> {
+        let n: usize = shape.iter().product();
+        let mut idx = vec![0usize; shape.len()];
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            out.push(idx.clone());
+            for k in (0..shape.len()).rev() {
+                idx[k] += 1;
+                if idx[k] < shape[k] {
+                    break;
+                }
+                idx[k] = 0;
+            }
+        }
+        out
+    }
+
+    fn view_strategy() -> impl Strategy<Value = (Vec<usize>, Vec<usize>, Vec<bool>)> {
+        proptest::collection::vec(0usize..4, 0..4).prop_flat_map(|shape| {
+            let nd = shape.len();
+            (
+                Just(shape),
+                Just((0..nd).collect::<Vec<_>>()).prop_shuffle(),
+                proptest::collection::vec(any::<bool>(), nd),
+            )
+        })
+    }
 
     fn iota(shape: &[usize]) -> Tensor {
         let n: usize = shape.iter().product();
@@ -163,5 +208,41 @@ mod tests {
         assert_eq!(t.to_vec::<i32>().unwrap(), vec![0, 2, 0, 2, 1, 3, 1, 3]);
         assert!(!tile(&y, &[1]).unwrap().same_storage(&y));
         assert!(tile(&y, &[-1]).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn tile_matches_index_arithmetic((shape, perm, flips) in view_strategy(), reps in proptest::collection::vec(0i64..3, 0..4)) {
+            let x = strided(&shape, &perm, &flips);
+            let out = tile(&x, &reps).unwrap();
+            let d = out.ndim();
+            let lead = d - x.ndim();
+            for idx in indexes(out.shape()) {
+                let src: Vec<usize> = (lead..d).map(|k| idx[k] % x.shape()[k - lead]).collect();
+                prop_assert_eq!(out.get(&idx), x.get(&src));
+            }
+        }
+
+        #[test]
+        fn repeat_matches_index_arithmetic((shape, perm, flips) in view_strategy(), counts in proptest::collection::vec(0i64..3, 4), uniform in any::<bool>(), axis in 0usize..4) {
+            let x = strided(&shape, &perm, &flips);
+            prop_assume!(axis < x.ndim());
+            let n = x.shape()[axis];
+            let reps: Vec<i64> = if uniform { counts[..1].to_vec() } else { counts[..n.min(4)].to_vec() };
+            prop_assume!(uniform || reps.len() == n);
+            let out = repeat(&x, &reps, Some(axis as i64)).unwrap();
+            // output position along the axis -> source position
+            let mut source = Vec::new();
+            for i in 0..n {
+                let r = if uniform { reps[0] } else { reps[i] };
+                source.extend(std::iter::repeat_n(i, r as usize));
+            }
+            prop_assert_eq!(out.shape()[axis], source.len());
+            for idx in indexes(out.shape()) {
+                let mut src = idx.clone();
+                src[axis] = source[idx[axis]];
+                prop_assert_eq!(out.get(&idx), x.get(&src));
+            }
+        }
     }
 }

@@ -89,6 +89,51 @@ pub fn roll(x: &Tensor, shifts: &[i64], axes: Option<&[i64]>) -> Result<Tensor> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// A view of `0..n` (as i32) of `shape`, permuted by `perm` and flipped
+    /// on the axes in `flips`: an arbitrary strided, negative-stride input.
+    fn strided(shape: &[usize], perm: &[usize], flips: &[bool]) -> Tensor {
+        let n: usize = shape.iter().product();
+        let base = Tensor::from_vec((0..n as i32).collect(), shape).unwrap();
+        let perm: Vec<i64> = perm.iter().map(|&p| p as i64).collect();
+        let mut v = base.permute(&perm).unwrap();
+        for (k, &f) in flips.iter().enumerate() {
+            if f {
+                v = v.slice(k as i64, None, None, -1).unwrap();
+            }
+        }
+        v
+    }
+
+    /// Every multi-index of `shape` in C order.
+    fn indexes(shape: &[usize]) -> Vec<Vec<usize>> {
+        let n: usize = shape.iter().product();
+        let mut idx = vec![0usize; shape.len()];
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            out.push(idx.clone());
+            for k in (0..shape.len()).rev() {
+                idx[k] += 1;
+                if idx[k] < shape[k] {
+                    break;
+                }
+                idx[k] = 0;
+            }
+        }
+        out
+    }
+
+    fn view_strategy() -> impl Strategy<Value = (Vec<usize>, Vec<usize>, Vec<bool>)> {
+        proptest::collection::vec(0usize..4, 0..4).prop_flat_map(|shape| {
+            let nd = shape.len();
+            (
+                Just(shape),
+                Just((0..nd).collect::<Vec<_>>()).prop_shuffle(),
+                proptest::collection::vec(any::<bool>(), nd),
+            )
+        })
+    }
 
     fn iota(shape: &[usize]) -> Tensor {
         let n: usize = shape.iter().product();
@@ -127,5 +172,27 @@ mod tests {
         assert!(roll(&x, &[1], Some(&[2])).is_err());
         let z = Tensor::zeros(&[], crate::DType::Int8).unwrap();
         assert_eq!(roll(&z, &[3], None).unwrap().shape(), &[] as &[usize]);
+    }
+
+    proptest! {
+        #[test]
+        fn roll_matches_index_arithmetic((shape, perm, flips) in view_strategy(), shifts in proptest::collection::vec(-9i64..9, 1..4), pick in any::<u64>()) {
+            let x = strided(&shape, &perm, &flips);
+            let nd = x.ndim();
+            prop_assume!(nd > 0);
+            let axes: Vec<i64> = (0..shifts.len()).map(|i| ((pick >> (4 * i)) % nd as u64) as i64 - nd as i64).collect();
+            let out = roll(&x, &shifts, Some(&axes)).unwrap();
+            let mut total = vec![0i64; nd];
+            for (s, a) in shifts.iter().zip(&axes) {
+                total[(a + nd as i64) as usize] += s;
+            }
+            for idx in indexes(x.shape()) {
+                let src: Vec<usize> = idx.iter().enumerate().map(|(k, &i)| {
+                    let n = x.shape()[k] as i64;
+                    (i as i64 - total[k]).rem_euclid(n) as usize
+                }).collect();
+                prop_assert_eq!(out.get(&idx), x.get(&src));
+            }
+        }
     }
 }
