@@ -32,10 +32,20 @@ def check_view(got, t):
     assert got.numel() == 0 or tb.shares_memory(got, t)
 
 
-def check_copy(got, t):
-    """`got` is fresh, C-contiguous, writeable memory."""
-    assert got.is_contiguous() and not got.is_readonly
+def check_copy(got, t, contiguous=True):
+    """`got` is fresh, writeable memory (C-contiguous unless the operation
+    keeps its inputs' dimension order, like NumPy)."""
+    assert not got.is_readonly
+    assert got.is_contiguous() or not contiguous
     assert got.numel() == 0 or t.numel() == 0 or not tb.shares_memory(got, t)
+
+
+def check_same_layout(got, want):
+    """`got` has NumPy's strides wherever they matter (dimensions longer than 1)."""
+    if want.size == 0:
+        return
+    for n, s, w in zip(got.shape, got.strides, want.strides):
+        assert n <= 1 or s * got.itemsize == w, (got.strides, want.strides)
 
 
 axis_of = lambda ndim: st.integers(-ndim, ndim - 1)  # noqa: E731
@@ -112,7 +122,9 @@ def test_concat_like_numpy(case):
     got = tb.concat(ts, axis=axis)
     assert_same_bits(got, want)
     for t in ts:
-        check_copy(got, t)
+        check_copy(got, t, contiguous=False)
+    if all(a.size for a in arrays):
+        check_same_layout(got, want)
     assert_same_bits(tb.concat(tuple(ts), axis=None), np.concatenate([a.ravel() for a in arrays]).astype(want.dtype))
 
 
@@ -126,7 +138,9 @@ def test_stack_like_numpy(case):
     got = tb.stack(ts, axis=axis)
     assert_same_bits(got, want)
     for t in ts:
-        check_copy(got, t)
+        check_copy(got, t, contiguous=False)
+    if all(a.size for a in arrays):
+        check_same_layout(got, want)
 
 
 def test_join_errors():
@@ -390,8 +404,11 @@ def test_roll_like_numpy(data):
         axis = None
         shift = data.draw(st.integers(-7, 7))
     got = tb.roll(t, shift, axis=axis)
-    assert_same_bits(got, np.roll(view, shift, axis=axis))
-    check_copy(got, t)
+    want = np.roll(view, shift, axis=axis)
+    assert_same_bits(got, want)
+    check_copy(got, t, contiguous=axis is None)
+    if view.flags.c_contiguous or view.flags.f_contiguous:
+        check_same_layout(got, want)
 
 
 def test_roll_errors():

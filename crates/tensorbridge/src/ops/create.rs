@@ -12,6 +12,8 @@
 //! Every result is a new C-contiguous tensor except the `*_like`s, which keep
 //! the dimension order of a dense input like NumPy's `order='K'`.
 
+#![allow(unsafe_code)]
+
 use num_complex::Complex;
 
 use crate::cpu::create::{
@@ -167,7 +169,8 @@ pub fn arange(
             expected: "numeric dtypes (a bool sequence has at most two elements)",
         });
     }
-    let out = Tensor::zeros(&[len], dtype)?;
+    // SAFETY: `arange_fill` writes every element.
+    let out = unsafe { Tensor::uninit(&[len], dtype)? };
     if len > 0 {
         let first = start.scalar()?;
         let second = if len > 1 {
@@ -237,7 +240,8 @@ pub fn linspace(
     } else {
         LinspaceScale::Step(delta)
     };
-    let out = Tensor::zeros(&[n], dtype)?;
+    // SAFETY: `linspace_fill` writes every element.
+    let out = unsafe { Tensor::uninit(&[n], dtype)? };
     let last = (endpoint && n > 1).then_some(b);
     linspace_fill(&out, a, scale, last);
     Ok(out)
@@ -386,7 +390,8 @@ pub fn empty_like(x: &Tensor, dtype: Option<DType>) -> Result<Tensor> {
 /// (`full_like(x, /, fill_value, *, dtype=None)`); the dtype defaults to
 /// `x`'s and `value` is converted to it like a cast.
 pub fn full_like(x: &Tensor, value: Scalar, dtype: Option<DType>) -> Result<Tensor> {
-    let out = zeros_in_order_of(x, dtype)?;
+    // SAFETY: `fill_` writes every element before the tensor is returned.
+    let out = unsafe { x.uninit_like(dtype.unwrap_or(x.dtype()))? };
     out.fill_(value)?;
     Ok(out)
 }

@@ -2,10 +2,16 @@
 //! new one.
 //!
 //! The result dtype is the promotion of every input dtype
-//! ([`crate::promote::promote_types`], NumPy's table). The output is
-//! allocated once, C-contiguous, and each input is written into its slice
-//! of it through [`Tensor::copy_`] (the parallel strided copy that also
-//! converts dtypes), so inputs of any layout cost one pass each.
+//! ([`crate::promote::promote_types`], NumPy's table, applied to the whole
+//! sequence as NumPy's `result_type` does). The output is allocated once,
+//! without zeroing, and each input is written into its slice of it through
+//! [`Tensor::copy_`] (the parallel strided copy that also converts dtypes),
+//! so inputs of any layout cost one pass each. Like NumPy, the output takes
+//! the dimension order the inputs' strides agree on (joining
+//! Fortran-ordered inputs gives a Fortran-ordered result and plain copies),
+//! C order where they conflict.
+
+#![allow(unsafe_code)]
 
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -70,7 +76,9 @@ pub fn concat(arrays: &[Tensor], axis: Option<i64>) -> Result<Tensor> {
             .ok_or(Error::Overflow {
                 what: "element count",
             })?;
-        let out = Tensor::zeros(&[total], dtype)?;
+        // SAFETY: the parts below are disjoint runs that cover all `total`
+        // elements, each written by `copy_` before the tensor is returned.
+        let out = unsafe { Tensor::uninit(&[total], dtype)? };
         let mut start = 0usize;
         for t in arrays {
             let n = t.numel();
@@ -117,12 +125,74 @@ pub fn concat(arrays: &[Tensor], axis: Option<i64>) -> Result<Tensor> {
             .checked_add(t.shape()[a])
             .ok_or(Error::Overflow { what: "shape" })?;
     }
-    let out = Tensor::zeros(&shape, dtype)?;
+    join_along(arrays, a, &shape, dtype)
+}
+
+/// The dimension order NumPy gives a joined result
+/// (`PyArray_CreateMultiSortedStridePerm`): a stable insertion sort of the
+/// axes by decreasing stride magnitude, where an axis moves before another
+/// only if every input in which both are longer than 1 says so (conflicts
+/// and ties keep C order; axes of size 1 everywhere stay where they are).
+fn multi_sorted_stride_perm(arrays: &[Tensor], ndim: usize) -> Vec<usize> {
+    let mut perm: Vec<usize> = (0..ndim).collect();
+    for i0 in 1..ndim {
+        let ax0 = perm[i0];
+        let mut ipos = i0;
+        for i1 in (0..i0).rev() {
+            let ax1 = perm[i1];
+            let (mut ambiguous, mut swap) = (true, false);
+            for t in arrays {
+                if t.shape()[ax0] != 1 && t.shape()[ax1] != 1 {
+                    if t.strides()[ax0].unsigned_abs() <= t.strides()[ax1].unsigned_abs() {
+                        swap = false;
+                    } else if ambiguous {
+                        swap = true;
+                    }
+                    ambiguous = false;
+                }
+            }
+            if !ambiguous {
+                if swap {
+                    ipos = i1;
+                } else {
+                    break;
+                }
+            }
+        }
+        if ipos != i0 {
+            perm.copy_within(ipos..i0, ipos + 1);
+            perm[ipos] = ax0;
+        }
+    }
+    perm
+}
+
+/// Writes `arrays` (all of `shape` except along `axis`) one after the other
+/// along `axis` into a new tensor of `shape` and `dtype`.
+fn join_along(arrays: &[Tensor], axis: usize, shape: &[usize], dtype: DType) -> Result<Tensor> {
+    let perm = multi_sorted_stride_perm(arrays, shape.len());
+    let order = Some(perm).filter(|o| o.iter().enumerate().any(|(k, &p)| k != p));
+    // SAFETY: the slices along `axis` written below are disjoint and cover
+    // the whole output (their lengths sum to `shape[axis]`); every one is
+    // written by `copy_` before the tensor is returned.
+    let out = unsafe {
+        match order {
+            Some(perm) => {
+                let permuted: Vec<usize> = perm.iter().map(|&p| shape[p]).collect();
+                let mut inverse = vec![0i64; perm.len()];
+                for (k, &p) in perm.iter().enumerate() {
+                    inverse[p] = k as i64;
+                }
+                Tensor::uninit(&permuted, dtype)?.permute(&inverse)?
+            }
+            None => Tensor::uninit(shape, dtype)?,
+        }
+    };
     let mut start = 0i64;
     for t in arrays {
-        let n = t.shape()[a] as i64;
+        let n = t.shape()[axis] as i64;
         if t.numel() > 0 {
-            out.slice(a as i64, Some(start), Some(start + n), 1)?
+            out.slice(axis as i64, Some(start), Some(start + n), 1)?
                 .copy_(t)?;
         }
         start += n;
@@ -156,15 +226,14 @@ pub fn stack(arrays: &[Tensor], axis: i64) -> Result<Tensor> {
             rule: "all tensors must have the same shape",
         });
     }
+    // Stacking is joining the inputs, each with a size-1 axis inserted.
+    let expanded = arrays
+        .iter()
+        .map(|t| t.unsqueeze(a as i64))
+        .collect::<Result<Vec<_>>>()?;
     let mut shape = first.shape().to_vec();
     shape.insert(a, arrays.len());
-    let out = Tensor::zeros(&shape, dtype)?;
-    if out.numel() > 0 {
-        for (i, t) in arrays.iter().enumerate() {
-            out.select(a as i64, i as i64)?.copy_(t)?;
-        }
-    }
-    Ok(out)
+    join_along(&expanded, a, &shape, dtype)
 }
 
 #[cfg(test)]
@@ -206,6 +275,26 @@ mod tests {
         assert_eq!(result_dtype(&seq, "concat").unwrap(), DType::Float64);
         let seq = [z(DType::Int8), z(DType::UInt8), z(DType::UInt16)];
         assert_eq!(result_dtype(&seq, "concat").unwrap(), DType::Int32);
+    }
+
+    #[test]
+    fn joined_layout_follows_the_inputs() {
+        let f = iota(&[3, 4]).t();
+        assert_eq!(
+            concat(&[f.clone(), f.clone()], Some(0)).unwrap().strides(),
+            &[1, 8]
+        );
+        assert_eq!(
+            stack(&[f.clone(), f.clone()], 0).unwrap().strides(),
+            &[12, 1, 4]
+        );
+        assert_eq!(
+            stack(&[f.clone(), f.clone()], -1).unwrap().strides(),
+            &[2, 8, 1]
+        );
+        // conflicting orders give C order
+        let c = iota(&[4, 3]);
+        assert_eq!(concat(&[f, c], Some(0)).unwrap().strides(), &[3, 1]);
     }
 
     #[test]

@@ -3,13 +3,17 @@
 //! tensor several times along each axis, NumPy's `tile`, PyTorch's
 //! `Tensor.repeat`).
 //!
-//! Both return new C-contiguous tensors. A uniform count and every tile are
-//! one broadcast copy: the input is viewed with a stride-0 axis beside each
-//! repeated one and copied through [`Tensor::copy_`] into the output seen
-//! in the same interleaved shape. Counts that vary per element go through
-//! [`crate::cpu::repeat::repeat_blocks`].
+//! Both return new C-contiguous tensors, allocated without zeroing and
+//! written completely. A tile is one broadcast copy: the input is viewed
+//! with a stride-0 axis beside each repeated one and copied through
+//! [`Tensor::copy_`] into the output seen in the same interleaved shape.
+//! `repeat` copies blocks of a contiguous source
+//! ([`crate::cpu::repeat::repeat_blocks`]), which beats a broadcast copy
+//! whose inner runs would be only `repeats` elements long.
 
-use crate::cpu::repeat::repeat_blocks;
+#![allow(unsafe_code)]
+
+use crate::cpu::repeat::{repeat_blocks, Counts};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::layout::{normalize_axis, MAX_NDIM};
@@ -38,33 +42,41 @@ pub fn repeat(x: &Tensor, repeats: &[i64], axis: Option<i64>) -> Result<Tensor> 
         Some(axis) => (x.clone(), normalize_axis(axis, x.ndim(), "repeat")?),
     };
     let n = x.shape()[a];
-    let mut shape = x.shape().to_vec();
-    if let [r] = reps[..] {
-        shape[a] = n.checked_mul(r).ok_or(Error::Overflow { what: "shape" })?;
-        let out = Tensor::zeros(&shape, x.dtype())?;
-        if out.numel() == 0 {
-            return Ok(out);
+    let mut starts = Vec::new();
+    let counts = match reps[..] {
+        [r] => Counts::Uniform(r),
+        _ if reps.len() != n => {
+            return Err(Error::LengthMismatch {
+                op: "repeat",
+                expected: n,
+                got: reps.len(),
+            })
         }
-        // out seen as (..., n, r, ...) takes x broadcast along a new axis.
-        let mut split = x.shape().to_vec();
-        split.insert(a + 1, r);
-        let src = x.unsqueeze(a as i64 + 1)?.expand(&as_dims(&split))?;
-        out.view(&as_dims(&split))?.copy_(&src)?;
-        return Ok(out);
-    }
-    if reps.len() != n {
-        return Err(Error::LengthMismatch {
-            op: "repeat",
-            expected: n,
-            got: reps.len(),
-        });
-    }
-    let total = reps
-        .iter()
-        .try_fold(0usize, |acc, &r| acc.checked_add(r))
-        .ok_or(Error::Overflow { what: "shape" })?;
+        _ => {
+            starts.reserve(n + 1);
+            let mut acc = 0usize;
+            starts.push(0);
+            for &r in &reps {
+                acc = acc
+                    .checked_add(r)
+                    .ok_or(Error::Overflow { what: "shape" })?;
+                starts.push(acc);
+            }
+            Counts::PerBlock {
+                counts: &reps,
+                starts: &starts,
+            }
+        }
+    };
+    let total = match counts {
+        Counts::Uniform(r) => n.checked_mul(r).ok_or(Error::Overflow { what: "shape" })?,
+        Counts::PerBlock { starts, .. } => starts[n],
+    };
+    let mut shape = x.shape().to_vec();
     shape[a] = total;
-    let out = Tensor::zeros(&shape, x.dtype())?;
+    // SAFETY: `repeat_blocks` writes every element of the output (each
+    // output block is one repetition of a source block).
+    let out = unsafe { Tensor::uninit(&shape, x.dtype())? };
     if out.numel() == 0 {
         return Ok(out);
     }
@@ -77,7 +89,7 @@ pub fn repeat(x: &Tensor, repeats: &[i64], axis: Option<i64>) -> Result<Tensor> 
     };
     let outer: usize = x.shape()[..a].iter().product();
     let inner: usize = x.shape()[a + 1..].iter().product();
-    repeat_blocks(&src, &out, outer, &reps, inner);
+    repeat_blocks(&src, &out, outer, n, inner, counts);
     Ok(out)
 }
 
@@ -102,7 +114,8 @@ pub fn tile(x: &Tensor, repetitions: &[i64]) -> Result<Tensor> {
     for (&s, &r) in shape.iter().zip(&reps) {
         out_shape.push(s.checked_mul(r).ok_or(Error::Overflow { what: "shape" })?);
     }
-    let out = Tensor::zeros(&out_shape, x.dtype())?;
+    // SAFETY: the broadcast copy below writes every element of the output.
+    let out = unsafe { Tensor::uninit(&out_shape, x.dtype())? };
     if out.numel() == 0 {
         return Ok(out);
     }
