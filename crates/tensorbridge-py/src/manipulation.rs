@@ -12,7 +12,7 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyInt, PyList, PyTuple};
 use tensorbridge::ops::{join, manipulate, replicate, roll as roll_op};
-use tensorbridge::{DType, DTypeKind, Tensor};
+use tensorbridge::Tensor;
 
 use crate::errors::{type_error, CoreResultExt};
 use crate::operand::{axes_arg, tensor_arg};
@@ -90,28 +90,13 @@ fn tuple_of<'py>(py: Python<'py>, ts: Vec<Tensor>) -> PyResult<Bound<'py, PyTupl
     PyTuple::new(py, items)
 }
 
-/// Repetition counts: an int, or a 0-d/1-d tensor of integer (or bool)
-/// dtype; like NumPy, unsigned 64-bit and floating counts are refused.
-fn repeats_arg(obj: &Bound<'_, PyAny>, op: &str) -> PyResult<Vec<i64>> {
-    if obj.is_instance_of::<PyInt>() {
-        return Ok(vec![obj.extract::<i64>()?]);
+/// `repeat` with counts as given: a Python int, or a tensor (anything
+/// array-like) of integer counts.
+fn repeat_any(x: &Tensor, repeats: &Bound<'_, PyAny>, axis: Option<i64>) -> PyResult<Tensor> {
+    if repeats.is_instance_of::<PyInt>() {
+        return replicate::repeat(x, &[repeats.extract::<i64>()?], axis).py();
     }
-    let t = tensor_arg(obj)?;
-    let safe = matches!(t.dtype().kind(), DTypeKind::Bool | DTypeKind::Int)
-        || matches!(t.dtype(), DType::UInt8 | DType::UInt16 | DType::UInt32);
-    if !safe {
-        return Err(type_error(format!(
-            "{op}: repeats must be an int or a tensor of integers convertible to int64, got dtype {}",
-            t.dtype()
-        )));
-    }
-    if t.ndim() > 1 {
-        return Err(crate::errors::value_error(format!(
-            "{op}: repeats must be an int or a 1-d tensor, got {} dimensions",
-            t.ndim()
-        )));
-    }
-    t.to(DType::Int64).py()?.to_vec::<i64>().py()
+    replicate::repeat_by(x, &tensor_arg(repeats)?, axis).py()
 }
 
 /// `broadcast_arrays(*arrays)`: views broadcast to one shape (a list).
@@ -227,8 +212,7 @@ pub fn repeat<'py>(
     repeats: &Bound<'py, PyAny>,
     axis: Option<i64>,
 ) -> PyResult<Bound<'py, PyTensor>> {
-    let reps = repeats_arg(repeats, "repeat")?;
-    wrap(py, replicate::repeat(&tensor_arg(x)?, &reps, axis).py()?)
+    wrap(py, repeat_any(&tensor_arg(x)?, repeats, axis)?)
 }
 
 /// `reshape(x, /, shape, *, copy=None)`: `copy=False` raises `ValueError`
@@ -381,8 +365,7 @@ impl PyTensor {
         repeats: &Bound<'py, PyAny>,
         dim: Option<i64>,
     ) -> PyResult<Bound<'py, PyTensor>> {
-        let reps = repeats_arg(repeats, "repeat_interleave")?;
-        wrap(py, replicate::repeat(&self.inner, &reps, dim).py()?)
+        wrap(py, repeat_any(&self.inner, repeats, dim)?)
     }
 
     /// Moves dimensions to new positions (a view).

@@ -20,9 +20,10 @@ const PARALLEL_MIN_ELEMENTS: usize = 1 << 16;
 /// Elements per parallel task.
 const CHUNK_ELEMENTS: usize = 1 << 14;
 
-/// Writes `f(i)` into element `i` of the fresh contiguous tensor `out`,
-/// whose element type is `T`.
-fn fill_indexed<T: Element, F: Fn(usize) -> T + Sync>(out: &Tensor, f: F) {
+/// Calls `f(start, chunk)` on consecutive chunks of the fresh contiguous
+/// tensor `out`, whose element type is `T`, `start` being the index of the
+/// chunk's first element; chunks run in parallel for large tensors.
+fn fill_chunks<T: Element, F: Fn(usize, &mut [T]) + Sync>(out: &Tensor, f: F) {
     assert!(out.is_contiguous() && out.device().is_cpu() && !out.is_readonly());
     assert_eq!(std::mem::size_of::<T>(), out.itemsize());
     let n = out.numel();
@@ -36,19 +37,24 @@ fn fill_indexed<T: Element, F: Fn(usize) -> T + Sync>(out: &Tensor, f: F) {
     // (`bool` values are stored as themselves, 0 or 1).
     let slice = unsafe { std::slice::from_raw_parts_mut(out.data_ptr() as *mut T, n) };
     if n < PARALLEL_MIN_ELEMENTS || rayon::current_num_threads() < 2 {
-        slice.iter_mut().enumerate().for_each(|(i, v)| *v = f(i));
+        f(0, slice);
     } else {
         slice
             .par_chunks_mut(CHUNK_ELEMENTS)
             .enumerate()
-            .for_each(|(c, chunk)| {
-                let base = c * CHUNK_ELEMENTS;
-                chunk
-                    .iter_mut()
-                    .enumerate()
-                    .for_each(|(i, v)| *v = f(base + i));
-            });
+            .for_each(|(c, chunk)| f(c * CHUNK_ELEMENTS, chunk));
     }
+}
+
+/// Writes `f(i)` into element `i` of the fresh contiguous tensor `out`,
+/// whose element type is `T`.
+fn fill_indexed<T: Element, F: Fn(usize) -> T + Sync>(out: &Tensor, f: F) {
+    fill_chunks::<T, _>(out, |start, chunk| {
+        chunk
+            .iter_mut()
+            .enumerate()
+            .for_each(|(i, v)| *v = f(start + i));
+    });
 }
 
 /// The first two values of a sequence, already converted to the output
@@ -92,40 +98,57 @@ pub fn arange_fill(out: &Tensor, first: Scalar, second: Scalar) {
     let dtype = out.dtype();
     let (b0, b1) = read_pair(dtype, first, second);
     let n = out.numel();
+    if dtype == DType::Bool {
+        assert!(n <= 2, "arange of bool holds at most two elements");
+        let (v0, v1) = (as_i64_bits(b0) != 0, as_i64_bits(b1) != 0);
+        fill_indexed::<bool, _>(out, |i| if i == 0 { v0 } else { v1 });
+        return;
+    }
+    // The formula for every element (a loop without branches, which
+    // vectorises), then elements 0 and 1 set to the exact first two values.
     match dtype.kind() {
-        DTypeKind::Bool => {
-            assert!(n <= 2, "arange of bool holds at most two elements");
-            let (v0, v1) = (as_i64_bits(b0) != 0, as_i64_bits(b1) != 0);
-            fill_indexed::<bool, _>(out, |i| if i == 0 { v0 } else { v1 });
-        }
         DTypeKind::Int | DTypeKind::UInt => {
             let (s, d) = (as_i64_bits(b0), as_i64_bits(b1));
             let delta = d.wrapping_sub(s);
-            crate::dispatch_dtype!(dtype, T => fill_indexed::<T, _>(out, |i| match i {
-                0 => s.cast_to(),
-                1 => d.cast_to(),
-                _ => s.wrapping_add((i as i64).wrapping_mul(delta)).cast_to(),
+            // Stepping by `delta` from each chunk's start gives the same
+            // wrapped values as `s + i * delta` without a 64-bit multiply
+            // per element.
+            crate::dispatch_dtype!(dtype, T => fill_chunks::<T, _>(out, |start, chunk| {
+                let mut v = s.wrapping_add((start as i64).wrapping_mul(delta));
+                for x in chunk.iter_mut() {
+                    *x = v.cast_to();
+                    v = v.wrapping_add(delta);
+                }
             }));
         }
         _ if matches!(dtype, DType::Float64 | DType::Complex128) => {
             let (s, d) = (as_f64(b0), as_f64(b1));
             let delta = d - s;
-            crate::dispatch_dtype!(dtype, T => fill_indexed::<T, _>(out, |i| match i {
-                0 => s.cast_to(),
-                1 => d.cast_to(),
-                _ => (s + i as f64 * delta).cast_to(),
+            crate::dispatch_dtype!(dtype, T => fill_indexed::<T, _>(out, |i| {
+                (s + i as f64 * delta).cast_to()
             }));
         }
         _ => {
             // float16, bfloat16, float32, complex64: exact in float32.
             let (s, d) = (as_f64(b0) as f32, as_f64(b1) as f32);
             let delta = d - s;
-            crate::dispatch_dtype!(dtype, T => fill_indexed::<T, _>(out, |i| match i {
-                0 => s.cast_to(),
-                1 => d.cast_to(),
-                _ => (s + i as f32 * delta).cast_to(),
+            crate::dispatch_dtype!(dtype, T => fill_indexed::<T, _>(out, |i| {
+                (s + i as f32 * delta).cast_to()
             }));
         }
+    }
+    for (i, v) in [b0, b1].into_iter().enumerate().take(n) {
+        let bytes = super::fill::scalar_to_bytes(v, dtype);
+        let size = dtype.itemsize();
+        // SAFETY: `out` is a fresh contiguous tensor of `n > i` elements of
+        // `size` bytes (checked by `fill_indexed` above), owned by the caller.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                bytes.as_ptr(),
+                (out.data_ptr() as *mut u8).add(i * size),
+                size,
+            )
+        };
     }
 }
 

@@ -22,30 +22,33 @@ const CHUNK_BYTES: usize = 1 << 16;
 pub enum Counts<'a> {
     /// Every block the same number of times.
     Uniform(usize),
-    /// Block `i` `counts[i]` times; `starts[i]` is the sum of the counts
-    /// before it (`starts.len() == counts.len() + 1`, the last entry the total).
-    PerBlock {
-        /// Repetitions of each block.
-        counts: &'a [usize],
-        /// Exclusive prefix sums of `counts`, plus the total.
-        starts: &'a [usize],
-    },
+    /// Block `i` `counts[i]` times; the caller has checked that no count is
+    /// negative and that their sum fits in `usize`.
+    PerBlock(&'a [i64]),
 }
 
 impl Counts<'_> {
+    #[inline(always)]
     fn count(&self, i: usize) -> usize {
         match self {
             Counts::Uniform(r) => *r,
-            Counts::PerBlock { counts, .. } => counts[i],
+            Counts::PerBlock(counts) => counts[i] as usize,
         }
     }
+}
 
-    fn start(&self, i: usize) -> usize {
-        match self {
-            Counts::Uniform(r) => i * r,
-            Counts::PerBlock { starts, .. } => starts[i],
-        }
+/// Calls `f` with the elements of `t`, a contiguous CPU int64 tensor,
+/// borrowed in place (no copy).
+pub fn with_i64_slice<R>(t: &Tensor, f: impl FnOnce(&[i64]) -> R) -> R {
+    assert!(t.is_contiguous() && t.device().is_cpu() && t.dtype() == crate::DType::Int64);
+    if t.numel() == 0 {
+        return f(&[]);
     }
+    // SAFETY: `t` is a contiguous CPU tensor of `numel` int64 elements at
+    // `data_ptr`, aligned for i64, and `t` (holding the storage alive) is
+    // borrowed for the whole call.
+    let s = unsafe { std::slice::from_raw_parts(t.data_ptr() as *const i64, t.numel()) };
+    f(s)
 }
 
 /// Addresses passed to worker threads (raw pointers are not `Send`).
@@ -69,39 +72,54 @@ pub fn repeat_blocks(
 ) {
     assert!(src.is_contiguous() && dst.is_contiguous() && src.dtype() == dst.dtype());
     assert!(dst.device().is_cpu() && src.device().is_cpu() && !dst.is_readonly());
-    let total = counts.start(n);
-    assert_eq!(src.numel(), outer * n * inner);
-    assert_eq!(dst.numel(), outer * total * inner);
-    if let Counts::PerBlock { counts, starts } = counts {
-        assert!(counts.len() == n && starts.len() == n + 1);
+    if let Counts::PerBlock(c) = counts {
+        assert_eq!(c.len(), n);
     }
     let size = src.itemsize();
     let block_bytes = inner * size;
+    assert_eq!(src.numel(), outer * n * inner);
     if dst.numel() == 0 {
         return;
     }
+    let chunk = (CHUNK_BYTES / block_bytes).clamp(1, n.max(1));
+    let chunks_per_row = n.div_ceil(chunk);
+    // Where each chunk's copies start within a row of the output.
+    let mut chunk_starts = Vec::with_capacity(chunks_per_row + 1);
+    let mut acc = 0usize;
+    chunk_starts.push(0);
+    for c in 0..chunks_per_row {
+        acc += match counts {
+            Counts::Uniform(r) => r * ((c + 1) * chunk).min(n).saturating_sub(c * chunk),
+            Counts::PerBlock(v) => v[c * chunk..((c + 1) * chunk).min(n)]
+                .iter()
+                .map(|&r| r as usize)
+                .sum(),
+        };
+        chunk_starts.push(acc);
+    }
+    let total = acc;
+    assert_eq!(dst.numel(), outer * total * inner);
     let bases = Bases {
         src: src.data_ptr() as usize,
         dst: dst.data_ptr() as usize,
     };
-    let chunk = (CHUNK_BYTES / block_bytes).clamp(1, n.max(1));
-    let chunks_per_row = n.div_ceil(chunk);
     let task = |t: usize| {
         let (o, c) = (t / chunks_per_row, t % chunks_per_row);
         let (lo, hi) = (c * chunk, ((c + 1) * chunk).min(n));
         let from = bases.src + (o * n + lo) * block_bytes;
-        let to = bases.dst + (o * total + counts.start(lo)) * block_bytes;
+        let to = bases.dst + (o * total + chunk_starts[c]) * block_bytes;
+        let room = chunk_starts[c + 1] - chunk_starts[c];
         // SAFETY: blocks `lo..hi` of row `o` lie inside `src`, and their
-        // copies (`counts.start(lo)..counts.start(hi)` of row `o`) inside
+        // copies (`chunk_starts[c]..chunk_starts[c + 1]` of row `o`) inside
         // `dst`, by the size checks above; `dst` is a fresh allocation, so
         // the two never overlap, and tasks write disjoint ranges.
         unsafe {
             match (inner, size) {
-                (1, 1) => typed::<u8>(from, to, lo, hi, counts),
-                (1, 2) => typed::<u16>(from, to, lo, hi, counts),
-                (1, 4) => typed::<u32>(from, to, lo, hi, counts),
-                (1, 8) => typed::<u64>(from, to, lo, hi, counts),
-                (1, 16) => typed::<[u64; 2]>(from, to, lo, hi, counts),
+                (1, 1) => typed::<u8>(from, to, lo, hi, room, counts),
+                (1, 2) => typed::<u16>(from, to, lo, hi, room, counts),
+                (1, 4) => typed::<u32>(from, to, lo, hi, room, counts),
+                (1, 8) => typed::<u64>(from, to, lo, hi, room, counts),
+                (1, 16) => typed::<[u64; 2]>(from, to, lo, hi, room, counts),
                 _ => blocks(from, to, lo, hi, block_bytes, counts),
             }
         }
@@ -118,17 +136,56 @@ pub fn repeat_blocks(
 ///
 /// # Safety
 ///
-/// `from` holds `hi - lo` readable, aligned values of `T`; `to` has room for
-/// their repetitions, does not overlap `from`, and no one else touches it.
-unsafe fn typed<T: Copy>(from: usize, to: usize, lo: usize, hi: usize, counts: Counts<'_>) {
+/// `from` holds `hi - lo` readable, aligned values of `T`; `to` has `room`
+/// slots, exactly enough for their repetitions, that do not overlap `from`
+/// and that no one else touches meanwhile.
+unsafe fn typed<T: Copy>(
+    from: usize,
+    to: usize,
+    lo: usize,
+    hi: usize,
+    room: usize,
+    counts: Counts<'_>,
+) {
     let (src, mut dst) = (from as *const T, to as *mut T);
-    for i in lo..hi {
-        // SAFETY: see the function's contract.
-        unsafe {
-            let v = src.add(i - lo).read();
-            for _ in 0..counts.count(i) {
-                dst.write(v);
-                dst = dst.add(1);
+    match counts {
+        Counts::Uniform(r) => {
+            for i in 0..hi - lo {
+                // SAFETY: see the function's contract.
+                unsafe {
+                    let v = src.add(i).read();
+                    for j in 0..r {
+                        dst.add(j).write(v);
+                    }
+                    dst = dst.add(r);
+                }
+            }
+        }
+        Counts::PerBlock(counts) => {
+            // Small counts vary unpredictably from element to element; a
+            // branch on each count would mispredict, so up to `SMALL` copies
+            // are written unconditionally (the surplus is overwritten by the
+            // next elements) while at least `SMALL` slots remain.
+            const SMALL: usize = 4;
+            let mut written = 0usize;
+            for (i, &c) in counts[lo..hi].iter().enumerate() {
+                let c = c as usize;
+                // SAFETY: see the function's contract; `written + c` never
+                // exceeds `room`, and the unconditional writes stay below it.
+                unsafe {
+                    let v = src.add(i).read();
+                    let at = dst.add(written);
+                    if c <= SMALL && written + SMALL <= room {
+                        for j in 0..SMALL {
+                            at.add(j).write(v);
+                        }
+                    } else {
+                        for j in 0..c {
+                            at.add(j).write(v);
+                        }
+                    }
+                }
+                written += c;
             }
         }
     }

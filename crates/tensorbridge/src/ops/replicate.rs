@@ -13,8 +13,8 @@
 
 #![allow(unsafe_code)]
 
-use crate::cpu::repeat::{repeat_blocks, Counts};
-use crate::dtype::DType;
+use crate::cpu::repeat::{repeat_blocks, with_i64_slice, Counts};
+use crate::dtype::{DType, DTypeKind};
 use crate::error::{Error, Result};
 use crate::layout::{normalize_axis, MAX_NDIM};
 use crate::tensor::Tensor;
@@ -36,41 +36,41 @@ fn as_dims(shape: &[usize]) -> Vec<i64> {
 /// `repeats` holds one count for every element along the axis, or a single
 /// count for all of them; counts must be non-negative.
 pub fn repeat(x: &Tensor, repeats: &[i64], axis: Option<i64>) -> Result<Tensor> {
-    let reps = counts(repeats, "repeat", "repeats")?;
     let (x, a) = match axis {
         None => (x.reshape(&[-1])?, 0),
         Some(axis) => (x.clone(), normalize_axis(axis, x.ndim(), "repeat")?),
     };
     let n = x.shape()[a];
-    let mut starts = Vec::new();
-    let counts = match reps[..] {
-        [r] => Counts::Uniform(r),
-        _ if reps.len() != n => {
+    let negative = |v: i64| Error::NegativeCount {
+        op: "repeat",
+        what: "repeats",
+        value: v,
+    };
+    let (counts, total) = match repeats[..] {
+        [r] => {
+            let r = usize::try_from(r).map_err(|_| negative(r))?;
+            let total = n
+                .checked_mul(r)
+                .ok_or_else(|| Error::Overflow { what: "shape" })?;
+            (Counts::Uniform(r), total)
+        }
+        _ if repeats.len() != n => {
             return Err(Error::LengthMismatch {
                 op: "repeat",
                 expected: n,
-                got: reps.len(),
+                got: repeats.len(),
             })
         }
         _ => {
-            starts.reserve(n + 1);
-            let mut acc = 0usize;
-            starts.push(0);
-            for &r in &reps {
-                acc = acc
+            let mut total = 0usize;
+            for &r in repeats {
+                let r = usize::try_from(r).map_err(|_| negative(r))?;
+                total = total
                     .checked_add(r)
-                    .ok_or(Error::Overflow { what: "shape" })?;
-                starts.push(acc);
+                    .ok_or_else(|| Error::Overflow { what: "shape" })?;
             }
-            Counts::PerBlock {
-                counts: &reps,
-                starts: &starts,
-            }
+            (Counts::PerBlock(repeats), total)
         }
-    };
-    let total = match counts {
-        Counts::Uniform(r) => n.checked_mul(r).ok_or(Error::Overflow { what: "shape" })?,
-        Counts::PerBlock { starts, .. } => starts[n],
     };
     let mut shape = x.shape().to_vec();
     shape[a] = total;
@@ -93,6 +93,30 @@ pub fn repeat(x: &Tensor, repeats: &[i64], axis: Option<i64>) -> Result<Tensor> 
     Ok(out)
 }
 
+/// [`repeat`] with the counts in a tensor: 0-d (one count for all) or 1-d,
+/// of a dtype that converts to int64 without loss (bool, signed integers,
+/// uint8..uint32), as NumPy's `same_kind`-safe cast of `repeats` requires.
+pub fn repeat_by(x: &Tensor, repeats: &Tensor, axis: Option<i64>) -> Result<Tensor> {
+    let d = repeats.dtype();
+    let safe = matches!(d.kind(), DTypeKind::Bool | DTypeKind::Int)
+        || matches!(d, DType::UInt8 | DType::UInt16 | DType::UInt32);
+    if !safe {
+        return Err(Error::DTypeNotSupported {
+            op: "repeat",
+            dtype: d,
+            expected: "integer counts convertible to int64 (bool, int8..int64, uint8..uint32)",
+        });
+    }
+    if repeats.ndim() > 1 {
+        return Err(Error::InvalidArgument {
+            op: "repeat",
+            reason: "repeats must be an int or a 0-d or 1-d tensor",
+        });
+    }
+    let counts = repeats.to(DType::Int64)?.contiguous()?;
+    with_i64_slice(&counts, |c| repeat(x, c, axis))
+}
+
 /// `x` repeated `repetitions[k]` times along each axis
 /// (`tile(x, repetitions, /)`). When the lengths differ, the shorter of
 /// `x.shape` and `repetitions` is padded with leading ones, as NumPy does.
@@ -112,7 +136,10 @@ pub fn tile(x: &Tensor, repetitions: &[i64]) -> Result<Tensor> {
     }
     let mut out_shape = Vec::with_capacity(d);
     for (&s, &r) in shape.iter().zip(&reps) {
-        out_shape.push(s.checked_mul(r).ok_or(Error::Overflow { what: "shape" })?);
+        out_shape.push(
+            s.checked_mul(r)
+                .ok_or_else(|| Error::Overflow { what: "shape" })?,
+        );
     }
     // SAFETY: the broadcast copy below writes every element of the output.
     let out = unsafe { Tensor::uninit(&out_shape, x.dtype())? };
