@@ -154,7 +154,7 @@ pub fn arange(
     let len = usize::try_from(len)
         .ok()
         .filter(|&n| n <= isize::MAX as usize)
-        .ok_or_else(|| Error::Overflow {
+        .ok_or(Error::Overflow {
             what: "arange length",
         })?;
     let all_int = matches!(

@@ -53,7 +53,7 @@ fn result_dtype(arrays: &[Tensor], op: &'static str) -> Result<DType> {
         .iter()
         .map(|t| t.dtype())
         .max_by_key(|&d| numpy_type_number(d))
-        .ok_or_else(|| Error::InvalidArgument {
+        .ok_or(Error::InvalidArgument {
             op,
             reason: "needs at least one tensor",
         })?;
@@ -73,7 +73,7 @@ pub fn concat(arrays: &[Tensor], axis: Option<i64>) -> Result<Tensor> {
         let total = arrays
             .iter()
             .try_fold(0usize, |acc, t| acc.checked_add(t.numel()))
-            .ok_or_else(|| Error::Overflow {
+            .ok_or(Error::Overflow {
                 what: "element count",
             })?;
         // SAFETY: the parts below are disjoint runs that cover all `total`
@@ -123,7 +123,7 @@ pub fn concat(arrays: &[Tensor], axis: Option<i64>) -> Result<Tensor> {
         }
         shape[a] = shape[a]
             .checked_add(t.shape()[a])
-            .ok_or_else(|| Error::Overflow { what: "shape" })?;
+            .ok_or(Error::Overflow { what: "shape" })?;
     }
     join_along(arrays, a, &shape, dtype)
 }

@@ -49,9 +49,7 @@ pub fn repeat(x: &Tensor, repeats: &[i64], axis: Option<i64>) -> Result<Tensor> 
     let (counts, total) = match repeats[..] {
         [r] => {
             let r = usize::try_from(r).map_err(|_| negative(r))?;
-            let total = n
-                .checked_mul(r)
-                .ok_or_else(|| Error::Overflow { what: "shape" })?;
+            let total = n.checked_mul(r).ok_or(Error::Overflow { what: "shape" })?;
             (Counts::Uniform(r), total)
         }
         _ if repeats.len() != n => {
@@ -62,12 +60,18 @@ pub fn repeat(x: &Tensor, repeats: &[i64], axis: Option<i64>) -> Result<Tensor> 
             })
         }
         _ => {
+            // One pass over possibly millions of counts: errors are built
+            // only when one occurs.
             let mut total = 0usize;
             for &r in repeats {
-                let r = usize::try_from(r).map_err(|_| negative(r))?;
-                total = total
-                    .checked_add(r)
-                    .ok_or_else(|| Error::Overflow { what: "shape" })?;
+                let Some(t) = usize::try_from(r).ok().and_then(|r| total.checked_add(r)) else {
+                    return Err(if r < 0 {
+                        negative(r)
+                    } else {
+                        Error::Overflow { what: "shape" }
+                    });
+                };
+                total = t;
             }
             (Counts::PerBlock(repeats), total)
         }
@@ -136,10 +140,7 @@ pub fn tile(x: &Tensor, repetitions: &[i64]) -> Result<Tensor> {
     }
     let mut out_shape = Vec::with_capacity(d);
     for (&s, &r) in shape.iter().zip(&reps) {
-        out_shape.push(
-            s.checked_mul(r)
-                .ok_or_else(|| Error::Overflow { what: "shape" })?,
-        );
+        out_shape.push(s.checked_mul(r).ok_or(Error::Overflow { what: "shape" })?);
     }
     // SAFETY: the broadcast copy below writes every element of the output.
     let out = unsafe { Tensor::uninit(&out_shape, x.dtype())? };
