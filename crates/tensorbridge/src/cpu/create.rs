@@ -87,6 +87,24 @@ fn as_f64(s: Scalar) -> f64 {
     }
 }
 
+/// A new 1-d tensor of `len` elements of `dtype` holding NumPy's `arange`
+/// values (see [`arange_fill`]); bool holds at most two elements.
+pub fn arange_new(
+    len: usize,
+    dtype: DType,
+    first: Scalar,
+    second: Scalar,
+) -> crate::Result<Tensor> {
+    assert!(
+        dtype != DType::Bool || len <= 2,
+        "arange of bool holds at most two elements"
+    );
+    // SAFETY: `arange_fill` writes every element before the tensor is returned.
+    let out = unsafe { Tensor::uninit(&[len], dtype)? };
+    arange_fill(&out, first, second);
+    Ok(out)
+}
+
 /// Fills the fresh contiguous 1-d tensor `out` with NumPy's `arange`
 /// values: element 0 is `first` and element 1 is `second`, both converted
 /// to `out`'s dtype; element `i >= 2` is `b0 + i * (b1 - b0)` computed in
@@ -94,7 +112,7 @@ fn as_f64(s: Scalar) -> f64 {
 /// bfloat16 compute in float32; complex dtypes use their real component
 /// type, the imaginary part stays +0). A bool output holds at most two
 /// elements (the caller checks).
-pub fn arange_fill(out: &Tensor, first: Scalar, second: Scalar) {
+fn arange_fill(out: &Tensor, first: Scalar, second: Scalar) {
     let dtype = out.dtype();
     let (b0, b1) = read_pair(dtype, first, second);
     let n = out.numel();
@@ -164,6 +182,21 @@ pub enum LinspaceScale {
         /// `stop - start`.
         delta: Complex<f64>,
     },
+}
+
+/// A new 1-d tensor of `n` `linspace` samples of `dtype` (see
+/// [`linspace_fill`]).
+pub fn linspace_new(
+    n: usize,
+    dtype: DType,
+    start: Complex<f64>,
+    scale: LinspaceScale,
+    last: Option<Complex<f64>>,
+) -> crate::Result<Tensor> {
+    // SAFETY: `linspace_fill` writes every element before the tensor is returned.
+    let out = unsafe { Tensor::uninit(&[n], dtype)? };
+    linspace_fill(&out, start, scale, last);
+    Ok(out)
 }
 
 /// Fills the fresh contiguous 1-d tensor `out` with `linspace` samples:

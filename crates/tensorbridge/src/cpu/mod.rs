@@ -3,6 +3,7 @@
 
 #![allow(unsafe_code)]
 
+pub mod assemble;
 pub mod cast;
 pub mod copy;
 pub mod create;

@@ -58,6 +58,24 @@ struct Bases {
     dst: usize,
 }
 
+/// A new C-contiguous tensor of `shape` holding `src` (C-contiguous, of
+/// logical shape `(outer, n, inner)`) with each block repeated as
+/// [`repeat_blocks`] does; `shape` must hold exactly the repeated elements.
+pub fn repeat_new(
+    src: &Tensor,
+    shape: &[usize],
+    outer: usize,
+    n: usize,
+    inner: usize,
+    counts: Counts<'_>,
+) -> crate::Result<Tensor> {
+    // SAFETY: `repeat_blocks` writes every element of `out` (it asserts that
+    // the counts fill exactly `out`'s element count) before it is returned.
+    let out = unsafe { Tensor::uninit(shape, src.dtype())? };
+    repeat_blocks(src, &out, outer, n, inner, counts);
+    Ok(out)
+}
+
 /// Copies `src`, C-contiguous of logical shape `(outer, n, inner)`, into the
 /// fresh C-contiguous `dst` of shape `(outer, total, inner)`, writing block
 /// `(o, i, :)` `counts.count(i)` times in a row. Both have one dtype, and

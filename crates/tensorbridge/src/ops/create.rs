@@ -12,12 +12,10 @@
 //! Every result is a new C-contiguous tensor except the `*_like`s, which keep
 //! the dimension order of a dense input like NumPy's `order='K'`.
 
-#![allow(unsafe_code)]
-
 use num_complex::Complex;
 
 use crate::cpu::create::{
-    arange_fill, linspace_fill, zero_outside_triangle, LinspaceScale, Triangle,
+    arange_new, linspace_new, zero_outside_triangle, LinspaceScale, Triangle,
 };
 use crate::dtype::{DType, DTypeKind};
 use crate::error::{Error, Result};
@@ -169,17 +167,16 @@ pub fn arange(
             expected: "numeric dtypes (a bool sequence has at most two elements)",
         });
     }
-    // SAFETY: `arange_fill` writes every element.
-    let out = unsafe { Tensor::uninit(&[len], dtype)? };
-    if len > 0 {
-        let first = start.scalar()?;
-        let second = if len > 1 {
-            start.add(step).scalar()?
-        } else {
-            first
-        };
-        arange_fill(&out, first, second);
-    }
+    let first = match len {
+        0 => Scalar::Int(0),
+        _ => start.scalar()?,
+    };
+    let second = if len > 1 {
+        start.add(step).scalar()?
+    } else {
+        first
+    };
+    let out = arange_new(len, dtype, first, second)?;
     Ok(out)
 }
 
@@ -240,11 +237,8 @@ pub fn linspace(
     } else {
         LinspaceScale::Step(delta)
     };
-    // SAFETY: `linspace_fill` writes every element.
-    let out = unsafe { Tensor::uninit(&[n], dtype)? };
     let last = (endpoint && n > 1).then_some(b);
-    linspace_fill(&out, a, scale, last);
-    Ok(out)
+    linspace_new(n, dtype, a, scale, last)
 }
 
 /// A matrix with ones on diagonal `k` and zeros elsewhere
@@ -390,8 +384,7 @@ pub fn empty_like(x: &Tensor, dtype: Option<DType>) -> Result<Tensor> {
 /// (`full_like(x, /, fill_value, *, dtype=None)`); the dtype defaults to
 /// `x`'s and `value` is converted to it like a cast.
 pub fn full_like(x: &Tensor, value: Scalar, dtype: Option<DType>) -> Result<Tensor> {
-    // SAFETY: `fill_` writes every element before the tensor is returned.
-    let out = unsafe { x.uninit_like(dtype.unwrap_or(x.dtype()))? };
+    let out = zeros_in_order_of(x, dtype)?;
     out.fill_(value)?;
     Ok(out)
 }

@@ -4,15 +4,14 @@
 //! The result dtype is the promotion of every input dtype
 //! ([`crate::promote::promote_types`], NumPy's table, applied to the whole
 //! sequence as NumPy's `result_type` does). The output is allocated once,
-//! without zeroing, and each input is written into its slice of it through
-//! [`Tensor::copy_`] (the parallel strided copy that also converts dtypes),
-//! so inputs of any layout cost one pass each. Like NumPy, the output takes
+//! without zeroing, and each input is written into its slice of it by
+//! [`crate::cpu::assemble`] (the parallel strided copy, which also converts
+//! dtypes), so inputs of any layout cost one pass each. Like NumPy, the output takes
 //! the dimension order the inputs' strides agree on (joining
 //! Fortran-ordered inputs gives a Fortran-ordered result and plain copies),
 //! C order where they conflict.
 
-#![allow(unsafe_code)]
-
+use crate::cpu::assemble::{assemble, Piece};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::layout::{normalize_axis, MAX_NDIM};
@@ -76,23 +75,16 @@ pub fn concat(arrays: &[Tensor], axis: Option<i64>) -> Result<Tensor> {
             .ok_or(Error::Overflow {
                 what: "element count",
             })?;
-        // SAFETY: the parts below are disjoint runs that cover all `total`
-        // elements, each written by `copy_` before the tensor is returned.
-        let out = unsafe { Tensor::uninit(&[total], dtype)? };
+        let mut pieces = Vec::with_capacity(arrays.len());
         let mut start = 0usize;
         for t in arrays {
-            let n = t.numel();
-            if n > 0 {
-                // A contiguous run of the flat output seen in `t`'s shape.
-                let dims: Vec<i64> = t.shape().iter().map(|&d| d as i64).collect();
-                let part = out
-                    .slice(0, Some(start as i64), Some((start + n) as i64), 1)?
-                    .view(&dims)?;
-                part.copy_(t)?;
-            }
-            start += n;
+            pieces.push(Piece {
+                start: vec![start],
+                src: t,
+            });
+            start += t.numel();
         }
-        return Ok(out);
+        return assemble(&[total], dtype, None, &pieces);
     };
     let first = &arrays[0];
     if first.ndim() == 0 {
@@ -171,33 +163,16 @@ fn multi_sorted_stride_perm(arrays: &[Tensor], ndim: usize) -> Vec<usize> {
 /// along `axis` into a new tensor of `shape` and `dtype`.
 fn join_along(arrays: &[Tensor], axis: usize, shape: &[usize], dtype: DType) -> Result<Tensor> {
     let perm = multi_sorted_stride_perm(arrays, shape.len());
-    let order = Some(perm).filter(|o| o.iter().enumerate().any(|(k, &p)| k != p));
-    // SAFETY: the slices along `axis` written below are disjoint and cover
-    // the whole output (their lengths sum to `shape[axis]`); every one is
-    // written by `copy_` before the tensor is returned.
-    let out = unsafe {
-        match order {
-            Some(perm) => {
-                let permuted: Vec<usize> = perm.iter().map(|&p| shape[p]).collect();
-                let mut inverse = vec![0i64; perm.len()];
-                for (k, &p) in perm.iter().enumerate() {
-                    inverse[p] = k as i64;
-                }
-                Tensor::uninit(&permuted, dtype)?.permute(&inverse)?
-            }
-            None => Tensor::uninit(shape, dtype)?,
-        }
-    };
-    let mut start = 0i64;
+    let identity = perm.iter().enumerate().all(|(k, &p)| k == p);
+    let mut pieces = Vec::with_capacity(arrays.len());
+    let mut start = 0usize;
     for t in arrays {
-        let n = t.shape()[axis] as i64;
-        if t.numel() > 0 {
-            out.slice(axis as i64, Some(start), Some(start + n), 1)?
-                .copy_(t)?;
-        }
-        start += n;
+        let mut at = vec![0; shape.len()];
+        at[axis] = start;
+        pieces.push(Piece { start: at, src: t });
+        start += t.shape()[axis];
     }
-    Ok(out)
+    assemble(shape, dtype, (!identity).then_some(&perm[..]), &pieces)
 }
 
 /// The tensors, all of one shape, joined along a new axis at position

@@ -5,15 +5,13 @@
 //!
 //! Both return new C-contiguous tensors, allocated without zeroing and
 //! written completely. A tile is one broadcast copy: the input is viewed
-//! with a stride-0 axis beside each repeated one and copied through
-//! [`Tensor::copy_`] into the output seen in the same interleaved shape.
+//! with a stride-0 axis beside each repeated one and copied in C order
+//! ([`Tensor::to_contiguous`]), which is the output's memory order.
 //! `repeat` copies blocks of a contiguous source
 //! ([`crate::cpu::repeat::repeat_blocks`]), which beats a broadcast copy
 //! whose inner runs would be only `repeats` elements long.
 
-#![allow(unsafe_code)]
-
-use crate::cpu::repeat::{repeat_blocks, with_i64_slice, Counts};
+use crate::cpu::repeat::{repeat_new, with_i64_slice, Counts};
 use crate::dtype::{DType, DTypeKind};
 use crate::error::{Error, Result};
 use crate::layout::{normalize_axis, MAX_NDIM};
@@ -78,11 +76,8 @@ pub fn repeat(x: &Tensor, repeats: &[i64], axis: Option<i64>) -> Result<Tensor> 
     };
     let mut shape = x.shape().to_vec();
     shape[a] = total;
-    // SAFETY: `repeat_blocks` writes every element of the output (each
-    // output block is one repetition of a source block).
-    let out = unsafe { Tensor::uninit(&shape, x.dtype())? };
-    if out.numel() == 0 {
-        return Ok(out);
+    if shape.contains(&0) {
+        return Tensor::zeros(&shape, x.dtype());
     }
     // Bool bytes are normalised to 0/1 by a real copy; other dtypes are
     // copied as raw blocks.
@@ -93,8 +88,7 @@ pub fn repeat(x: &Tensor, repeats: &[i64], axis: Option<i64>) -> Result<Tensor> 
     };
     let outer: usize = x.shape()[..a].iter().product();
     let inner: usize = x.shape()[a + 1..].iter().product();
-    repeat_blocks(&src, &out, outer, n, inner, counts);
-    Ok(out)
+    repeat_new(&src, &shape, outer, n, inner, counts)
 }
 
 /// [`repeat`] with the counts in a tensor: 0-d (one count for all) or 1-d,
@@ -142,13 +136,12 @@ pub fn tile(x: &Tensor, repetitions: &[i64]) -> Result<Tensor> {
     for (&s, &r) in shape.iter().zip(&reps) {
         out_shape.push(s.checked_mul(r).ok_or(Error::Overflow { what: "shape" })?);
     }
-    // SAFETY: the broadcast copy below writes every element of the output.
-    let out = unsafe { Tensor::uninit(&out_shape, x.dtype())? };
-    if out.numel() == 0 {
-        return Ok(out);
+    if out_shape.contains(&0) {
+        return Tensor::zeros(&out_shape, x.dtype());
     }
     // x seen as (.., 1, s_k, ..) with a size-1 axis before each repeated
-    // axis, broadcast to (.., r_k, s_k, ..): the output's memory order.
+    // axis, broadcast to (.., r_k, s_k, ..), copied in C order: the output's
+    // memory order.
     let mut src = x.reshape(&as_dims(&shape))?;
     let mut split = Vec::with_capacity(interleaved_ndim);
     for k in (0..d).rev() {
@@ -159,9 +152,9 @@ pub fn tile(x: &Tensor, repetitions: &[i64]) -> Result<Tensor> {
         }
     }
     split.reverse();
-    let src = src.expand(&as_dims(&split))?;
-    out.view(&as_dims(&split))?.copy_(&src)?;
-    Ok(out)
+    src.expand(&as_dims(&split))?
+        .to_contiguous()?
+        .view(&as_dims(&out_shape))
 }
 
 #[cfg(test)]

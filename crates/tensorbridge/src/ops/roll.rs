@@ -1,13 +1,13 @@
 //! `roll`: elements shifted cyclically along axes.
 //!
 //! The result is a new tensor, C-contiguous for a flat roll and in the
-//! input's dimension order otherwise (NumPy's `empty_like`). Along each rolled axis the
-//! input splits into two blocks that swap places, so a roll over `k` axes
-//! is at most `2^k` block copies, each a [`Tensor::copy_`] from a view of
-//! the input into a view of the output (NumPy does the same with slices).
+//! input's dimension order otherwise (NumPy's `empty_like`). Along each
+//! rolled axis the input splits into two blocks that swap places, so a roll
+//! over `k` axes is `2^k` block copies from views of the input into the
+//! output (NumPy does the same with slices), done by
+//! [`crate::cpu::assemble`].
 
-#![allow(unsafe_code)]
-
+use crate::cpu::assemble::{assemble, Piece};
 use crate::error::{Error, Result};
 use crate::layout::normalize_axis;
 use crate::tensor::Tensor;
@@ -54,16 +54,10 @@ pub fn roll(x: &Tensor, shifts: &[i64], axes: Option<&[i64]>) -> Result<Tensor> 
         let a = normalize_axis(ax, x.ndim(), "roll")?;
         shift_of[a] += i128::from(s);
     }
-    // SAFETY: the block copies below cover every element of the output
-    // (along each rolled axis the two blocks partition it).
-    let out = unsafe { x.uninit_like(x.dtype())? };
-    if out.numel() == 0 {
-        return Ok(out);
-    }
     let mut splits: Vec<Split> = Vec::new();
     for (a, &s) in shift_of.iter().enumerate() {
         let n = x.shape()[a] as i128;
-        let s = s.rem_euclid(n) as i64;
+        let s = if n == 0 { 0 } else { s.rem_euclid(n) as i64 };
         if s != 0 {
             let n = n as i64;
             splits.push(Split {
@@ -72,23 +66,43 @@ pub fn roll(x: &Tensor, shifts: &[i64], axes: Option<&[i64]>) -> Result<Tensor> 
             });
         }
     }
-    if splits.is_empty() {
-        out.copy_(x)?;
-        return Ok(out);
+    if splits.len() > MAX_AXES_AT_ONCE {
+        // 2^k blocks would be too many: roll the first axes, then the rest.
+        let (now, later) = splits.split_at(MAX_AXES_AT_ONCE);
+        let first = roll_blocks(x, now)?;
+        return roll_blocks(&first, later);
     }
-    // Each rolled axis has at least two elements, so with numel < 2^63
-    // there are fewer than 63 of them and the shift cannot overflow.
-    for combo in 0..(1u64 << splits.len()) {
-        let (mut src, mut dst) = (x.clone(), out.clone());
+    roll_blocks(x, &splits)
+}
+
+/// Axes rolled in one pass (`2^k` blocks).
+const MAX_AXES_AT_ONCE: usize = 8;
+
+/// One copy of `x` with the blocks of every split swapped; the result keeps
+/// `x`'s dimension order when `x` is dense (NumPy's `empty_like`).
+fn roll_blocks(x: &Tensor, splits: &[Split]) -> Result<Tensor> {
+    let order = x
+        .dense_order()
+        .filter(|o| o.iter().enumerate().any(|(k, &p)| k != p));
+    let mut sources = Vec::with_capacity(1 << splits.len());
+    for combo in 0..(1usize << splits.len()) {
+        let mut src = x.clone();
+        let mut start = vec![0usize; x.ndim()];
         for (bit, split) in splits.iter().enumerate() {
-            let (from, to, len) = split.blocks[((combo >> bit) & 1) as usize];
-            let a = split.axis as i64;
-            src = src.slice(a, Some(from), Some(from + len), 1)?;
-            dst = dst.slice(a, Some(to), Some(to + len), 1)?;
+            let (from, to, len) = split.blocks[(combo >> bit) & 1];
+            src = src.slice(split.axis as i64, Some(from), Some(from + len), 1)?;
+            start[split.axis] = to as usize;
         }
-        dst.copy_(&src)?;
+        sources.push((start, src));
     }
-    Ok(out)
+    let pieces: Vec<Piece<'_>> = sources
+        .iter()
+        .map(|(start, src)| Piece {
+            start: start.clone(),
+            src,
+        })
+        .collect();
+    assemble(x.shape(), x.dtype(), order.as_deref(), &pieces)
 }
 
 #[cfg(test)]
