@@ -176,6 +176,7 @@ def test_expand_dims_like_numpy(data):
     axis = data.draw(st.integers(-view.ndim - 1, view.ndim))
     got = tb.expand_dims(t, axis=axis)
     assert_same_bits(got, np.expand_dims(view, axis))
+    assert_same_bits(tb.expand_dims(t, axis), np.expand_dims(view, axis))
     check_view(got, t)
     axes = data.draw(st.lists(st.integers(-view.ndim - 2, view.ndim + 1), min_size=1, max_size=2, unique=True))
     try:
@@ -428,7 +429,7 @@ SIGNATURES = {
     "broadcast_arrays": [("arrays", VAR)],
     "broadcast_to": [("x", P), ("shape", PK)],
     "concat": [("arrays", P), ("axis", K)],
-    "expand_dims": [("x", P), ("axis", K)],
+    "expand_dims": [("x", P), ("axis", PK)],
     "flip": [("x", P), ("axis", K)],
     "moveaxis": [("x", P), ("source", P), ("destination", P)],
     "permute_dims": [("x", P), ("axes", PK)],

@@ -151,10 +151,13 @@ pub fn stack<'py>(
     wrap(py, join::stack(&tensors_arg(arrays, "stack")?, axis).py()?)
 }
 
-/// `expand_dims(x, /, *, axis=0)` (an int, or a tuple of positions as in NumPy).
+/// `expand_dims(x, /, axis=0)`: an int, or a tuple of positions as NumPy
+/// and the standard's next revision take. `axis` may be given by position
+/// or keyword, which satisfies both the 2024.12 text (keyword-only with a
+/// default) and its correction (positional-or-keyword).
 #[pyfunction]
-#[pyo3(signature = (x, /, *, axis = None))]
-#[pyo3(text_signature = "(x, /, *, axis=0)")]
+#[pyo3(signature = (x, /, axis = None))]
+#[pyo3(text_signature = "(x, /, axis=0)")]
 pub fn expand_dims<'py>(
     py: Python<'py>,
     x: &Bound<'py, PyAny>,
