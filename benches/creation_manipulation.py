@@ -18,7 +18,7 @@ except ImportError:  # pragma: no cover
     torch = None
 
 
-def best_ms(fn, repeat: int = 7) -> float:
+def best_ms(fn, repeat: int = 15) -> float:
     fn()
     times = []
     for _ in range(repeat):
@@ -76,7 +76,7 @@ def main() -> None:
         torch_a, torch_b = torch.from_numpy(a), torch.from_numpy(b)
         torch_at, torch_v = torch_a.T, torch.from_numpy(v)
         torch_reps = torch.from_numpy(reps)
-    print(f"{'operation':32} {'tensorbridge':>13} {'NumPy':>9} {'PyTorch':>9}   (ms, best of 7)")
+    print(f"{'operation':32} {'tensorbridge':>13} {'NumPy':>9} {'PyTorch':>9}   (ms, best of 15)")
     for name, (ours, np_fn, torch_fn) in rows.items():
         t_ours, t_np = best_ms(ours), best_ms(np_fn)
         t_torch = best_ms(torch_fn) if torch is not None else float("nan")
