@@ -94,22 +94,37 @@ pub fn asarray<'py>(
 }
 
 fn shape_arg(shape: &Bound<'_, PyTuple>) -> PyResult<Vec<usize>> {
-    int_args(shape)?
-        .into_iter()
+    dims_arg(int_args(shape)?)
+}
+
+fn dims_arg(dims: Vec<i64>) -> PyResult<Vec<usize>> {
+    dims.into_iter()
         .map(|d| usize::try_from(d).map_err(|_| crate::errors::value_error(format!("negative dimension {d} in shape; sizes must be >= 0"))))
         .collect()
 }
 
+/// The shape of `zeros(shape, *size)`: the standard's one int or sequence,
+/// or PyTorch's sizes as separate ints (`zeros(2, 3)`).
+fn shape_with_size(shape: &Bound<'_, PyAny>, size: &Bound<'_, PyTuple>) -> PyResult<Vec<usize>> {
+    if size.is_empty() {
+        return shape_arg(&PyTuple::new(shape.py(), [shape])?);
+    }
+    let mut dims = vec![shape.extract::<i64>().map_err(|_| type_error("expected integers for a shape"))?];
+    dims.extend(int_args(size)?);
+    dims_arg(dims)
+}
+
 fn filled<'py>(
     py: Python<'py>,
-    shape: &Bound<'py, PyTuple>,
+    shape: &Bound<'py, PyAny>,
+    size: &Bound<'py, PyTuple>,
     value: Option<Scalar>,
     dtype: Option<&Bound<'py, PyAny>>,
     device: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTensor>> {
     require_cpu(device, "creating a tensor on a device")?;
     let dtype = opt_dtype(dtype)?.unwrap_or(DType::Float32);
-    let shape = shape_arg(shape)?;
+    let shape = shape_with_size(shape, size)?;
     let t = match value {
         None => Tensor::zeros(&shape, dtype),
         Some(v) => Tensor::full(&shape, v, dtype),
@@ -117,41 +132,45 @@ fn filled<'py>(
     wrap(py, t.py()?)
 }
 
-/// `zeros(*shape, dtype=None, device=None)`; the shape may also be one tuple.
+/// `zeros(shape, *, dtype=None, device=None)` (the standard's form); PyTorch's
+/// `zeros(2, 3)` also works.
 #[pyfunction]
-#[pyo3(signature = (*shape, dtype = None, device = None))]
+#[pyo3(signature = (shape, *size, dtype = None, device = None))]
 pub fn zeros<'py>(
     py: Python<'py>,
-    shape: &Bound<'py, PyTuple>,
+    shape: &Bound<'py, PyAny>,
+    size: &Bound<'py, PyTuple>,
     dtype: Option<&Bound<'py, PyAny>>,
     device: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTensor>> {
-    filled(py, shape, None, dtype, device)
+    filled(py, shape, size, None, dtype, device)
 }
 
-/// `ones(*shape, dtype=None, device=None)`.
+/// `ones(shape, *, dtype=None, device=None)`; also `ones(2, 3)`.
 #[pyfunction]
-#[pyo3(signature = (*shape, dtype = None, device = None))]
+#[pyo3(signature = (shape, *size, dtype = None, device = None))]
 pub fn ones<'py>(
     py: Python<'py>,
-    shape: &Bound<'py, PyTuple>,
+    shape: &Bound<'py, PyAny>,
+    size: &Bound<'py, PyTuple>,
     dtype: Option<&Bound<'py, PyAny>>,
     device: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTensor>> {
-    filled(py, shape, Some(Scalar::Int(1)), dtype, device)
+    filled(py, shape, size, Some(Scalar::Int(1)), dtype, device)
 }
 
-/// `empty(*shape, dtype=None, device=None)`: values are zero here (fresh
+/// `empty(shape, *, dtype=None, device=None)` (also `empty(2, 3)`): values are zero here (fresh
 /// memory is zeroed so no stale bytes ever leak to Python).
 #[pyfunction]
-#[pyo3(signature = (*shape, dtype = None, device = None))]
+#[pyo3(signature = (shape, *size, dtype = None, device = None))]
 pub fn empty<'py>(
     py: Python<'py>,
-    shape: &Bound<'py, PyTuple>,
+    shape: &Bound<'py, PyAny>,
+    size: &Bound<'py, PyTuple>,
     dtype: Option<&Bound<'py, PyAny>>,
     device: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTensor>> {
-    filled(py, shape, None, dtype, device)
+    filled(py, shape, size, None, dtype, device)
 }
 
 /// `full(shape, fill_value, *, dtype=None, device=None)`; the dtype

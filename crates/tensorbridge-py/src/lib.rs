@@ -8,6 +8,7 @@
 //! in and out of their `#[pyfunction]`s through DLPack.
 
 mod buffer;
+mod creation;
 mod device;
 mod dlpack;
 mod dlpack_exchange;
@@ -18,6 +19,7 @@ mod functions;
 mod indexing;
 mod input;
 pub mod interop;
+mod manipulation;
 mod npy;
 mod numpy;
 mod operand;
@@ -55,5 +57,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     elementwise::register(m)?;
     type_functions::register(m)?;
     selection::register(m)?;
+    creation::register(m)?;
+    manipulation::register(m)?;
     Ok(())
 }

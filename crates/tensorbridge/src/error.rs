@@ -264,6 +264,48 @@ pub enum Error {
         /// The dtypes the operation takes, in words.
         expected: &'static str,
     },
+    /// A count (repeats, samples, rows) that is negative.
+    #[error("{op}: {what} must be >= 0, got {value}")]
+    NegativeCount {
+        /// What was attempted.
+        op: &'static str,
+        /// Which argument.
+        what: &'static str,
+        /// The value given.
+        value: i64,
+    },
+    /// A tensor with fewer dimensions than the operation needs.
+    #[error("{op} needs a tensor with at least {min} dimensions, got {ndim}; reshape or expand_dims first")]
+    TooFewDims {
+        /// What was attempted.
+        op: &'static str,
+        /// Dimensions of the tensor given.
+        ndim: usize,
+        /// Dimensions required.
+        min: usize,
+    },
+    /// `squeeze` of an axis whose size is not one.
+    #[error("squeeze: axis {axis} has size {size}, only axes of size 1 can be removed; index or reshape instead")]
+    SqueezeNotSizeOne {
+        /// The axis (normalised).
+        axis: usize,
+        /// Its size.
+        size: usize,
+    },
+    /// Tensors to join (`concat`, `stack`) whose shapes do not fit together.
+    #[error("{op}: tensor {index} has shape {got:?} but tensor 0 has shape {first:?}; {rule}")]
+    JoinShapeMismatch {
+        /// What was attempted.
+        op: &'static str,
+        /// Position of the offending tensor in the input sequence.
+        index: usize,
+        /// Shape of the first tensor.
+        first: Vec<usize>,
+        /// Shape of the offending tensor.
+        got: Vec<usize>,
+        /// Which shapes the operation accepts.
+        rule: &'static str,
+    },
     /// An argument value that cannot work.
     #[error("{op}: {reason}")]
     InvalidArgument {

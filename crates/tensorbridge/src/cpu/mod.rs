@@ -3,15 +3,18 @@
 
 #![allow(unsafe_code)]
 
+pub mod assemble;
 pub mod binary;
 pub mod cast;
 pub mod copy;
+pub mod create;
 pub mod fill;
 pub mod float;
 pub mod gather;
 pub mod int;
 pub mod map;
 pub mod mask;
+pub mod repeat;
 pub mod select;
 pub mod transpose;
 pub mod unary;

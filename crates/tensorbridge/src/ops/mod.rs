@@ -19,10 +19,15 @@
 
 pub mod binary;
 pub mod clip;
+pub mod create;
 pub mod diff;
 pub mod gather;
 pub(crate) mod index_key;
+pub mod join;
+pub mod manipulate;
 pub mod mask;
+pub mod replicate;
+pub mod roll;
 pub mod select;
 pub mod unary;
 

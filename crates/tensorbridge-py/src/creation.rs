@@ -1,0 +1,273 @@
+//! Python glue of the creation functions (`tensorbridge.ops::create`):
+//! `arange`, `linspace`, `eye`, `tril`, `triu`, `meshgrid` and the
+//! `*_like`s as module functions with the Array API signatures, plus the
+//! PyTorch-style `Tensor.tril(diagonal=0)` / `Tensor.triu(diagonal=0)`.
+//!
+//! Numbers may be Python numbers, NumPy scalars or one-element tensors;
+//! `device=` accepts only the CPU.
+
+use pyo3::exceptions::PyZeroDivisionError;
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+use tensorbridge::ops::create::{self, Indexing};
+use tensorbridge::{DType, Scalar};
+
+use crate::dtype::dtype_from_py;
+use crate::errors::{type_error, value_error, CoreResultExt};
+use crate::input::{check_int_fits, scalar_from_py};
+use crate::operand::tensor_arg;
+use crate::tensor::{require_cpu, wrap, PyTensor};
+
+/// An optional `dtype=` argument (`None` means "not given").
+pub(crate) fn dtype_arg(dtype: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DType>> {
+    match dtype {
+        Some(d) if !d.is_none() => dtype_from_py(d).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// A number argument: a Python number, a NumPy scalar or a one-element
+/// tensor or array, read as its value.
+pub(crate) fn number_arg(obj: &Bound<'_, PyAny>, op: &str, what: &str) -> PyResult<Scalar> {
+    if let Some(s) = scalar_from_py(obj)? {
+        return Ok(s);
+    }
+    if let Ok(t) = obj.cast::<PyTensor>() {
+        return t.get().inner.item().py();
+    }
+    if obj.hasattr("item")? {
+        if let Some(s) = scalar_from_py(&obj.call_method0("item")?)? {
+            return Ok(s);
+        }
+    }
+    Err(type_error(format!(
+        "{op}: {what} must be a number, got {}",
+        obj.get_type().name()?
+    )))
+}
+
+/// `arange(start, /, stop=None, step=1, *, dtype=None, device=None)`.
+#[pyfunction]
+#[pyo3(signature = (start, /, stop = None, step = None, *, dtype = None, device = None))]
+#[pyo3(text_signature = "(start, /, stop=None, step=1, *, dtype=None, device=None)")]
+pub fn arange<'py>(
+    py: Python<'py>,
+    start: &Bound<'py, PyAny>,
+    stop: Option<&Bound<'py, PyAny>>,
+    step: Option<&Bound<'py, PyAny>>,
+    dtype: Option<&Bound<'py, PyAny>>,
+    device: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTensor>> {
+    require_cpu(device, "arange(device=...)")?;
+    let real = |obj: &Bound<'py, PyAny>, what: &str| -> PyResult<Scalar> {
+        match number_arg(obj, "arange", what)? {
+            Scalar::Complex(..) => Err(type_error(format!(
+                "arange: {what} must be a real number, not complex"
+            ))),
+            s => Ok(s),
+        }
+    };
+    let start = real(start, "start")?;
+    let stop = match stop {
+        Some(s) if !s.is_none() => Some(real(s, "stop")?),
+        _ => None,
+    };
+    let step = match step {
+        Some(s) if !s.is_none() => real(s, "step")?,
+        _ => Scalar::Int(1),
+    };
+    let zero = match step {
+        Scalar::Bool(b) => !b,
+        Scalar::Int(v) => v == 0,
+        Scalar::UInt(v) => v == 0,
+        Scalar::Float(v) => v == 0.0,
+        Scalar::Complex(..) => false,
+    };
+    if zero {
+        // NumPy divides by the step and raises Python's error.
+        return Err(PyZeroDivisionError::new_err(
+            "arange: step must not be zero",
+        ));
+    }
+    wrap(
+        py,
+        create::arange(start, stop, step, dtype_arg(dtype)?).py()?,
+    )
+}
+
+/// `linspace(start, stop, /, num, *, dtype=None, device=None, endpoint=True)`.
+#[pyfunction]
+#[pyo3(signature = (start, stop, /, num, *, dtype = None, device = None, endpoint = true))]
+pub fn linspace<'py>(
+    py: Python<'py>,
+    start: &Bound<'py, PyAny>,
+    stop: &Bound<'py, PyAny>,
+    num: i64,
+    dtype: Option<&Bound<'py, PyAny>>,
+    device: Option<&Bound<'py, PyAny>>,
+    endpoint: bool,
+) -> PyResult<Bound<'py, PyTensor>> {
+    require_cpu(device, "linspace(device=...)")?;
+    let start = number_arg(start, "linspace", "start")?;
+    let stop = number_arg(stop, "linspace", "stop")?;
+    wrap(
+        py,
+        create::linspace(start, stop, num, dtype_arg(dtype)?, endpoint).py()?,
+    )
+}
+
+/// `eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None)`.
+#[pyfunction]
+#[pyo3(signature = (n_rows, n_cols = None, /, *, k = 0, dtype = None, device = None))]
+pub fn eye<'py>(
+    py: Python<'py>,
+    n_rows: i64,
+    n_cols: Option<i64>,
+    k: i64,
+    dtype: Option<&Bound<'py, PyAny>>,
+    device: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTensor>> {
+    require_cpu(device, "eye(device=...)")?;
+    wrap(py, create::eye(n_rows, n_cols, k, dtype_arg(dtype)?).py()?)
+}
+
+/// `tril(x, /, *, k=0)`: the lower triangle of the last two dimensions.
+#[pyfunction]
+#[pyo3(signature = (x, /, *, k = 0))]
+pub fn tril<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, k: i64) -> PyResult<Bound<'py, PyTensor>> {
+    wrap(py, create::tril(&tensor_arg(x)?, k).py()?)
+}
+
+/// `triu(x, /, *, k=0)`: the upper triangle of the last two dimensions.
+#[pyfunction]
+#[pyo3(signature = (x, /, *, k = 0))]
+pub fn triu<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, k: i64) -> PyResult<Bound<'py, PyTensor>> {
+    wrap(py, create::triu(&tensor_arg(x)?, k).py()?)
+}
+
+/// `meshgrid(*arrays, indexing='xy')`: a list of coordinate grids.
+#[pyfunction]
+#[pyo3(signature = (*arrays, indexing = "xy"))]
+pub fn meshgrid<'py>(
+    py: Python<'py>,
+    arrays: &Bound<'py, pyo3::types::PyTuple>,
+    indexing: &str,
+) -> PyResult<Bound<'py, PyList>> {
+    let indexing = match indexing {
+        "xy" => Indexing::Xy,
+        "ij" => Indexing::Ij,
+        other => {
+            return Err(value_error(format!(
+                "meshgrid: indexing must be 'xy' or 'ij', got {other:?}"
+            )))
+        }
+    };
+    let tensors = arrays
+        .iter()
+        .map(|a| tensor_arg(&a))
+        .collect::<PyResult<Vec<_>>>()?;
+    let grids = create::meshgrid(&tensors, indexing).py()?;
+    let items = grids
+        .into_iter()
+        .map(|g| wrap(py, g))
+        .collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, items)
+}
+
+/// `zeros_like(x, /, *, dtype=None, device=None)`.
+#[pyfunction]
+#[pyo3(signature = (x, /, *, dtype = None, device = None))]
+pub fn zeros_like<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    dtype: Option<&Bound<'py, PyAny>>,
+    device: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTensor>> {
+    require_cpu(device, "zeros_like(device=...)")?;
+    wrap(
+        py,
+        create::zeros_like(&tensor_arg(x)?, dtype_arg(dtype)?).py()?,
+    )
+}
+
+/// `ones_like(x, /, *, dtype=None, device=None)`.
+#[pyfunction]
+#[pyo3(signature = (x, /, *, dtype = None, device = None))]
+pub fn ones_like<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    dtype: Option<&Bound<'py, PyAny>>,
+    device: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTensor>> {
+    require_cpu(device, "ones_like(device=...)")?;
+    wrap(
+        py,
+        create::ones_like(&tensor_arg(x)?, dtype_arg(dtype)?).py()?,
+    )
+}
+
+/// `empty_like(x, /, *, dtype=None, device=None)` (zero-filled).
+#[pyfunction]
+#[pyo3(signature = (x, /, *, dtype = None, device = None))]
+pub fn empty_like<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    dtype: Option<&Bound<'py, PyAny>>,
+    device: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTensor>> {
+    require_cpu(device, "empty_like(device=...)")?;
+    wrap(
+        py,
+        create::empty_like(&tensor_arg(x)?, dtype_arg(dtype)?).py()?,
+    )
+}
+
+/// `full_like(x, /, fill_value, *, dtype=None, device=None)`: the dtype
+/// defaults to `x`'s and the value is converted to it like a cast; an int
+/// that does not fit an integer dtype raises `OverflowError` (NumPy 2).
+#[pyfunction]
+#[pyo3(signature = (x, /, fill_value, *, dtype = None, device = None))]
+pub fn full_like<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    fill_value: &Bound<'py, PyAny>,
+    dtype: Option<&Bound<'py, PyAny>>,
+    device: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTensor>> {
+    require_cpu(device, "full_like(device=...)")?;
+    let x = tensor_arg(x)?;
+    let value = number_arg(fill_value, "full_like", "fill_value")?;
+    let dtype = dtype_arg(dtype)?.unwrap_or(x.dtype());
+    check_int_fits(value, dtype)?;
+    wrap(py, create::full_like(&x, value, Some(dtype)).py()?)
+}
+
+#[pymethods]
+impl PyTensor {
+    /// The lower triangle of the last two dimensions (PyTorch's `tril`).
+    #[pyo3(signature = (diagonal = 0))]
+    fn tril<'py>(&self, py: Python<'py>, diagonal: i64) -> PyResult<Bound<'py, PyTensor>> {
+        wrap(py, create::tril(&self.inner, diagonal).py()?)
+    }
+
+    /// The upper triangle of the last two dimensions (PyTorch's `triu`).
+    #[pyo3(signature = (diagonal = 0))]
+    fn triu<'py>(&self, py: Python<'py>, diagonal: i64) -> PyResult<Bound<'py, PyTensor>> {
+        wrap(py, create::triu(&self.inner, diagonal).py()?)
+    }
+}
+
+/// Adds the creation functions to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(arange, m)?)?;
+    m.add_function(wrap_pyfunction!(linspace, m)?)?;
+    m.add_function(wrap_pyfunction!(eye, m)?)?;
+    m.add_function(wrap_pyfunction!(tril, m)?)?;
+    m.add_function(wrap_pyfunction!(triu, m)?)?;
+    m.add_function(wrap_pyfunction!(meshgrid, m)?)?;
+    m.add_function(wrap_pyfunction!(zeros_like, m)?)?;
+    m.add_function(wrap_pyfunction!(ones_like, m)?)?;
+    m.add_function(wrap_pyfunction!(empty_like, m)?)?;
+    m.add_function(wrap_pyfunction!(full_like, m)?)?;
+    Ok(())
+}
