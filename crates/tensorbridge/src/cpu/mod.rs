@@ -6,4 +6,6 @@
 pub mod cast;
 pub mod copy;
 pub mod fill;
+pub mod fold;
+pub mod reduce;
 pub mod transpose;

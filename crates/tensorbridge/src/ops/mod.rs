@@ -7,3 +7,10 @@
 //! per kernel family; the walks over strided operands come from
 //! [`crate::strided`]. Every function returns a new tensor unless its name
 //! ends in `_` (in place) or it is documented as a view.
+
+pub mod reduce;
+
+pub use reduce::{all, any, count_nonzero, max, min, prod, sum};
+pub mod statistics;
+
+pub use statistics::{mean, std, var};
