@@ -8,6 +8,16 @@ table for every conversion.
 
 from . import cuda
 from ._core import (
+    all,
+    any,
+    count_nonzero,
+    max,
+    mean,
+    min,
+    prod,
+    std,
+    sum,
+    var,
     Tensor,
     as_tensor,
     asarray,
@@ -51,6 +61,16 @@ from ._core import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "all",
+    "any",
+    "count_nonzero",
+    "max",
+    "mean",
+    "min",
+    "prod",
+    "std",
+    "sum",
+    "var",
     "Tensor",
     "as_tensor",
     "asarray",

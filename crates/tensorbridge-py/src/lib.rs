@@ -21,6 +21,7 @@ mod npy;
 mod numpy;
 mod operand;
 mod pickle;
+mod reduce;
 mod sequence;
 mod tensor;
 
@@ -47,5 +48,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(npy::save, m)?)?;
     m.add_function(wrap_pyfunction!(npy::load, m)?)?;
     m.add_function(wrap_pyfunction!(pickle::_rebuild_tensor, m)?)?;
+    reduce::register(m)?;
     Ok(())
 }

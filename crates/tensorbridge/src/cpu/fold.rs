@@ -224,14 +224,16 @@ pub trait Ordered: Element {
     /// `self < o` for numbers.
     fn lt(self, o: Self) -> bool;
     /// Whether `x` replaces `best` as the maximum: larger, or the first NaN.
+    /// (Non-short-circuit operators keep the select branch-free, so
+    /// contiguous loops vectorize.)
     #[inline(always)]
     fn beats_max(x: Self, best: Self) -> bool {
-        x.gt(best) || (x.is_nan() && !best.is_nan())
+        x.gt(best) | (x.is_nan() & !best.is_nan())
     }
     /// Whether `x` replaces `best` as the minimum: smaller, or the first NaN.
     #[inline(always)]
     fn beats_min(x: Self, best: Self) -> bool {
-        x.lt(best) || (x.is_nan() && !best.is_nan())
+        x.lt(best) | (x.is_nan() & !best.is_nan())
     }
 }
 

@@ -46,9 +46,16 @@ pub const PAIRWISE_BLOCK: usize = 16 * LANES;
 /// (outer reductions).
 pub const ROW_BLOCK: usize = 64;
 
-/// Columns of one tile of an outer reduction (two accumulator rows of this
-/// width stay in the L1/L2 cache while the input streams past).
-const OUTER_TILE: usize = 2048;
+/// Bytes of one accumulator row of an outer reduction. Rows are read in
+/// tiles of this many accumulators' columns: wide enough that each input
+/// row is one long sequential read (hardware prefetchers stop at gaps), and
+/// small enough that the two accumulator rows stay in the L2 cache.
+const OUTER_TILE_BYTES: usize = 16 << 10;
+
+/// Columns per thread below which an outer reduction is split by rows
+/// rather than by columns (narrower column ranges break the sequential
+/// reads).
+const OUTER_SPLIT_MIN_COLUMNS: usize = 16 << 10;
 
 /// A kept dimension: one output element per index.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -278,9 +285,26 @@ where
     let threads = rayon::current_num_threads();
     if n_out.saturating_mul(n_red) < PARALLEL_MIN_ELEMENTS || threads < 2 {
         run_range(op, &plan, base, 0..n_out, sink);
+        return;
+    }
+    // Split by output elements when each part still reads long runs of
+    // memory; otherwise by rows of the reduction.
+    let chunk = if plan.is_outer() {
+        let width = plan.kept.last().map_or(1, |k| k.size);
+        let rows = n_out / width;
+        if rows >= threads {
+            Some(rows.div_ceil((threads * 4).min(rows)) * width)
+        } else if width >= threads * OUTER_SPLIT_MIN_COLUMNS {
+            Some(n_out.div_ceil(threads))
+        } else {
+            None
+        }
     } else if n_out >= 8 * threads {
-        let parts = (threads * 4).min(n_out);
-        let chunk = n_out.div_ceil(parts);
+        Some(n_out.div_ceil((threads * 4).min(n_out)))
+    } else {
+        None
+    };
+    if let Some(chunk) = chunk {
         rayon::scope(|s| {
             for start in (0..n_out).step_by(chunk) {
                 let (plan, end) = (&plan, (start + chunk).min(n_out));
@@ -378,7 +402,7 @@ where
         ),
     };
     let width = col.size;
-    let tile = width.min(OUTER_TILE);
+    let tile = width.min((OUTER_TILE_BYTES / std::mem::size_of::<F::Acc>().max(1)).max(LANES));
     let mut total = vec![op.identity(); tile];
     let mut block = vec![op.identity(); tile];
     let mut pos = range.start;
