@@ -3,8 +3,10 @@
 
 #![allow(unsafe_code)]
 
+pub mod argreduce;
 pub mod cast;
 pub mod copy;
+pub mod cumulative;
 pub mod fill;
 pub mod fold;
 pub mod reduce;

@@ -107,40 +107,29 @@ impl ReducePlan {
         let mut kept = Vec::new();
         let mut reduced = Vec::new();
         for k in 0..shape.len() {
-            let (size, mut s) = (shape[k], strides[k]);
+            let (size, s) = (shape[k], strides[k]);
             if size == 1 {
                 continue;
             }
-            let last = size.saturating_sub(1) as isize;
             if reduce[k] {
-                if s < 0 {
-                    in_offset += last * s;
-                    s = -s;
-                }
+                let s = if s < 0 {
+                    in_offset += (size - 1) as isize * s;
+                    -s
+                } else {
+                    s
+                };
                 reduced.push(ReducedDim { size, in_stride: s });
             } else {
-                let mut o = out_strides[k];
-                if s < 0 {
-                    in_offset += last * s;
-                    out_offset += last * o;
-                    s = -s;
-                    o = -o;
-                }
                 kept.push(KeptDim {
                     size,
                     in_stride: s,
-                    out_stride: o,
+                    out_stride: out_strides[k],
                 });
             }
         }
         reduced.sort_by(|a, b| b.in_stride.cmp(&a.in_stride));
-        kept.sort_by(|a, b| {
-            b.in_stride
-                .cmp(&a.in_stride)
-                .then(b.out_stride.cmp(&a.out_stride))
-        });
         ReducePlan {
-            kept: merge_kept(kept),
+            kept: normalize_kept(kept, &mut in_offset, &mut out_offset),
             reduced: merge_reduced(reduced),
             in_offset,
             out_offset,
@@ -158,7 +147,7 @@ impl ReducePlan {
     }
 
     /// Whether the outer loop shape (rows into rows of accumulators) runs.
-    fn is_outer(&self) -> bool {
+    pub fn is_outer(&self) -> bool {
         match (self.kept.last(), self.reduced.last()) {
             (_, None) => true,
             (None, Some(_)) => false,
@@ -168,7 +157,39 @@ impl ReducePlan {
     }
 }
 
-fn merge_kept(dims: Vec<KeptDim>) -> Vec<KeptDim> {
+/// Kept dimensions in walking order: size-1 dimensions dropped, negative
+/// input strides turned around (with the output's, so each output element
+/// still meets its own inputs; the offsets move to the new first
+/// element), sorted by input stride (largest first) and merged where both
+/// operands step through memory as one.
+pub fn normalize_kept(
+    dims: Vec<KeptDim>,
+    in_offset: &mut isize,
+    out_offset: &mut isize,
+) -> Vec<KeptDim> {
+    let mut dims: Vec<KeptDim> = dims
+        .into_iter()
+        .filter(|d| d.size != 1)
+        .map(|d| {
+            if d.in_stride < 0 {
+                let last = d.size.saturating_sub(1) as isize;
+                *in_offset += last * d.in_stride;
+                *out_offset += last * d.out_stride;
+                KeptDim {
+                    size: d.size,
+                    in_stride: -d.in_stride,
+                    out_stride: -d.out_stride,
+                }
+            } else {
+                d
+            }
+        })
+        .collect();
+    dims.sort_by(|a, b| {
+        b.in_stride
+            .cmp(&a.in_stride)
+            .then(b.out_stride.cmp(&a.out_stride))
+    });
     let mut out: Vec<KeptDim> = Vec::with_capacity(dims.len());
     for d in dims {
         if let Some(p) = out.last_mut() {

@@ -10,7 +10,10 @@
 
 pub mod reduce;
 
-pub use reduce::{all, any, count_nonzero, max, min, prod, sum};
+pub use reduce::{all, any, argmax, argmin, count_nonzero, max, min, prod, sum};
 pub mod statistics;
 
 pub use statistics::{mean, std, var};
+pub mod cumulative;
+
+pub use cumulative::{cumulative_prod, cumulative_sum};

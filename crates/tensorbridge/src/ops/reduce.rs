@@ -15,6 +15,9 @@
 //!   [`Error::EmptyReduction`] over no elements (they have no identity);
 //!   `max`/`min` of bool are `any`/`all`.
 //! * `all`/`any` give bool, `count_nonzero` int64; NaN counts as non-zero.
+//! * `argmax`/`argmin` take one axis or `None` (the flattened tensor, C
+//!   order) and give int64 indices of the first extreme; a NaN beats every
+//!   number. An empty axis is [`Error::EmptyReduction`].
 //!
 //! The loops are the engine of [`crate::cpu::reduce`]; the folds, with their
 //! accumulator types, are in [`crate::cpu::fold`].
@@ -23,7 +26,7 @@ use crate::cpu::fold::{Extreme, Fold, Logical, Prod, Sum, Truth};
 use crate::cpu::reduce::reduce_into;
 use crate::dtype::{DType, DTypeKind};
 use crate::error::{Error, Result};
-use crate::layout::normalize_axes;
+use crate::layout::{normalize_axes, normalize_axis};
 use crate::tensor::Tensor;
 
 /// The axes of one reduction, resolved against a tensor.
@@ -257,6 +260,83 @@ pub fn min(x: &Tensor, axes: Option<&[i64]>, keepdims: bool) -> Result<Tensor> {
     extreme::<false>(x, axes, keepdims, "min")
 }
 
+/// A single axis of `argmax`/`cumulative_sum`: the tensor to walk and the
+/// axis in it. `None` and the axis of a 0-d tensor (0 or -1, as NumPy
+/// accepts) walk the flattened tensor; `None` needs at most one dimension
+/// when `flatten_any` is false.
+pub(crate) fn single_axis(
+    x: &Tensor,
+    axis: Option<i64>,
+    flatten_any: bool,
+    op: &'static str,
+) -> Result<(Tensor, usize)> {
+    if !x.device().is_cpu() {
+        return Err(Error::DeviceUnavailable {
+            op,
+            device: x.device(),
+        });
+    }
+    match axis {
+        Some(a) if x.ndim() > 0 => Ok((x.clone(), normalize_axis(a, x.ndim(), op)?)),
+        Some(a) => {
+            normalize_axis(a, 1, op)?;
+            Ok((x.reshape(&[-1])?, 0))
+        }
+        None if flatten_any || x.ndim() <= 1 => Ok((x.reshape(&[-1])?, 0)),
+        None => Err(Error::InvalidArgument {
+            op,
+            reason: "axis is required for tensors of more than one dimension; pass axis=k",
+        }),
+    }
+}
+
+fn arg_extreme<const MAX: bool>(
+    x: &Tensor,
+    axis: Option<i64>,
+    keepdims: bool,
+    op: &'static str,
+) -> Result<Tensor> {
+    let (src, k) = single_axis(x, axis, true, op)?;
+    if src.shape()[k] == 0 {
+        return Err(Error::EmptyReduction { op });
+    }
+    let src = bool_as_int(&src)?;
+    let kept: Vec<usize> = src
+        .shape()
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != k)
+        .map(|(_, &d)| d)
+        .collect();
+    let out = Tensor::zeros(&kept, DType::Int64)?;
+    crate::dispatch_dtype!(src.dtype(), T => crate::cpu::argreduce::arg_extreme::<T, MAX>(&src, k, &out));
+    let shape: Vec<i64> = match (axis, keepdims) {
+        (_, false) => kept.iter().map(|&d| d as i64).collect(),
+        (Some(_), true) if x.ndim() > 0 => x
+            .shape()
+            .iter()
+            .enumerate()
+            .map(|(i, &d)| if i == k { 1 } else { d as i64 })
+            .collect(),
+        (_, true) => vec![1; x.ndim()],
+    };
+    out.view(&shape)
+}
+
+/// `argmax(x, axis, keepdims)`: the index of the first largest element
+/// along `axis` (of the flattened tensor when `None`); NaN counts as the
+/// largest.
+pub fn argmax(x: &Tensor, axis: Option<i64>, keepdims: bool) -> Result<Tensor> {
+    arg_extreme::<true>(x, axis, keepdims, "argmax")
+}
+
+/// `argmin(x, axis, keepdims)`: the index of the first smallest element
+/// along `axis` (of the flattened tensor when `None`); NaN counts as the
+/// smallest.
+pub fn argmin(x: &Tensor, axis: Option<i64>, keepdims: bool) -> Result<Tensor> {
+    arg_extreme::<false>(x, axis, keepdims, "argmin")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,6 +409,34 @@ mod tests {
                 .unwrap(),
             vec![0.0; 3]
         );
+    }
+
+    #[test]
+    fn argmax_first_occurrence_nan_and_negative_strides() {
+        let x = t(vec![1.0, 3.0, 3.0, f64::NAN, 0.0, f64::NAN], &[2, 3]);
+        assert_eq!(
+            argmax(&x, Some(1), false).unwrap().to_vec::<i64>().unwrap(),
+            vec![1, 0]
+        );
+        assert_eq!(
+            argmin(&x, Some(0), true).unwrap().to_vec::<i64>().unwrap(),
+            vec![1, 1, 1]
+        );
+        assert_eq!(
+            argmax(&x, None, false).unwrap().to_vec::<i64>().unwrap(),
+            vec![3]
+        );
+        let r = x.slice(1, None, None, -1).unwrap();
+        assert_eq!(
+            argmax(&r, Some(1), false).unwrap().to_vec::<i64>().unwrap(),
+            vec![0, 0]
+        );
+        let e = t(vec![], &[2, 0]);
+        assert!(matches!(
+            argmax(&e, Some(1), false),
+            Err(Error::EmptyReduction { .. })
+        ));
+        assert_eq!(argmax(&e, Some(0), false).unwrap().shape(), &[0]);
     }
 
     #[test]
