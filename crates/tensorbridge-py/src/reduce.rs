@@ -146,6 +146,54 @@ spread! {
     std_fn, "std" => ops::std, "`std(x, /, *, axis=None, correction=0.0, keepdims=False)`: the square root of `var`.";
 }
 
+macro_rules! arg_extreme {
+    ($($name:ident => $core:path, $doc:literal);* $(;)?) => {$(
+        #[doc = $doc]
+        #[pyfunction]
+        #[pyo3(signature = (x, /, *, axis = None, keepdims = false))]
+        pub fn $name<'py>(
+            py: Python<'py>,
+            x: &Bound<'py, PyAny>,
+            axis: Option<&Bound<'py, PyAny>>,
+            keepdims: bool,
+        ) -> PyResult<Bound<'py, PyTensor>> {
+            let t = tensor_arg(x)?;
+            let axis = one_axis(axis, None, stringify!($name))?;
+            run(py, move || $core(&t, axis, keepdims))
+        }
+    )*};
+}
+
+arg_extreme! {
+    argmax => ops::argmax, "`argmax(x, /, *, axis=None, keepdims=False)`: int64 index of the first largest element along `axis` (of the flattened tensor when None); NaN counts as largest.";
+    argmin => ops::argmin, "`argmin(x, /, *, axis=None, keepdims=False)`: int64 index of the first smallest element along `axis` (of the flattened tensor when None); NaN counts as smallest.";
+}
+
+macro_rules! running {
+    ($($name:ident => $core:path, $doc:literal);* $(;)?) => {$(
+        #[doc = $doc]
+        #[pyfunction]
+        #[pyo3(signature = (x, /, *, axis = None, dtype = None, include_initial = false))]
+        pub fn $name<'py>(
+            py: Python<'py>,
+            x: &Bound<'py, PyAny>,
+            axis: Option<&Bound<'py, PyAny>>,
+            dtype: Option<&Bound<'py, PyAny>>,
+            include_initial: bool,
+        ) -> PyResult<Bound<'py, PyTensor>> {
+            let t = tensor_arg(x)?;
+            let axis = one_axis(axis, None, stringify!($name))?;
+            let dtype = opt_dtype(dtype)?;
+            run(py, move || $core(&t, axis, dtype, include_initial))
+        }
+    )*};
+}
+
+running! {
+    cumulative_sum => ops::cumulative_sum, "`cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False)`: running sums along `axis` (required unless `x` is 1-D), with `sum`'s result dtypes; `include_initial` prepends 0.";
+    cumulative_prod => ops::cumulative_prod, "`cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False)`: running products along `axis` (required unless `x` is 1-D); `include_initial` prepends 1.";
+}
+
 /// Registers the module functions.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sum, m)?)?;
@@ -158,6 +206,10 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(all, m)?)?;
     m.add_function(wrap_pyfunction!(any, m)?)?;
     m.add_function(wrap_pyfunction!(count_nonzero, m)?)?;
+    m.add_function(wrap_pyfunction!(argmax, m)?)?;
+    m.add_function(wrap_pyfunction!(argmin, m)?)?;
+    m.add_function(wrap_pyfunction!(cumulative_sum, m)?)?;
+    m.add_function(wrap_pyfunction!(cumulative_prod, m)?)?;
     Ok(())
 }
 
@@ -360,5 +412,73 @@ impl PyTensor {
         run(py, move || {
             ops::count_nonzero(&t, a.axes.as_deref(), a.keepdims)
         })
+    }
+
+    /// `t.argmax(axis=None, *, dim=None, keepdims=False, keepdim=False)`:
+    /// int64 index of the first largest element along `axis` (of the
+    /// flattened tensor when None); see `tensorbridge.argmax`.
+    #[pyo3(name = "argmax", signature = (axis = None, *, dim = None, keepdims = false, keepdim = false))]
+    fn argmax_method<'py>(
+        &self,
+        py: Python<'py>,
+        axis: Option<&Bound<'py, PyAny>>,
+        dim: Option<&Bound<'py, PyAny>>,
+        keepdims: bool,
+        keepdim: bool,
+    ) -> PyResult<Bound<'py, PyTensor>> {
+        let (t, a) = (self.inner.clone(), one_axis(axis, dim, "argmax")?);
+        run(py, move || ops::argmax(&t, a, keepdims || keepdim))
+    }
+
+    /// `t.argmin(axis=None, *, dim=None, keepdims=False, keepdim=False)`:
+    /// int64 index of the first smallest element along `axis`; see
+    /// `tensorbridge.argmin`.
+    #[pyo3(name = "argmin", signature = (axis = None, *, dim = None, keepdims = false, keepdim = false))]
+    fn argmin_method<'py>(
+        &self,
+        py: Python<'py>,
+        axis: Option<&Bound<'py, PyAny>>,
+        dim: Option<&Bound<'py, PyAny>>,
+        keepdims: bool,
+        keepdim: bool,
+    ) -> PyResult<Bound<'py, PyTensor>> {
+        let (t, a) = (self.inner.clone(), one_axis(axis, dim, "argmin")?);
+        run(py, move || ops::argmin(&t, a, keepdims || keepdim))
+    }
+
+    /// `t.cumsum(dim, *, dtype=None)`: PyTorch's name for
+    /// `tensorbridge.cumulative_sum(t, axis=dim, dtype=dtype)`.
+    #[pyo3(signature = (dim = None, *, axis = None, dtype = None))]
+    fn cumsum<'py>(
+        &self,
+        py: Python<'py>,
+        dim: Option<&Bound<'py, PyAny>>,
+        axis: Option<&Bound<'py, PyAny>>,
+        dtype: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyTensor>> {
+        let (t, a, d) = (
+            self.inner.clone(),
+            one_axis(axis, dim, "cumsum")?,
+            opt_dtype(dtype)?,
+        );
+        run(py, move || ops::cumulative_sum(&t, a, d, false))
+    }
+
+    /// `t.cumprod(dim, *, dtype=None)`: PyTorch's name for
+    /// `tensorbridge.cumulative_prod(t, axis=dim, dtype=dtype)`.
+    #[pyo3(signature = (dim = None, *, axis = None, dtype = None))]
+    fn cumprod<'py>(
+        &self,
+        py: Python<'py>,
+        dim: Option<&Bound<'py, PyAny>>,
+        axis: Option<&Bound<'py, PyAny>>,
+        dtype: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyTensor>> {
+        let (t, a, d) = (
+            self.inner.clone(),
+            one_axis(axis, dim, "cumprod")?,
+            opt_dtype(dtype)?,
+        );
+        run(py, move || ops::cumulative_prod(&t, a, d, false))
     }
 }
