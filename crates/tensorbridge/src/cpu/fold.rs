@@ -131,8 +131,17 @@ macro_rules! real_moment {
         }
         impl Moment for Complex<$t> {
             type Real = $t;
+            /// NumPy's complex division by `d + 0j` (Smith's algorithm with
+            /// a zero ratio), so infinities give the same NaN parts
+            /// (`(0+inf j) / 1` is `nan+inf j`).
             #[inline(always)]
-            fn div_real(self, d: $t) -> Self { Complex::new(self.re / d, self.im / d) }
+            fn div_real(self, d: $t) -> Self {
+                if d == 0.0 {
+                    return Complex::new(self.re / d, self.im / d);
+                }
+                let scale = 1.0 / d;
+                Complex::new((self.re + self.im * 0.0) * scale, (self.im - self.re * 0.0) * scale)
+            }
             #[inline(always)]
             fn dev_sq(self, m: Self) -> $t {
                 let (re, im) = (self.re - m.re, self.im - m.im);
@@ -223,17 +232,18 @@ pub trait Ordered: Element {
     fn gt(self, o: Self) -> bool;
     /// `self < o` for numbers.
     fn lt(self, o: Self) -> bool;
-    /// Whether `x` replaces `best` as the maximum: larger, or the first NaN.
-    /// (Non-short-circuit operators keep the select branch-free, so
+    /// Whether `x` replaces `best` as the maximum: larger, or the first NaN;
+    /// nothing replaces a NaN (a complex NaN may still compare by its real
+    /// part, so the check is explicit). (Non-short-circuit operators keep the select branch-free, so
     /// contiguous loops vectorize.)
     #[inline(always)]
     fn beats_max(x: Self, best: Self) -> bool {
-        x.gt(best) | (x.is_nan() & !best.is_nan())
+        !best.is_nan() & (x.gt(best) | x.is_nan())
     }
     /// Whether `x` replaces `best` as the minimum: smaller, or the first NaN.
     #[inline(always)]
     fn beats_min(x: Self, best: Self) -> bool {
-        x.lt(best) | (x.is_nan() & !best.is_nan())
+        !best.is_nan() & (x.lt(best) | x.is_nan())
     }
 }
 
