@@ -169,3 +169,66 @@ impl Scan {
         }
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A permuted, partly reversed view of repeating values, its axis, and
+    /// the view's values in C order.
+    pub(crate) fn strided_case(
+        shape: &[usize],
+        rot: usize,
+        flips: &[bool],
+        wide: bool,
+    ) -> (Tensor, Vec<i64>) {
+        let mut shape = shape.to_vec();
+        if wide {
+            shape[0] *= 300;
+        }
+        let n: usize = shape.iter().product();
+        let t = Tensor::from_vec((0..n as i64).map(|v| (v * 7919) % 13).collect(), &shape).unwrap();
+        let nd = shape.len();
+        let mut perm: Vec<i64> = (0..nd as i64).collect();
+        perm.rotate_left(rot % nd);
+        let mut v = t.permute(&perm).unwrap();
+        for (k, &f) in flips.iter().take(nd).enumerate() {
+            if f {
+                v = v.slice(k as i64, None, None, -1).unwrap();
+            }
+        }
+        let values = v.to_contiguous().unwrap().to_vec::<i64>().unwrap();
+        (v, values)
+    }
+
+    proptest! {
+        #[test]
+        fn first_extreme_matches_a_naive_scan(
+            shape in prop::collection::vec(1usize..6, 1..4),
+            rot in 0usize..4,
+            flips in prop::collection::vec(any::<bool>(), 4),
+            axis_seed in 0usize..4,
+            wide in any::<bool>(),
+        ) {
+            let (v, values) = strided_case(&shape, rot, &flips, wide);
+            let axis = axis_seed % v.ndim();
+            let sh = v.shape().to_vec();
+            let kept: Vec<usize> = (0..sh.len()).filter(|&k| k != axis).map(|k| sh[k]).collect();
+            let out = Tensor::zeros(&kept, crate::DType::Int64).unwrap();
+            arg_extreme::<i64, true>(&v, axis, &out);
+            let got = out.to_vec::<i64>().unwrap();
+            let inner: usize = sh[axis + 1..].iter().product();
+            let outer: usize = sh[..axis].iter().product();
+            let mut want = Vec::new();
+            for o in 0..outer {
+                for i in 0..inner {
+                    let at = |a: usize| values[(o * sh[axis] + a) * inner + i];
+                    let best = (0..sh[axis]).fold(0, |b, a| if at(a) > at(b) { a } else { b });
+                    want.push(best as i64);
+                }
+            }
+            prop_assert_eq!(got, want);
+        }
+    }
+}

@@ -154,3 +154,46 @@ impl Lines {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::argreduce::tests::strided_case;
+    use super::super::fold::Sum;
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn running_sums_match_a_naive_scan(
+            shape in prop::collection::vec(1usize..6, 1..4),
+            rot in 0usize..4,
+            flips in prop::collection::vec(any::<bool>(), 4),
+            axis_seed in 0usize..4,
+            wide in any::<bool>(),
+            initial in any::<bool>(),
+        ) {
+            let (v, values) = strided_case(&shape, rot, &flips, wide);
+            let axis = axis_seed % v.ndim();
+            let sh = v.shape().to_vec();
+            let mut out_shape = sh.clone();
+            out_shape[axis] += initial as usize;
+            let out = Tensor::zeros(&out_shape, crate::DType::Int64).unwrap();
+            cumulative(&Sum::<i64>::default(), &v, axis, initial, &out);
+            let got = out.to_vec::<i64>().unwrap();
+            let inner: usize = sh[axis + 1..].iter().product();
+            let outer: usize = sh[..axis].iter().product();
+            let m = out_shape[axis];
+            let mut want = vec![0i64; got.len()];
+            for o in 0..outer {
+                for i in 0..inner {
+                    let mut acc = 0i64;
+                    for a in 0..sh[axis] {
+                        acc += values[(o * sh[axis] + a) * inner + i];
+                        want[(o * m + a + initial as usize) * inner + i] = acc;
+                    }
+                }
+            }
+            prop_assert_eq!(got, want);
+        }
+    }
+}

@@ -127,7 +127,7 @@ impl ReducePlan {
                 });
             }
         }
-        reduced.sort_by(|a, b| b.in_stride.cmp(&a.in_stride));
+        reduced.sort_by_key(|d| std::cmp::Reverse(d.in_stride));
         ReducePlan {
             kept: normalize_kept(kept, &mut in_offset, &mut out_offset),
             reduced: merge_reduced(reduced),
