@@ -336,7 +336,7 @@ where
             }
         });
     } else if plan.reduced.first().is_some_and(|d| d.size >= 2) {
-        split_reduction(op, &plan, base, threads, sink);
+        split_reduction(op, &plan, base, threads * 4, sink);
     } else {
         run_range(op, &plan, base, 0..n_out, sink);
     }
@@ -345,6 +345,8 @@ where
 /// Parallel reduction with few outputs: the outermost reduced dimension is
 /// split into `parts`, each part folds every output into its own buffer and
 /// the buffers are merged in order.
+/// More parts than threads let work stealing even out a core that is busy
+/// with something else.
 fn split_reduction<F, S>(op: &F, plan: &ReducePlan, base: Base, parts: usize, sink: &S)
 where
     F: Fold,
