@@ -9,5 +9,6 @@ pub mod copy;
 pub mod cumulative;
 pub mod fill;
 pub mod fold;
+pub mod pairwise;
 pub mod reduce;
 pub mod transpose;
