@@ -161,7 +161,10 @@ def test_prod_matches_numpy(c, data):
     got_wide = got.numpy().astype(want.dtype)
     err = np.abs(got_wide - want)
     assert got.numpy().shape == want.shape
-    assert np.all(err <= (4 * n + 4) * EPS[v.dtype] * np.abs(want) + 1e-300)
+    # Products beyond the dtype's range are infinite in it: compare the rest.
+    top = 60000.0 if v.dtype == np.float16 else 1e37
+    ok = np.abs(want) < top
+    assert np.all((err <= (4 * n + 4) * EPS[v.dtype] * np.abs(want) + 1e-300)[ok])
 
 
 @pytest.mark.parametrize(

@@ -93,21 +93,25 @@ float_acc!(f32 => 0.0, 1.0; f64 => 0.0, 1.0;
 
 /// Accumulators of means and variances: floats and complex numbers, with
 /// their real counterpart.
+///
+/// Divisions by the element count happen in float64 and are rounded once to
+/// the accumulator's precision: NumPy divides the float32 sum by an integer
+/// count, which promotes to float64, so the mean of three equal float32
+/// values is that value again (a float32 division by 3 could be one ulp off,
+/// and the variance of constant data would then not be 0).
 pub trait Moment: Acc {
     /// The real type of magnitudes (`f32` for `Complex<f32>`).
     type Real: Acc + Real;
-    /// `self / d`.
-    fn div_real(self, d: Self::Real) -> Self;
+    /// `self / d`, computed in float64 and rounded once.
+    fn div_count(self, d: f64) -> Self;
     /// `|self - m|^2`.
     fn dev_sq(self, m: Self) -> Self::Real;
 }
 
-/// Real accumulators: counts as values, division, square root.
+/// Real accumulators: division by a count, square root.
 pub trait Real: Acc {
-    /// A count or correction as this type (rounded once).
-    fn from_f64(v: f64) -> Self;
-    /// `self / d`.
-    fn div(self, d: Self) -> Self;
+    /// `self / d`, computed in float64 and rounded once.
+    fn div_count(self, d: f64) -> Self;
     /// The square root.
     fn sqrt(self) -> Self;
 }
@@ -116,31 +120,30 @@ macro_rules! real_moment {
     ($($t:ty),*) => {$(
         impl Real for $t {
             #[inline(always)]
-            fn from_f64(v: f64) -> Self { v as $t }
-            #[inline(always)]
-            fn div(self, d: Self) -> Self { self / d }
+            fn div_count(self, d: f64) -> Self { (self as f64 / d) as $t }
             #[inline(always)]
             fn sqrt(self) -> Self { <$t>::sqrt(self) }
         }
         impl Moment for $t {
             type Real = $t;
             #[inline(always)]
-            fn div_real(self, d: $t) -> Self { self / d }
+            fn div_count(self, d: f64) -> Self { (self as f64 / d) as $t }
             #[inline(always)]
             fn dev_sq(self, m: Self) -> $t { let d = self - m; d * d }
         }
         impl Moment for Complex<$t> {
             type Real = $t;
             /// NumPy's complex division by `d + 0j` (Smith's algorithm with
-            /// a zero ratio), so infinities give the same NaN parts
-            /// (`(0+inf j) / 1` is `nan+inf j`).
+            /// a zero ratio, in complex128), so infinities give the same NaN
+            /// parts (`(0+inf j) / 1` is `nan+inf j`).
             #[inline(always)]
-            fn div_real(self, d: $t) -> Self {
+            fn div_count(self, d: f64) -> Self {
+                let (re, im) = (self.re as f64, self.im as f64);
                 if d == 0.0 {
-                    return Complex::new(self.re / d, self.im / d);
+                    return Complex::new((re / d) as $t, (im / d) as $t);
                 }
                 let scale = 1.0 / d;
-                Complex::new((self.re + self.im * 0.0) * scale, (self.im - self.re * 0.0) * scale)
+                Complex::new(((re + im * 0.0) * scale) as $t, ((im - re * 0.0) * scale) as $t)
             }
             #[inline(always)]
             fn dev_sq(self, m: Self) -> $t {
@@ -509,15 +512,17 @@ impl<T: Nonzero> Fold for CountNonzero<T> {
 /// The sum in [`Arith::MeanAcc`] divided by the count: `mean`, and the
 /// first pass of `var`/`std` (which keeps the accumulator as the output).
 pub struct Mean<T: Arith> {
-    /// Elements per output, as the accumulator's real type.
-    pub count: <T::MeanAcc as Moment>::Real,
+    /// Elements per output.
+    pub count: f64,
+    _t: std::marker::PhantomData<fn(T)>,
 }
 
 impl<T: Arith> Mean<T> {
     /// The mean of `count` elements per output.
     pub fn new(count: usize) -> Self {
         Mean {
-            count: Real::from_f64(count as f64),
+            count: count as f64,
+            _t: std::marker::PhantomData,
         }
     }
 }
@@ -540,7 +545,7 @@ impl<T: Arith> Fold for Mean<T> {
     }
     #[inline(always)]
     fn finish(&self, acc: T::MeanAcc, _: usize) -> T::MeanOut {
-        T::mean_out(acc.div_real(self.count))
+        T::mean_out(acc.div_count(self.count))
     }
 }
 
@@ -552,7 +557,7 @@ pub struct SquaredDeviation<'a, T: Arith> {
     /// Each output's mean, by flat output index.
     pub means: &'a [T::MeanAcc],
     /// `max(count - correction, 0)`.
-    pub divisor: <T::MeanAcc as Moment>::Real,
+    pub divisor: f64,
     /// Whether to take the square root (`std`).
     pub sqrt: bool,
 }
@@ -576,7 +581,7 @@ impl<T: Arith> Fold for SquaredDeviation<'_, T> {
     }
     #[inline(always)]
     fn finish(&self, acc: Self::Acc, _: usize) -> T::VarOut {
-        let v = acc.div(self.divisor);
+        let v = acc.div_count(self.divisor);
         T::var_out(if self.sqrt { v.sqrt() } else { v })
     }
 }

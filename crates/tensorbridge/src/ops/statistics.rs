@@ -12,7 +12,7 @@
 //! the spread.
 
 use super::reduce::{bool_as_int, fold_to_tensor, Axes};
-use crate::cpu::fold::{Arith, Mean, Moment, Real, SquaredDeviation};
+use crate::cpu::fold::{Arith, Mean, Moment, SquaredDeviation};
 use crate::cpu::reduce::reduce_to_vec;
 use crate::element::Element;
 use crate::error::Result;
@@ -61,9 +61,9 @@ fn spread_typed<T: Arith>(x: &Tensor, ax: &Axes, correction: f64, sqrt: bool) ->
     let first = Mean::<T>::new(n);
     let mut means = reduce_to_vec(&first, x, &ax.mask);
     for m in &mut means {
-        *m = m.div_real(first.count);
+        *m = m.div_count(first.count);
     }
-    let divisor = Real::from_f64((n as f64 - correction).max(0.0));
+    let divisor = (n as f64 - correction).max(0.0);
     let second = SquaredDeviation::<T> {
         means: &means,
         divisor,
