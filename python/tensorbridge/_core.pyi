@@ -10,6 +10,7 @@ _DTypeLike = dtype | str | np.dtype[Any] | type
 _DeviceLike = device | str | int
 _ShapeLike = SupportsIndex | Sequence[SupportsIndex]
 _Operand = Tensor | bool | int | float | complex
+_Axis = int | tuple[int, ...] | None
 
 class dtype:
     def __new__(cls, obj: _DTypeLike) -> dtype: ...
@@ -291,6 +292,115 @@ class Tensor:
     def clip(self, min: _Operand | None = None, max: _Operand | None = None) -> Tensor: ...
     def clamp(self, min: _Operand | None = None, max: _Operand | None = None) -> Tensor: ...
     def to_device(self, device: _DeviceLike, /, *, stream: Any = None) -> Tensor: ...
+    # Reductions and statistics. `dim=`/`keepdim=` are PyTorch's spellings of
+    # `axis=`/`keepdims=`. `max`/`min` return values only (not PyTorch's
+    # (values, indices) pair); `var`/`std` default to correction=0 (NumPy).
+    def sum(
+        self,
+        axis: _Axis = None,
+        *,
+        dim: _Axis = None,
+        keepdims: bool = False,
+        keepdim: bool = False,
+        dtype: _DTypeLike | None = None,
+    ) -> Tensor: ...
+    def prod(
+        self,
+        axis: _Axis = None,
+        *,
+        dim: _Axis = None,
+        keepdims: bool = False,
+        keepdim: bool = False,
+        dtype: _DTypeLike | None = None,
+    ) -> Tensor: ...
+    def max(
+        self,
+        axis: _Axis = None,
+        *,
+        dim: _Axis = None,
+        keepdims: bool = False,
+        keepdim: bool = False,
+    ) -> Tensor: ...
+    def min(
+        self,
+        axis: _Axis = None,
+        *,
+        dim: _Axis = None,
+        keepdims: bool = False,
+        keepdim: bool = False,
+    ) -> Tensor: ...
+    def mean(
+        self,
+        axis: _Axis = None,
+        *,
+        dim: _Axis = None,
+        keepdims: bool = False,
+        keepdim: bool = False,
+    ) -> Tensor: ...
+    def var(
+        self,
+        axis: _Axis = None,
+        *,
+        dim: _Axis = None,
+        correction: float = 0.0,
+        keepdims: bool = False,
+        keepdim: bool = False,
+    ) -> Tensor: ...
+    def std(
+        self,
+        axis: _Axis = None,
+        *,
+        dim: _Axis = None,
+        correction: float = 0.0,
+        keepdims: bool = False,
+        keepdim: bool = False,
+    ) -> Tensor: ...
+    def all(
+        self,
+        axis: _Axis = None,
+        *,
+        dim: _Axis = None,
+        keepdims: bool = False,
+        keepdim: bool = False,
+    ) -> Tensor: ...
+    def any(
+        self,
+        axis: _Axis = None,
+        *,
+        dim: _Axis = None,
+        keepdims: bool = False,
+        keepdim: bool = False,
+    ) -> Tensor: ...
+    def count_nonzero(
+        self,
+        axis: _Axis = None,
+        *,
+        dim: _Axis = None,
+        keepdims: bool = False,
+        keepdim: bool = False,
+    ) -> Tensor: ...
+    def argmax(
+        self,
+        axis: int | None = None,
+        *,
+        dim: int | None = None,
+        keepdims: bool = False,
+        keepdim: bool = False,
+    ) -> Tensor: ...
+    def argmin(
+        self,
+        axis: int | None = None,
+        *,
+        dim: int | None = None,
+        keepdims: bool = False,
+        keepdim: bool = False,
+    ) -> Tensor: ...
+    def cumsum(
+        self, dim: int | None = None, *, axis: int | None = None, dtype: _DTypeLike | None = None
+    ) -> Tensor: ...
+    def cumprod(
+        self, dim: int | None = None, *, axis: int | None = None, dtype: _DTypeLike | None = None
+    ) -> Tensor: ...
 
 bool: dtype
 int8: dtype
@@ -544,3 +654,41 @@ def squeeze(x: Tensor, /, axis: int | tuple[int, ...]) -> Tensor: ...
 def stack(arrays: Sequence[Tensor], /, *, axis: int = 0) -> Tensor: ...
 def tile(x: Tensor, repetitions: tuple[int, ...], /) -> Tensor: ...
 def unstack(x: Tensor, /, *, axis: int = 0) -> tuple[Tensor, ...]: ...
+
+# Reductions and statistics (Array API 2024.12 signatures).
+def sum(
+    x: Tensor, /, *, axis: _Axis = None, dtype: _DTypeLike | None = None, keepdims: bool = False
+) -> Tensor: ...
+def prod(
+    x: Tensor, /, *, axis: _Axis = None, dtype: _DTypeLike | None = None, keepdims: bool = False
+) -> Tensor: ...
+def max(x: Tensor, /, *, axis: _Axis = None, keepdims: bool = False) -> Tensor: ...
+def min(x: Tensor, /, *, axis: _Axis = None, keepdims: bool = False) -> Tensor: ...
+def mean(x: Tensor, /, *, axis: _Axis = None, keepdims: bool = False) -> Tensor: ...
+def var(
+    x: Tensor, /, *, axis: _Axis = None, correction: float = 0.0, keepdims: bool = False
+) -> Tensor: ...
+def std(
+    x: Tensor, /, *, axis: _Axis = None, correction: float = 0.0, keepdims: bool = False
+) -> Tensor: ...
+def all(x: Tensor, /, *, axis: _Axis = None, keepdims: bool = False) -> Tensor: ...
+def any(x: Tensor, /, *, axis: _Axis = None, keepdims: bool = False) -> Tensor: ...
+def count_nonzero(x: Tensor, /, *, axis: _Axis = None, keepdims: bool = False) -> Tensor: ...
+def argmax(x: Tensor, /, *, axis: int | None = None, keepdims: bool = False) -> Tensor: ...
+def argmin(x: Tensor, /, *, axis: int | None = None, keepdims: bool = False) -> Tensor: ...
+def cumulative_sum(
+    x: Tensor,
+    /,
+    *,
+    axis: int | None = None,
+    dtype: _DTypeLike | None = None,
+    include_initial: bool = False,
+) -> Tensor: ...
+def cumulative_prod(
+    x: Tensor,
+    /,
+    *,
+    axis: int | None = None,
+    dtype: _DTypeLike | None = None,
+    include_initial: bool = False,
+) -> Tensor: ...

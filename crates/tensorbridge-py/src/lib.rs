@@ -26,6 +26,7 @@ mod operand;
 mod operators;
 mod pickle;
 mod selection;
+mod reduce;
 mod sequence;
 mod tensor;
 mod tensor_math;
@@ -59,5 +60,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     selection::register(m)?;
     creation::register(m)?;
     manipulation::register(m)?;
+    reduce::register(m)?;
     Ok(())
 }

@@ -254,6 +254,13 @@ pub enum Error {
         /// The repeated axis (normalised).
         axis: usize,
     },
+    /// A reduction without an identity (max, min, argmax, argmin) over no
+    /// elements.
+    #[error("{op}: cannot reduce an empty selection (zero-size array to reduction operation {op} which has no identity); reduce over non-empty axes or check the size first")]
+    EmptyReduction {
+        /// What was attempted.
+        op: &'static str,
+    },
     /// An operation that is not defined for a dtype.
     #[error("{op} is not defined for {dtype} tensors: it takes {expected}; convert first with .astype(...)")]
     DTypeNotSupported {

@@ -3,17 +3,22 @@
 
 #![allow(unsafe_code)]
 
+pub mod argreduce;
 pub mod assemble;
 pub mod binary;
 pub mod cast;
 pub mod copy;
 pub mod create;
+pub mod cumulative;
 pub mod fill;
 pub mod float;
+pub mod fold;
 pub mod gather;
 pub mod int;
 pub mod map;
 pub mod mask;
+pub mod pairwise;
+pub mod reduce;
 pub mod repeat;
 pub mod select;
 pub mod transpose;

@@ -20,21 +20,27 @@
 pub mod binary;
 pub mod clip;
 pub mod create;
+pub mod cumulative;
 pub mod diff;
 pub mod gather;
 pub(crate) mod index_key;
 pub mod join;
 pub mod manipulate;
 pub mod mask;
+pub mod reduce;
 pub mod replicate;
 pub mod roll;
 pub mod select;
+pub mod statistics;
 pub mod unary;
 
 pub use binary::*;
 pub use clip::clip;
+pub use cumulative::{cumulative_prod, cumulative_sum};
 pub use diff::diff;
 pub use gather::{take, take_along_axis};
 pub use mask::nonzero;
+pub use reduce::{all, any, argmax, argmin, count_nonzero, max, min, prod, sum};
 pub use select::r#where;
+pub use statistics::{mean, std, var};
 pub use unary::*;
