@@ -6,4 +6,5 @@
 pub mod cast;
 pub mod copy;
 pub mod fill;
+pub mod matmul;
 pub mod transpose;

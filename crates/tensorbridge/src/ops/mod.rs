@@ -7,3 +7,7 @@
 //! per kernel family; the walks over strided operands come from
 //! [`crate::strided`]. Every function returns a new tensor unless its name
 //! ends in `_` (in place) or it is documented as a view.
+
+pub mod linalg;
+
+pub use linalg::{matmul, matrix_transpose, tensordot, vecdot, TensordotAxes};
