@@ -7,4 +7,6 @@ pub mod cast;
 pub mod copy;
 pub mod fill;
 pub mod matmul;
+pub mod radix;
+pub mod sort;
 pub mod transpose;

@@ -11,3 +11,8 @@
 pub mod linalg;
 
 pub use linalg::{matmul, matrix_transpose, tensordot, vecdot, TensordotAxes};
+pub mod set;
+pub mod sort;
+
+pub use set::{unique_all, unique_counts, unique_inverse, unique_values, UniqueAll};
+pub use sort::{argsort, searchsorted, sort, Side};
