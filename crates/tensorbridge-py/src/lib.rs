@@ -16,12 +16,15 @@ mod errors;
 mod functions;
 mod indexing;
 mod input;
+mod linalg;
 pub mod interop;
 mod npy;
 mod numpy;
 mod operand;
 mod pickle;
 mod sequence;
+mod set;
+mod sort;
 mod tensor;
 
 use pyo3::prelude::*;
@@ -47,5 +50,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(npy::save, m)?)?;
     m.add_function(wrap_pyfunction!(npy::load, m)?)?;
     m.add_function(wrap_pyfunction!(pickle::_rebuild_tensor, m)?)?;
+    linalg::register(m)?;
+    sort::register(m)?;
+    set::register(m)?;
     Ok(())
 }

@@ -1,0 +1,147 @@
+//! Sorting and searching: the module functions `sort`, `argsort` and
+//! `searchsorted`, and the `sort` / `argsort` methods of `Tensor`.
+//!
+//! `Tensor.sort()` returns the sorted values, as the Array API's `sort`
+//! does, not PyTorch's `(values, indices)` pair: call `argsort` for the
+//! indices. Sorts run without the GIL.
+
+use pyo3::prelude::*;
+use tensorbridge::ops::{self, Side};
+
+use crate::errors::{type_error, value_error, CoreResultExt};
+use crate::operand::{axes_arg, resolve_pair, tensor_arg};
+use crate::tensor::{wrap, PyTensor};
+
+/// `sort(x, /, *, axis=-1, descending=False, stable=True)`.
+#[pyfunction]
+#[pyo3(signature = (x, /, *, axis = -1, descending = false, stable = true))]
+pub fn sort<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    axis: i64,
+    descending: bool,
+    stable: bool,
+) -> PyResult<Bound<'py, PyTensor>> {
+    let x = tensor_arg(x)?;
+    wrap(
+        py,
+        py.detach(|| ops::sort(&x, axis, descending, stable)).py()?,
+    )
+}
+
+/// `argsort(x, /, *, axis=-1, descending=False, stable=True)`: int64 indices.
+#[pyfunction]
+#[pyo3(signature = (x, /, *, axis = -1, descending = false, stable = true))]
+pub fn argsort<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    axis: i64,
+    descending: bool,
+    stable: bool,
+) -> PyResult<Bound<'py, PyTensor>> {
+    let x = tensor_arg(x)?;
+    wrap(
+        py,
+        py.detach(|| ops::argsort(&x, axis, descending, stable))
+            .py()?,
+    )
+}
+
+/// `searchsorted(x1, x2, /, *, side='left', sorter=None)`: int64 insertion
+/// indices of `x2`'s elements into the sorted 1-D `x1`. A Python scalar
+/// `x2` is weak: it takes `x1`'s dtype, as in NumPy 2.
+#[pyfunction]
+#[pyo3(signature = (x1, x2, /, *, side = "left", sorter = None))]
+pub fn searchsorted<'py>(
+    py: Python<'py>,
+    x1: &Bound<'py, PyAny>,
+    x2: &Bound<'py, PyAny>,
+    side: &str,
+    sorter: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTensor>> {
+    let side = match side {
+        "left" => Side::Left,
+        "right" => Side::Right,
+        other => {
+            return Err(value_error(format!(
+                "searchsorted: side must be 'left' or 'right', got {other:?}"
+            )));
+        }
+    };
+    let (a, v) = resolve_pair(x1, x2, "searchsorted")?;
+    let sorter = match sorter {
+        Some(s) if !s.is_none() => Some(tensor_arg(s)?),
+        _ => None,
+    };
+    wrap(
+        py,
+        py.detach(|| ops::searchsorted(&a, &v, side, sorter.as_ref()))
+            .py()?,
+    )
+}
+
+/// The one axis of a method's `axis=`/`dim=` (default -1).
+fn one_axis(
+    axis: Option<&Bound<'_, PyAny>>,
+    dim: Option<&Bound<'_, PyAny>>,
+    op: &str,
+) -> PyResult<i64> {
+    match axes_arg(axis, dim, op)?.as_deref() {
+        None => Ok(-1),
+        Some([a]) => Ok(*a),
+        Some(_) => Err(type_error(format!(
+            "{op}: sorts along one axis; give a single int"
+        ))),
+    }
+}
+
+#[pymethods]
+impl PyTensor {
+    /// `t.sort(axis=-1, descending=False, stable=True)` (`dim=` also
+    /// accepted): the sorted values, like the Array API's `sort` (PyTorch
+    /// returns `(values, indices)`; use `argsort` for the indices).
+    #[pyo3(name = "sort", signature = (axis = None, descending = false, stable = true, *, dim = None))]
+    fn sort_method<'py>(
+        &self,
+        py: Python<'py>,
+        axis: Option<&Bound<'py, PyAny>>,
+        descending: bool,
+        stable: bool,
+        dim: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyTensor>> {
+        let axis = one_axis(axis, dim, "sort")?;
+        let x = self.inner.clone();
+        wrap(
+            py,
+            py.detach(|| ops::sort(&x, axis, descending, stable)).py()?,
+        )
+    }
+
+    /// `t.argsort(axis=-1, descending=False, stable=True)` (`dim=` also
+    /// accepted): int64 indices that sort the tensor along the axis.
+    #[pyo3(name = "argsort", signature = (axis = None, descending = false, stable = true, *, dim = None))]
+    fn argsort_method<'py>(
+        &self,
+        py: Python<'py>,
+        axis: Option<&Bound<'py, PyAny>>,
+        descending: bool,
+        stable: bool,
+        dim: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyTensor>> {
+        let axis = one_axis(axis, dim, "argsort")?;
+        let x = self.inner.clone();
+        wrap(
+            py,
+            py.detach(|| ops::argsort(&x, axis, descending, stable))
+                .py()?,
+        )
+    }
+}
+
+/// Adds this file's functions to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(sort, m)?)?;
+    m.add_function(wrap_pyfunction!(argsort, m)?)?;
+    m.add_function(wrap_pyfunction!(searchsorted, m)?)?;
+    Ok(())
+}
