@@ -57,7 +57,7 @@ pub fn tensordot<'py>(
 /// `vecdot(x1, x2, /, *, axis=-1)`: dot products along `axis`, conjugating
 /// `x1` when complex.
 #[pyfunction]
-#[pyo3(signature = (x1, x2, /, *, axis = -1))]
+#[pyo3(signature = (x1, x2, /, *, axis = -1), text_signature = "(x1, x2, /, *, axis=-1)")]
 pub fn vecdot<'py>(
     py: Python<'py>,
     x1: &Bound<'py, PyAny>,

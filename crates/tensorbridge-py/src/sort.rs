@@ -14,7 +14,10 @@ use crate::tensor::{wrap, PyTensor};
 
 /// `sort(x, /, *, axis=-1, descending=False, stable=True)`.
 #[pyfunction]
-#[pyo3(signature = (x, /, *, axis = -1, descending = false, stable = true))]
+#[pyo3(
+    signature = (x, /, *, axis = -1, descending = false, stable = true),
+    text_signature = "(x, /, *, axis=-1, descending=False, stable=True)"
+)]
 pub fn sort<'py>(
     py: Python<'py>,
     x: &Bound<'py, PyAny>,
@@ -31,7 +34,10 @@ pub fn sort<'py>(
 
 /// `argsort(x, /, *, axis=-1, descending=False, stable=True)`: int64 indices.
 #[pyfunction]
-#[pyo3(signature = (x, /, *, axis = -1, descending = false, stable = true))]
+#[pyo3(
+    signature = (x, /, *, axis = -1, descending = false, stable = true),
+    text_signature = "(x, /, *, axis=-1, descending=False, stable=True)"
+)]
 pub fn argsort<'py>(
     py: Python<'py>,
     x: &Bound<'py, PyAny>,
