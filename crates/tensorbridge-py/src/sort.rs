@@ -7,9 +7,11 @@
 
 use pyo3::prelude::*;
 use tensorbridge::ops::{self, Side};
+use tensorbridge::{DType, Scalar, Tensor};
 
 use crate::errors::{type_error, value_error, CoreResultExt};
-use crate::operand::{axes_arg, resolve_pair, tensor_arg};
+use crate::input::tensor_from_scalar;
+use crate::operand::{axes_arg, operand, tensor_arg, Operand};
 use crate::tensor::{wrap, PyTensor};
 
 /// `sort(x, /, *, axis=-1, descending=False, stable=True)`.
@@ -55,7 +57,8 @@ pub fn argsort<'py>(
 
 /// `searchsorted(x1, x2, /, *, side='left', sorter=None)`: int64 insertion
 /// indices of `x2`'s elements into the sorted 1-D `x1`. A Python scalar
-/// `x2` is weak: it takes `x1`'s dtype, as in NumPy 2.
+/// `x2` keeps its value exactly (its default dtype, promoted with `x1`'s):
+/// NumPy 2 does not treat it as weak here, and neither do we.
 #[pyfunction]
 #[pyo3(signature = (x1, x2, /, *, side = "left", sorter = None))]
 pub fn searchsorted<'py>(
@@ -74,7 +77,7 @@ pub fn searchsorted<'py>(
             )));
         }
     };
-    let (a, v) = resolve_pair(x1, x2, "searchsorted")?;
+    let (a, v) = (tensor_arg(x1)?, exact_operand(x2)?);
     let sorter = match sorter {
         Some(s) if !s.is_none() => Some(tensor_arg(s)?),
         _ => None,
@@ -84,6 +87,24 @@ pub fn searchsorted<'py>(
         py.detach(|| ops::searchsorted(&a, &v, side, sorter.as_ref()))
             .py()?,
     )
+}
+
+/// A searched-for operand: Python scalars as 0-d tensors of the dtype that
+/// holds them exactly (bool, int64 or uint64, float64, complex128).
+fn exact_operand(obj: &Bound<'_, PyAny>) -> PyResult<Tensor> {
+    match operand(obj)? {
+        Operand::Tensor(t) => Ok(t),
+        Operand::Scalar(s) => {
+            let dtype = match s {
+                Scalar::Bool(_) => DType::Bool,
+                Scalar::Int(_) => DType::Int64,
+                Scalar::UInt(_) => DType::UInt64,
+                Scalar::Float(_) => DType::Float64,
+                Scalar::Complex(..) => DType::Complex128,
+            };
+            tensor_from_scalar(s, Some(dtype))
+        }
+    }
 }
 
 /// The one axis of a method's `axis=`/`dim=` (default -1).
