@@ -51,20 +51,21 @@ pub trait Ordered: Copy + Send + Sync + 'static {
 pub struct BoolByte(pub u8);
 
 /// The key of a float given by its bits: `BITS` wide, `inf` the bits of
-/// `+inf`.
+/// `+inf`. Written without branches on the data (selects only): the sign
+/// of random data is unpredictable, and radix passes recompute keys.
 #[inline(always)]
 fn float_key<const BITS: u32>(bits: u64, inf: u64) -> u64 {
     let sign = 1u64 << (BITS - 1);
     let mask = u64::MAX >> (64 - BITS);
     let magnitude = bits & (sign - 1);
+    // Negative numbers flip every bit, the others only the sign bit.
+    let flip = (((bits >> (BITS - 1)) & 1).wrapping_neg() & mask) | sign;
+    let key = bits ^ flip;
+    let key = if magnitude == 0 { sign } else { key }; // -0.0 ties with 0.0
     if magnitude > inf {
         mask // NaN: after every number
-    } else if magnitude == 0 {
-        sign // -0.0 ties with 0.0
-    } else if bits & sign != 0 {
-        !bits & mask
     } else {
-        bits | sign
+        key
     }
 }
 
