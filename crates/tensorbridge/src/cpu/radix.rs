@@ -54,7 +54,7 @@ where
     let mut scratch: Vec<I> = items.clone();
     let mut in_items = true; // whether the current order is in `items`
     for (byte, total) in totals.iter().enumerate() {
-        if total.iter().any(|&c| c == n) {
+        if total.contains(&n) {
             continue; // every key has the same byte here
         }
         let (src, dst) = if in_items {
