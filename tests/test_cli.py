@@ -126,7 +126,9 @@ def test_bench_quick() -> None:
     names = [r[0] for r in rows]
     assert any(n.startswith("from_numpy") for n in names)
     assert any(n.startswith("tensor(list of") and "arrays" in n for n in names)
-    assert len(rows) == 7
+    assert any(n.startswith("matmul") for n in names)
+    assert any(n.startswith("argsort") for n in names)
+    assert len(rows) == 9
     torch_cells = [r[_bench.HEADERS.index("PyTorch")] for r in rows]
     if _installed("torch"):
         assert all(cell != "not installed" for cell in torch_cells)

@@ -48,6 +48,8 @@ class Sizes:
     list_len: int  # Python floats in the list
     arrays: int  # NumPy arrays in the list of arrays
     array_len: int = 512  # float32 elements in each of those arrays
+    matmul_side: int = 1024  # side of the float32 squares multiplied
+    argsort_elems: int = 2**20  # float32 elements argsorted
 
 
 @dataclass(frozen=True)
@@ -220,7 +222,37 @@ def _array_list_case(torch: ModuleType | None, sizes: Sizes) -> Case:
     )  # fmt: skip
 
 
-CASE_BUILDERS = (_copy_case, _cast_case, _transpose_case, _float_list_case, _array_list_case)
+def _matmul_case(torch: ModuleType | None, sizes: Sizes) -> Case:
+    """a @ a of a float32 square: gemm against NumPy's BLAS, both on every core."""
+    n = sizes.matmul_side
+    a = np.random.default_rng(5).standard_normal((n, n)).astype(np.float32)
+    t = tb.from_numpy(a)
+    pt = None if torch is None else torch.from_numpy(a)
+    return Case(
+        f"matmul {n}×{n} float32",
+        {"tensorbridge": lambda: t @ t, "NumPy": lambda: a @ a,
+         "PyTorch": None if pt is None else lambda: pt @ pt},
+        {"tensorbridge": "t @ t", "NumPy": "a @ a", "PyTorch": "t @ t"},
+        target="time within 1.1× of NumPy",
+    )  # fmt: skip
+
+
+def _argsort_case(torch: ModuleType | None, sizes: Sizes) -> Case:
+    """argsort of random float32: tensorbridge's is stable, NumPy's default is not."""
+    a = np.random.default_rng(6).standard_normal(sizes.argsort_elems).astype(np.float32)
+    t = tb.from_numpy(a)
+    pt = None if torch is None else torch.from_numpy(a)
+    return Case(
+        f"argsort {sizes.argsort_elems:,} float32",
+        {"tensorbridge": lambda: tb.argsort(t), "NumPy": lambda: np.argsort(a),
+         "PyTorch": None if pt is None else lambda: torch.argsort(pt)},
+        {"tensorbridge": "tb.argsort(t)", "NumPy": "np.argsort(a)", "PyTorch": "torch.argsort(t)"},
+        target="speed vs NumPy",
+    )  # fmt: skip
+
+
+CASE_BUILDERS = (_copy_case, _cast_case, _transpose_case, _float_list_case, _array_list_case,
+                 _matmul_case, _argsort_case)  # fmt: skip
 
 
 def build_cases(torch: ModuleType | None, sizes: Sizes) -> list[Case]:
