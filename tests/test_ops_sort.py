@@ -202,6 +202,15 @@ def test_searchsorted_errors():
         tb.searchsorted(x1, x1, "left")  # side is keyword-only
 
 
+def test_searchsorted_method_is_numpys():
+    a = np.array([1.0, 2.0, 2.0, 5.0])
+    t = tb.asarray(a)
+    np.testing.assert_array_equal(t.searchsorted([2.0, 6.0], "right").numpy(), a.searchsorted([2.0, 6.0], "right"))
+    u = np.array([5.0, 1.0, 2.0])
+    s = np.argsort(u)
+    assert tb.asarray(u).searchsorted(2.0, sorter=s).item() == u.searchsorted(2.0, sorter=s)
+
+
 @pytest.mark.parametrize("name, params", [
     ("sort", ["x", "axis", "descending", "stable"]),
     ("argsort", ["x", "axis", "descending", "stable"]),

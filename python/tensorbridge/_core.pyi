@@ -135,6 +135,9 @@ class Tensor:
     def argsort(
         self, axis: int | None = None, descending: bool = False, stable: bool = True, *, dim: int | None = None
     ) -> Tensor: ...
+    def searchsorted(
+        self, v: Any, side: Literal["left", "right"] = "left", sorter: Tensor | Any | None = None
+    ) -> Tensor: ...
 
 bool: dtype
 int8: dtype

@@ -1,6 +1,7 @@
 //! Sorting and searching: the module functions `sort`, `argsort` and
-//! `searchsorted`, and the `sort` / `argsort` methods of `Tensor`.
+//! `searchsorted`, and the `sort`, `argsort` and `searchsorted` methods of `Tensor`.
 //!
+//! `Tensor.searchsorted` is NumPy's method of the same name.
 //! `Tensor.sort()` returns the sorted values, as the Array API's `sort`
 //! does, not PyTorch's `(values, indices)` pair: call `argsort` for the
 //! indices. Sorts run without the GIL.
@@ -68,6 +69,17 @@ pub fn searchsorted<'py>(
     side: &str,
     sorter: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTensor>> {
+    search(py, tensor_arg(x1)?, x2, side, sorter)
+}
+
+/// The shared body of the `searchsorted` function and method.
+fn search<'py>(
+    py: Python<'py>,
+    a: Tensor,
+    x2: &Bound<'py, PyAny>,
+    side: &str,
+    sorter: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTensor>> {
     let side = match side {
         "left" => Side::Left,
         "right" => Side::Right,
@@ -77,7 +89,7 @@ pub fn searchsorted<'py>(
             )));
         }
     };
-    let (a, v) = (tensor_arg(x1)?, exact_operand(x2)?);
+    let v = exact_operand(x2)?;
     let sorter = match sorter {
         Some(s) if !s.is_none() => Some(tensor_arg(s)?),
         _ => None,
@@ -162,6 +174,19 @@ impl PyTensor {
             py.detach(|| ops::argsort(&x, axis, descending, stable))
                 .py()?,
         )
+    }
+
+    /// `t.searchsorted(v, side='left', sorter=None)` (NumPy's method): the
+    /// same as `searchsorted(t, v, side=side, sorter=sorter)`.
+    #[pyo3(name = "searchsorted", signature = (v, side = "left", sorter = None))]
+    fn searchsorted_method<'py>(
+        &self,
+        py: Python<'py>,
+        v: &Bound<'py, PyAny>,
+        side: &str,
+        sorter: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyTensor>> {
+        search(py, self.inner.clone(), v, side, sorter)
     }
 }
 
