@@ -7,7 +7,9 @@
 //! batch of small products is split by us, one single-threaded gemm call
 //! per batch element.
 //!
-//! Integer and bool products have no such library. They use a blocked
+//! Integer and bool products have no such library, and tiny float products
+//! (stacks of 3x3 matrices) spend more in a gemm call's set-up than in
+//! arithmetic. Both use a blocked
 //! i-k-j loop: the inner loop runs along a contiguous row of `b` (packed
 //! first when it is strided) and of `out`, so the compiler vectorises it,
 //! and blocks of `b` stay in cache while every row of `a` passes over them.
@@ -26,6 +28,9 @@ use crate::tensor::Tensor;
 
 /// Multiply-adds below which a product stays on the calling thread.
 pub const PARALLEL_MIN_FLOPS: usize = 1 << 18;
+
+/// Multiply-adds of one product up to which floats skip gemm for the loop.
+const TINY_FLOPS: usize = 512;
 
 /// Columns of one block of `b` in the integer kernel.
 const BLOCK_COLS: usize = 512;
@@ -224,7 +229,14 @@ pub fn matmul_into(a: &Tensor, b: &Tensor, out: &Tensor, conj_a: bool) {
     if geom.k == 0 {
         return; // an empty sum: `out` already holds zeros
     }
+    // Tiny products (stacks of 3x3 matrices, say) cost more in a gemm call's
+    // set-up than in arithmetic: the plain loop is several times faster there.
+    let tiny = geom.flops() <= TINY_FLOPS && !conj_a;
     match out.dtype() {
+        DType::Float32 if tiny => loop_batches::<f32>(&geom),
+        DType::Float64 if tiny => loop_batches::<f64>(&geom),
+        DType::Complex64 if tiny => loop_batches::<Complex<f32>>(&geom),
+        DType::Complex128 if tiny => loop_batches::<Complex<f64>>(&geom),
         DType::Float32 => gemm_batches::<f32>(&geom, conj_a),
         DType::Float64 => gemm_batches::<f64>(&geom, conj_a),
         DType::Complex64 => gemm_batches::<Complex<f32>>(&geom, conj_a),
