@@ -122,11 +122,14 @@ def test_tour_silences_tensorflow(tour: subprocess.CompletedProcess[str]) -> Non
 
 def test_bench_quick() -> None:
     proc = _run("bench", "--quick")
-    rows = _table(proc.stdout, len(_bench.HEADERS))
+    rows = [r for r in _table(proc.stdout, len(_bench.HEADERS)) if r[0] != "case"]
     names = [r[0] for r in rows]
     assert any(n.startswith("from_numpy") for n in names)
     assert any(n.startswith("tensor(list of") and "arrays" in n for n in names)
-    assert len(rows) == 7
+    assert len(rows) == 7 + 6  # conversions, then operations
+    for op in ("a + b", "sum", "mean", "matmul", "argsort", "x[mask]"):
+        (row,) = [r for r in rows if r[0].startswith(op)]
+        assert row[1] != "—", f"tensorbridge has no timing for {op}"
     torch_cells = [r[_bench.HEADERS.index("PyTorch")] for r in rows]
     if _installed("torch"):
         assert all(cell != "not installed" for cell in torch_cells)

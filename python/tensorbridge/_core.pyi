@@ -1,7 +1,7 @@
 """Type stubs for tensorbridge's compiled core."""
 
 import os
-from typing import Any, Iterator, Literal, Sequence, SupportsIndex, overload
+from typing import Any, Iterator, Literal, NamedTuple, Sequence, SupportsIndex, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -401,6 +401,30 @@ class Tensor:
     def cumprod(
         self, dim: int | None = None, *, axis: int | None = None, dtype: _DTypeLike | None = None
     ) -> Tensor: ...
+    # linear algebra, sorting
+    def __matmul__(self, other: Any) -> Tensor: ...
+    def __rmatmul__(self, other: Any) -> Tensor: ...
+    def __imatmul__(self, other: Any) -> Tensor: ...
+    def matmul(self, other: Any) -> Tensor: ...
+    def sort(
+        self,
+        axis: int | None = None,
+        descending: bool = False,
+        stable: bool = True,
+        *,
+        dim: int | None = None,
+    ) -> Tensor: ...
+    def argsort(
+        self,
+        axis: int | None = None,
+        descending: bool = False,
+        stable: bool = True,
+        *,
+        dim: int | None = None,
+    ) -> Tensor: ...
+    def searchsorted(
+        self, v: Any, side: Literal["left", "right"] = "left", sorter: Tensor | Any | None = None
+    ) -> Tensor: ...
 
 bool: dtype
 int8: dtype
@@ -692,3 +716,51 @@ def cumulative_prod(
     dtype: _DTypeLike | None = None,
     include_initial: bool = False,
 ) -> Tensor: ...
+
+# linear algebra
+def matmul(x1: Tensor | Any, x2: Tensor | Any, /) -> Tensor: ...
+def matrix_transpose(x: Tensor | Any, /) -> Tensor: ...
+def tensordot(
+    x1: Tensor | Any,
+    x2: Tensor | Any,
+    /,
+    *,
+    axes: int | tuple[Sequence[int] | int, Sequence[int] | int] = 2,
+) -> Tensor: ...
+def vecdot(x1: Tensor | Any, x2: Tensor | Any, /, *, axis: int = -1) -> Tensor: ...
+
+# sorting and searching
+def sort(
+    x: Tensor | Any, /, *, axis: int = -1, descending: bool = False, stable: bool = True
+) -> Tensor: ...
+def argsort(
+    x: Tensor | Any, /, *, axis: int = -1, descending: bool = False, stable: bool = True
+) -> Tensor: ...
+def searchsorted(
+    x1: Tensor | Any,
+    x2: Tensor | bool | int | float | complex,
+    /,
+    *,
+    side: Literal["left", "right"] = "left",
+    sorter: Tensor | Any | None = None,
+) -> Tensor: ...
+
+# sets
+class UniqueAllResult(NamedTuple):
+    values: Tensor
+    indices: Tensor
+    inverse_indices: Tensor
+    counts: Tensor
+
+class UniqueCountsResult(NamedTuple):
+    values: Tensor
+    counts: Tensor
+
+class UniqueInverseResult(NamedTuple):
+    values: Tensor
+    inverse_indices: Tensor
+
+def unique_all(x: Tensor | Any, /) -> UniqueAllResult: ...
+def unique_counts(x: Tensor | Any, /) -> UniqueCountsResult: ...
+def unique_inverse(x: Tensor | Any, /) -> UniqueInverseResult: ...
+def unique_values(x: Tensor | Any, /) -> Tensor: ...

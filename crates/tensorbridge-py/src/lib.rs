@@ -18,6 +18,7 @@ mod errors;
 mod functions;
 mod indexing;
 mod input;
+mod linalg;
 pub mod interop;
 mod manipulation;
 mod npy;
@@ -28,6 +29,8 @@ mod pickle;
 mod selection;
 mod reduce;
 mod sequence;
+mod set;
+mod sort;
 mod tensor;
 mod tensor_math;
 mod type_functions;
@@ -61,5 +64,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     creation::register(m)?;
     manipulation::register(m)?;
     reduce::register(m)?;
+    linalg::register(m)?;
+    sort::register(m)?;
+    set::register(m)?;
     Ok(())
 }

@@ -50,6 +50,19 @@ pub enum Error {
         /// The shape given.
         got: Vec<usize>,
     },
+    /// Two operands whose shapes do not fit an operation that pairs their
+    /// dimensions (matrix products, contractions, sorted-array searches).
+    #[error("{op}: shapes {x1_shape:?} and {x2_shape:?} do not fit together: {reason}")]
+    IncompatibleShapes {
+        /// What was attempted.
+        op: &'static str,
+        /// The first operand's shape.
+        x1_shape: Vec<usize>,
+        /// The second operand's shape.
+        x2_shape: Vec<usize>,
+        /// Which dimensions disagree and what to do.
+        reason: &'static str,
+    },
     /// A requested shape whose element count differs from the tensor's.
     #[error("{op}: shape {requested:?} is invalid for a tensor of {numel} elements; the product of the dimensions must equal the element count (one dimension may be -1)")]
     InvalidShape {

@@ -1,0 +1,120 @@
+//! Set functions of the Array API standard: `unique_all`,
+//! `unique_counts`, `unique_inverse` and `unique_values`.
+//!
+//! All four sort the flattened input stably ([`crate::cpu::sort`]) and
+//! group equal neighbours, so the unique values come out sorted in NumPy's
+//! order (NaNs last; the standard leaves the order open, and NumPy 2's
+//! hashing `unique_values` may leave integers unsorted). `-0.0` and `0.0`
+//! are one value, reported as whichever occurs first. NaN is never equal to
+//! anything, so, as the standard says, every NaN is a unique value of its
+//! own (NumPy's `unique_*` functions agree; `np.unique` merges NaNs).
+
+use crate::cpu;
+use crate::error::{Error, Result};
+use crate::tensor::Tensor;
+
+/// Everything `unique_all` reports; the standard's field names.
+#[derive(Clone, Debug)]
+pub struct UniqueAll {
+    /// The unique values, sorted (1-D).
+    pub values: Tensor,
+    /// For each unique value, the flat index of its first occurrence (int64).
+    pub indices: Tensor,
+    /// For each element of the input, the index of its value in `values`
+    /// (int64, the input's shape).
+    pub inverse_indices: Tensor,
+    /// How often each unique value occurs (int64).
+    pub counts: Tensor,
+}
+
+/// The unique values of `x` with first indices, inverse indices and counts.
+pub fn unique_all(x: &Tensor) -> Result<UniqueAll> {
+    unique(x, "unique_all")
+}
+
+/// The unique values of `x` and how often each occurs: `(values, counts)`.
+pub fn unique_counts(x: &Tensor) -> Result<(Tensor, Tensor)> {
+    let u = unique(x, "unique_counts")?;
+    Ok((u.values, u.counts))
+}
+
+/// The unique values of `x` and, for each element of `x`, the index of its
+/// value among them: `(values, inverse_indices)`.
+pub fn unique_inverse(x: &Tensor) -> Result<(Tensor, Tensor)> {
+    let u = unique(x, "unique_inverse")?;
+    Ok((u.values, u.inverse_indices))
+}
+
+/// The unique values of `x`, sorted.
+pub fn unique_values(x: &Tensor) -> Result<Tensor> {
+    Ok(unique(x, "unique_values")?.values)
+}
+
+fn unique(x: &Tensor, op: &'static str) -> Result<UniqueAll> {
+    if !x.device().is_cpu() {
+        return Err(Error::DeviceUnavailable {
+            op,
+            device: x.device(),
+        });
+    }
+    let flat = x.reshape(&[-1])?;
+    let groups = cpu::sort::unique_groups(&flat);
+    let count = groups.starts.len() - 1;
+    let firsts: Vec<usize> = groups.starts[..count]
+        .iter()
+        .map(|&s| groups.order[s])
+        .collect();
+    let values = Tensor::zeros(&[count], x.dtype())?;
+    cpu::sort::take_into(&flat, &firsts, &values);
+    let mut inverse = vec![0i64; flat.numel()];
+    let mut counts = Vec::with_capacity(count);
+    for (g, w) in groups.starts.windows(2).enumerate() {
+        counts.push((w[1] - w[0]) as i64);
+        for &i in &groups.order[w[0]..w[1]] {
+            inverse[i] = g as i64;
+        }
+    }
+    Ok(UniqueAll {
+        values,
+        indices: Tensor::from_vec(
+            firsts.into_iter().map(|i| i as i64).collect::<Vec<_>>(),
+            &[count],
+        )?,
+        inverse_indices: Tensor::from_vec(inverse, x.shape())?,
+        counts: Tensor::from_vec(counts, &[count])?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dtype::DType;
+
+    #[test]
+    fn nans_stay_distinct_and_zeros_merge() {
+        let x =
+            Tensor::from_vec(vec![3.0f64, f64::NAN, 1.0, -0.0, 0.0, f64::NAN, 1.0], &[7]).unwrap();
+        let u = unique_all(&x).unwrap();
+        assert_eq!(
+            format!("{:?}", u.values.to_vec::<f64>().unwrap()),
+            "[-0.0, 1.0, 3.0, NaN, NaN]"
+        );
+        assert_eq!(u.indices.to_vec::<i64>().unwrap(), vec![3, 2, 0, 1, 5]);
+        assert_eq!(
+            u.inverse_indices.to_vec::<i64>().unwrap(),
+            vec![2, 3, 1, 0, 0, 4, 1]
+        );
+        assert_eq!(u.counts.to_vec::<i64>().unwrap(), vec![2, 2, 1, 1, 1]);
+    }
+
+    #[test]
+    fn inverse_keeps_the_input_shape() {
+        let x = Tensor::from_vec(vec![5i32], &[]).unwrap();
+        let (v, inv) = unique_inverse(&x).unwrap();
+        assert_eq!((v.shape(), inv.shape()), (&[1usize][..], &[][..]));
+        let e = Tensor::zeros(&[2, 0], DType::UInt8).unwrap();
+        let (v, inv) = unique_inverse(&e).unwrap();
+        assert_eq!((v.shape(), inv.shape()), (&[0usize][..], &[2usize, 0][..]));
+        assert_eq!(unique_counts(&e.t()).unwrap().1.dtype(), DType::Int64);
+    }
+}

@@ -1,0 +1,94 @@
+"""Set functions against NumPy as the oracle: unique_all, unique_counts,
+unique_inverse and unique_values over every dtype and layout, 0-d and
+empty inputs, NaNs (each one distinct, as the standard says) and signed
+zeros (one value, reported as its first occurrence).
+
+The oracle is `np.unique(..., equal_nan=False)` with every return_* flag:
+it sorts, keeps NaNs apart and, with return_index, reports first
+occurrences. Our values come out in the same sorted order (NumPy 2's own
+`unique_values` may leave integers unsorted; the standard leaves the order
+open).
+"""
+
+import inspect
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+import tensorbridge as tb
+from conftest import BF16, assert_same_bits, strided_views
+
+SETTINGS = settings(max_examples=150, deadline=None)
+
+
+def oracle(a):
+    flat = a.reshape(-1)
+    if a.dtype == BF16:
+        flat = flat.astype(np.float32)
+    values, index, inverse, counts = np.unique(
+        flat, return_index=True, return_inverse=True, return_counts=True, equal_nan=False
+    )
+    values = a.reshape(-1)[index] if a.size else a.reshape(-1)
+    return values, index.astype(np.int64), inverse.reshape(a.shape).astype(np.int64), counts.astype(np.int64)
+
+
+@SETTINGS
+@given(strided_views())
+def test_unique_functions_match_numpy(case):
+    _, a = case
+    values, index, inverse, counts = oracle(a)
+    t = tb.asarray(a)
+    r = tb.unique_all(t)
+    assert isinstance(r, tb.UniqueAllResult) and r._fields == ("values", "indices", "inverse_indices", "counts")
+    assert_same_bits(r.values, values)
+    assert_same_bits(r.indices, index)
+    assert_same_bits(r.inverse_indices, inverse)
+    assert_same_bits(r.counts, counts)
+    c = tb.unique_counts(t)
+    assert c._fields == ("values", "counts")
+    assert_same_bits(c.values, values)
+    assert_same_bits(c.counts, counts)
+    i = tb.unique_inverse(t)
+    assert i._fields == ("values", "inverse_indices")
+    assert_same_bits(i.values, values)
+    assert_same_bits(i.inverse_indices, inverse)
+    assert_same_bits(tb.unique_values(t), values)
+
+
+def test_nans_are_distinct_and_zeros_merge():
+    a = np.array([3.0, np.nan, 1.0, -0.0, 0.0, np.nan, 1.0])
+    r = tb.unique_all(tb.asarray(a))
+    np.testing.assert_array_equal(r.values.numpy(), [-0.0, 1.0, 3.0, np.nan, np.nan])
+    assert np.signbit(r.values.numpy()[0])
+    np.testing.assert_array_equal(r.indices.numpy(), [3, 2, 0, 1, 5])
+    np.testing.assert_array_equal(r.counts.numpy(), [2, 2, 1, 1, 1])
+    ref = np.unique_all(a)
+    np.testing.assert_array_equal(r.inverse_indices.numpy(), ref.inverse_indices)
+    c = np.array([1 + 1j, complex(np.nan, 0), complex(0, np.nan), 1 + 1j])
+    np.testing.assert_array_equal(tb.unique_counts(tb.asarray(c)).counts.numpy(), np.unique_counts(c).counts)
+
+
+def test_zero_d_and_empty_inputs():
+    r = tb.unique_inverse(tb.asarray(np.float64(5.0)))
+    assert r.values.shape == (1,) and r.inverse_indices.shape == ()
+    e = tb.unique_all(tb.zeros(2, 0))
+    assert e.values.shape == (0,) and e.inverse_indices.shape == (2, 0)
+    assert e.indices.dtype == tb.int64 and e.counts.dtype == tb.int64
+
+
+def test_large_input_with_many_duplicates():
+    rng = np.random.default_rng(5)
+    a = rng.integers(-500, 500, size=(400, 300)).astype(np.int32)
+    r = tb.unique_all(tb.asarray(a.T))
+    values, index, inverse, counts = oracle(a.T)
+    assert_same_bits(r.values, values)
+    assert_same_bits(r.indices, index)
+    assert_same_bits(r.inverse_indices, inverse)
+    assert_same_bits(r.counts, counts)
+
+
+@pytest.mark.parametrize("name", ["unique_all", "unique_counts", "unique_inverse", "unique_values"])
+def test_signatures_are_positional_only(name):
+    params = list(inspect.signature(getattr(tb, name)).parameters.values())
+    assert [(p.name, p.kind.name) for p in params] == [("x", "POSITIONAL_ONLY")]
