@@ -124,6 +124,11 @@ class Tensor:
     def __copy__(self) -> Tensor: ...
     def __deepcopy__(self, memo: Any) -> Tensor: ...
     def __reduce_ex__(self, protocol: SupportsIndex, /) -> tuple[Any, ...]: ...
+    def share_memory_(self) -> Tensor: ...
+    def is_shared(self) -> bool: ...
+    def _shared_handle(
+        self,
+    ) -> tuple[int, int, str, tuple[int, ...], tuple[int, ...], int, bool] | None: ...
 
 bool: dtype
 int8: dtype
@@ -179,6 +184,15 @@ def load(
     *,
     mmap: bool = False,
     mode: Literal["r", "r+", "c"] | None = None,
+) -> Tensor: ...
+def _rebuild_shared(
+    fd: int,
+    nbytes: int,
+    dtype: str,
+    shape: tuple[int, ...],
+    strides: tuple[int, ...],
+    offset: int,
+    readonly: bool,
 ) -> Tensor: ...
 def _rebuild_tensor(
     data: Any,

@@ -24,6 +24,7 @@ mod operand;
 mod operators;
 mod pickle;
 mod sequence;
+mod shared_memory;
 mod tensor;
 mod tensor_math;
 mod type_functions;
@@ -53,5 +54,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pickle::_rebuild_tensor, m)?)?;
     elementwise::register(m)?;
     type_functions::register(m)?;
+    shared_memory::register(m)?;
     Ok(())
 }
