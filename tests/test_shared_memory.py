@@ -13,17 +13,21 @@ from __future__ import annotations
 import gc
 import itertools
 import multiprocessing as mp
+import os
 import pickle
+import subprocess
 import sys
+import time
 from multiprocessing.reduction import ForkingPickler
 
 import numpy as np
 import pytest
 import shm_workers as w
-
 import tensorbridge as tb
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="shared memory is Linux-only (memfd)")
+pytestmark = pytest.mark.skipif(
+    sys.platform != "linux", reason="shared memory is Linux-only (memfd)"
+)
 
 METHODS = ("spawn", "fork")
 FOREIGN = "share a copy instead: tb.tensor(x).share_memory_()"
@@ -58,6 +62,16 @@ def pools():
         p.join()
 
 
+def settled_memfd_count(expected: int) -> int:
+    """``memfd_count()``, given a moment to come down to ``expected``:
+    multiprocessing's resource sharer closes the duplicate descriptor it sent
+    on its own thread, just after the receiver has it."""
+    deadline = time.monotonic() + 5
+    while (n := w.memfd_count()) != expected and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return n
+
+
 def through_pickler(t):
     """What a queue does to ``t``: ForkingPickler out and back in this process."""
     return ForkingPickler.loads(ForkingPickler.dumps(t))
@@ -90,7 +104,9 @@ def test_copies_are_not_shared():
     assert not (t + 1).is_shared()
 
 
-@pytest.mark.parametrize("make", [lambda: tb.zeros(()), lambda: tb.zeros((0, 4)), lambda: tb.zeros((3, 0))])
+@pytest.mark.parametrize(
+    "make", [lambda: tb.zeros(()), lambda: tb.zeros((0, 4)), lambda: tb.zeros((3, 0))]
+)
 def test_zero_d_and_empty(make):
     t = make()
     t.share_memory_()
@@ -193,17 +209,40 @@ def test_forking_pickler_sends_a_handle_not_bytes():
     assert len(pickle.dumps(t, protocol=4)) > t.nbytes
 
 
+def test_the_reducer_is_registered_by_the_first_share():
+    code = (
+        "import sys, tensorbridge as tb\n"
+        "assert 'tensorbridge._multiprocessing' not in sys.modules\n"
+        "tb.zeros(2).share_memory_()\n"
+        "from multiprocessing.reduction import ForkingPickler\n"
+        "assert tb.Tensor in ForkingPickler._extra_reducers\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+
+
 def test_lifetimes_in_every_deletion_order():
+    gc.collect()  # earlier tests' tensors caught in reference cycles
     baseline = w.memfd_count()
     for order in itertools.permutations(range(4)):
         t = tb.tensor([[0.0, 1.0], [2.0, 3.0]]).share_memory_()
         objs = {0: t, 1: t.T, 2: through_pickler(t[1]), 3: t.numpy()}
-        expected = {0: [[0.0, 1.0], [2.0, 3.0]], 1: [[0.0, 2.0], [1.0, 3.0]], 2: [2.0, 3.0], 3: [[0.0, 1.0], [2.0, 3.0]]}
+        expected = {
+            0: [[0.0, 1.0], [2.0, 3.0]],
+            1: [[0.0, 2.0], [1.0, 3.0]],
+            2: [2.0, 3.0],
+            3: [[0.0, 1.0], [2.0, 3.0]],
+        }
         del t
         for k in order:
             del objs[k]  # no cycles: reference counting frees at once
             assert {j: o.tolist() for j, o in objs.items()} == {j: expected[j] for j in objs}
-        assert w.memfd_count() == baseline, "the file and its mapping go with the last user"
+        assert settled_memfd_count(baseline) == baseline, (
+            "the file and its mapping go with the last user"
+        )
 
 
 # ----------------------------------------------------------- across processes
@@ -260,14 +299,14 @@ def test_non_shared_tensors_travel_as_bytes(pools, method):
 @pytest.mark.parametrize("method", METHODS)
 def test_memory_outlives_the_sender_and_goes_with_the_last_holder(pools, method):
     pool = pools[method]
+    gc.collect()
     baseline = w.memfd_count()
     t = tb.tensor([5.0, 6.0]).share_memory_()
     key = f"outlive-{method}"
     worker_baseline = pool.apply(w.memfd_count)
     pool.apply(w.keep, (key, t))
     del t
-    gc.collect()
-    assert w.memfd_count() == baseline
+    assert settled_memfd_count(baseline) == baseline
     assert pool.apply(w.read, (key,)) == [5.0, 6.0]
     assert pool.apply(w.forget, (key,)) == worker_baseline
 

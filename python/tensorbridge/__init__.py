@@ -119,7 +119,6 @@ from ._core import (  # the Array API standard's elementwise functions
     uint64,
     zeros,
 )
-from . import _multiprocessing  # noqa: F401  (registers the multiprocessing reducer)
 from ._dtype_info import astype, finfo, iinfo, isdtype
 from ._namespace_info import __array_namespace_info__
 

@@ -1,6 +1,6 @@
 """Shared tensors through ``multiprocessing`` as handles, not bytes.
 
-Importing this module (``tensorbridge`` does) registers a reducer for
+Importing this module registers a reducer for
 ``tensorbridge.Tensor`` with ``multiprocessing.reduction.ForkingPickler``, the
 pickler behind ``multiprocessing`` queues, pipes, pools and the arguments of
 ``spawn``/``forkserver`` processes. For a tensor whose memory is shared
@@ -13,8 +13,12 @@ lets go, even one that crashed. A view sends only its own layout over the
 same memory file, and a process that receives a file it already maps (another
 view, or a tensor coming back from a worker) reuses its storage.
 
-Other tensors pickle as they do everywhere else (their bytes travel), as
-PyTorch's reductions do for what they do not share.
+Other tensors pickle as they do everywhere else (their bytes travel).
+
+``Tensor.share_memory_()`` imports this module the first time it runs, and a
+receiving process imports it to rebuild the tensor: only shared tensors need
+the reducer, and importing ``multiprocessing`` would add milliseconds to every
+``import tensorbridge``.
 """
 
 from __future__ import annotations

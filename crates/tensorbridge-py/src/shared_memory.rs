@@ -2,16 +2,17 @@
 //! `Tensor.is_shared()`, and the two halves of sending a shared tensor
 //! through `multiprocessing` as a handle rather than its bytes.
 //!
-//! `tensorbridge._multiprocessing` registers a reducer with
-//! `multiprocessing.reduction.ForkingPickler`: for a shared tensor it asks
-//! [`PyTensor::_shared_handle`] for the memory file's descriptor and the
-//! view's layout, wraps the descriptor in `reduction.DupFd` (which
-//! duplicates it for the receiver), and the receiver calls
-//! [`_rebuild_shared`] with its own descriptor. Everything else pickles as
+//! `tensorbridge._multiprocessing`, imported by the first `share_memory_()`,
+//! registers a reducer with `multiprocessing.reduction.ForkingPickler`: for
+//! a shared tensor it asks [`PyTensor::_shared_handle`] for the memory
+//! file's descriptor and the view's layout, wraps the descriptor in
+//! `reduction.DupFd` (which duplicates it for the receiver), and the
+//! receiver calls [`_rebuild_shared`] with its own descriptor. Everything else pickles as
 //! usual. The mechanism (a sealed memfd, a registry so a file received twice
 //! maps once) is in the core's `storage::shared`.
 
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::PyTuple;
 
 use crate::errors::CoreResultExt;
@@ -33,6 +34,7 @@ impl PyTensor {
     /// would keep using the old memory; `RuntimeError` where the platform
     /// has no shared memory (tensorbridge uses Linux memfd).
     fn share_memory_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, Self>> {
+        register_reducer(slf.py())?;
         slf.get().inner.share_memory_().py()?;
         Ok(slf.clone())
     }
@@ -71,6 +73,18 @@ impl PyTensor {
             Ok(None)
         }
     }
+}
+
+/// Imports `tensorbridge._multiprocessing`, which registers the
+/// `multiprocessing` reducer, once: before the first tensor is shared, since
+/// only shared tensors need it (see that module).
+fn register_reducer(py: Python<'_>) -> PyResult<()> {
+    static REGISTERED: PyOnceLock<()> = PyOnceLock::new();
+    REGISTERED
+        .get_or_try_init(py, || {
+            py.import("tensorbridge._multiprocessing").map(|_| ())
+        })
+        .map(|_| ())
 }
 
 /// `_rebuild_shared(fd, nbytes, dtype, shape, strides, offset, readonly)`:
@@ -113,15 +127,18 @@ pub fn _rebuild_shared<'py>(
         let strides: Vec<isize> = strides.extract()?;
         let offset: usize = offset.extract()?;
         let readonly: bool = readonly.extract()?;
-        let t = Tensor::from_shared_fd(fd, nbytes, dtype, &shape, &strides, offset, readonly).py()?;
+        let t =
+            Tensor::from_shared_fd(fd, nbytes, dtype, &shape, &strides, offset, readonly).py()?;
         crate::tensor::wrap(py, t)
     }
     #[cfg(not(target_os = "linux"))]
     {
         let _ = (py, fd, nbytes, dtype, shape, strides, offset, readonly);
-        Err(crate::errors::to_py(tensorbridge::Error::SharedMemoryUnsupported {
-            op: "receiving a shared tensor",
-        }))
+        Err(crate::errors::to_py(
+            tensorbridge::Error::SharedMemoryUnsupported {
+                op: "receiving a shared tensor",
+            },
+        ))
     }
 }
 

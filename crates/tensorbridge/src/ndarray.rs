@@ -129,4 +129,13 @@ mod tests {
         let v = r.as_array_view::<i64>().unwrap();
         assert_eq!(v.iter().copied().collect::<Vec<_>>(), vec![4, 2]);
     }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_view_pins_the_storage() {
+        let t = Tensor::from_vec(vec![1f64, 2.0], &[2]).unwrap();
+        let v = t.as_array_view::<f64>().unwrap();
+        assert_eq!(t.share_memory_().unwrap_err(), Error::ShareExported);
+        assert_eq!(v[[1]], 2.0);
+    }
 }

@@ -70,13 +70,18 @@ impl ExportLease {
 
     /// The leased storage.
     pub fn storage(&self) -> &Arc<Storage> {
-        self.storage.as_ref().expect("a lease holds its storage until it ends")
+        self.storage
+            .as_ref()
+            .expect("a lease holds its storage until it ends")
     }
 
     /// Ends the lease, keeping the storage handle (for a caller that must
     /// drop the handle somewhere particular, such as a DLPack release hook).
     pub fn into_storage(mut self) -> Arc<Storage> {
-        let storage = self.storage.take().expect("a lease holds its storage until it ends");
+        let storage = self
+            .storage
+            .take()
+            .expect("a lease holds its storage until it ends");
         end(&storage, self.counted);
         storage
     }

@@ -85,7 +85,13 @@ unsafe impl Send for Storage {}
 unsafe impl Sync for Storage {}
 
 impl Storage {
-    fn new(origin: NonNull<u8>, len_bytes: usize, device: Device, readonly: bool, backing: Backing) -> Storage {
+    fn new(
+        origin: NonNull<u8>,
+        len_bytes: usize,
+        device: Device,
+        readonly: bool,
+        backing: Backing,
+    ) -> Storage {
         Storage {
             ptr: AtomicPtr::new(origin.as_ptr()),
             origin,
@@ -100,7 +106,13 @@ impl Storage {
 
     /// A zero-filled owned allocation of `len_bytes` on the CPU.
     pub fn zeroed(len_bytes: usize) -> Result<Storage> {
-        Ok(Storage::new(owned::alloc(len_bytes, true)?, len_bytes, Device::Cpu, false, Backing::Owned))
+        Ok(Storage::new(
+            owned::alloc(len_bytes, true)?,
+            len_bytes,
+            Device::Cpu,
+            false,
+            Backing::Owned,
+        ))
     }
 
     /// An uninitialised-looking owned allocation of `len_bytes` on the CPU.
@@ -108,7 +120,13 @@ impl Storage {
     /// The bytes are whatever the allocator returns; they are still valid for
     /// every tensorbridge dtype (plain data), only their values are arbitrary.
     pub fn uninit(len_bytes: usize) -> Result<Storage> {
-        Ok(Storage::new(owned::alloc(len_bytes, false)?, len_bytes, Device::Cpu, false, Backing::Owned))
+        Ok(Storage::new(
+            owned::alloc(len_bytes, false)?,
+            len_bytes,
+            Device::Cpu,
+            false,
+            Backing::Owned,
+        ))
     }
 
     /// An owned copy of `bytes`.
@@ -138,9 +156,19 @@ impl Storage {
         let ptr = match NonNull::new(ptr) {
             Some(p) => p,
             None if len_bytes == 0 => NonNull::dangling(),
-            None => return Err(Error::NullData { shape: vec![len_bytes] }),
+            None => {
+                return Err(Error::NullData {
+                    shape: vec![len_bytes],
+                })
+            }
         };
-        Ok(Storage::new(ptr, len_bytes, device, readonly, Backing::Foreign(owner)))
+        Ok(Storage::new(
+            ptr,
+            len_bytes,
+            device,
+            readonly,
+            Backing::Foreign(owner),
+        ))
     }
 
     /// Maps a shared memory file received from another process (taking
@@ -149,7 +177,11 @@ impl Storage {
     /// storage here too. The file must be a tensorbridge memory file of at
     /// least `len_bytes` bytes; `readonly` maps it read-only.
     #[cfg(target_os = "linux")]
-    pub fn from_shared_fd(fd: std::os::fd::OwnedFd, len_bytes: usize, readonly: bool) -> Result<Arc<Storage>> {
+    pub fn from_shared_fd(
+        fd: std::os::fd::OwnedFd,
+        len_bytes: usize,
+        readonly: bool,
+    ) -> Result<Arc<Storage>> {
         shared::find_or_map(fd, |fd| {
             let mem = SharedMemory::from_fd(fd, len_bytes, readonly)?;
             // SAFETY: `mmap` never returns null on success (checked in
@@ -267,7 +299,10 @@ impl Storage {
             return Ok(());
         }
         if !self.device.is_cpu() {
-            return Err(Error::DeviceUnavailable { op: OP, device: self.device });
+            return Err(Error::DeviceUnavailable {
+                op: OP,
+                device: self.device,
+            });
         }
         if !self.may_move() {
             return Err(Error::ShareForeignMemory);
@@ -341,13 +376,17 @@ unsafe fn copy_bytes(src: *const u8, dst: *mut u8, len_bytes: usize) {
         return;
     }
     let (src, dst) = (src as usize, dst as usize);
-    (0..len_bytes.div_ceil(CHUNK_BYTES)).into_par_iter().for_each(|i| {
-        let at = i * CHUNK_BYTES;
-        let n = CHUNK_BYTES.min(len_bytes - at);
-        // SAFETY: chunk `i` lies inside both ranges (per the contract) and
-        // chunks are disjoint, so each thread writes its own bytes.
-        unsafe { std::ptr::copy_nonoverlapping((src + at) as *const u8, (dst + at) as *mut u8, n) };
-    });
+    (0..len_bytes.div_ceil(CHUNK_BYTES))
+        .into_par_iter()
+        .for_each(|i| {
+            let at = i * CHUNK_BYTES;
+            let n = CHUNK_BYTES.min(len_bytes - at);
+            // SAFETY: chunk `i` lies inside both ranges (per the contract) and
+            // chunks are disjoint, so each thread writes its own bytes.
+            unsafe {
+                std::ptr::copy_nonoverlapping((src + at) as *const u8, (dst + at) as *mut u8, n)
+            };
+        });
 }
 
 impl Drop for Storage {
@@ -410,7 +449,13 @@ mod tests {
         let mut buf = vec![1u8; 16];
         // SAFETY: `buf` outlives the storage in this test.
         let s = unsafe {
-            Storage::from_foreign(buf.as_mut_ptr(), 16, Device::Cpu, true, Box::new(Counter(hits.clone())))
+            Storage::from_foreign(
+                buf.as_mut_ptr(),
+                16,
+                Device::Cpu,
+                true,
+                Box::new(Counter(hits.clone())),
+            )
         }
         .unwrap();
         let a = Arc::new(s);
@@ -434,7 +479,9 @@ mod tests {
     fn only_private_memory_moves_into_shared_memory() {
         let mut buf = vec![3u8; 16];
         // SAFETY: `buf` outlives the storage in this test.
-        let foreign = unsafe { Storage::from_foreign(buf.as_mut_ptr(), 16, Device::Cpu, false, Box::new(())) };
+        let foreign = unsafe {
+            Storage::from_foreign(buf.as_mut_ptr(), 16, Device::Cpu, false, Box::new(()))
+        };
         let foreign = Arc::new(foreign.unwrap());
         assert_eq!(foreign.share_memory_(), Err(Error::ShareForeignMemory));
         assert!(!foreign.is_shared() && foreign.as_ptr() == buf.as_ptr());
@@ -442,7 +489,8 @@ mod tests {
         let mut v = vec![5u8; 8192];
         let p = v.as_mut_ptr();
         // SAFETY: the owner keeps the Vec's buffer alive and unmoved.
-        let private = unsafe { Storage::from_foreign(p, 8192, Device::Cpu, false, Box::new(Private(v))) };
+        let private =
+            unsafe { Storage::from_foreign(p, 8192, Device::Cpu, false, Box::new(Private(v))) };
         let private = Arc::new(private.unwrap());
         private.share_memory_().unwrap();
         assert!(private.is_shared() && private.foreign_owner().is_none());

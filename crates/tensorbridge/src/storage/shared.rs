@@ -81,7 +81,10 @@ mod linux {
         }
         // SAFETY: fstat succeeded, so `st` is initialised.
         let st = unsafe { st.assume_init() };
-        Ok(((st.st_dev as u64, st.st_ino as u64), st.st_size.max(0) as u64))
+        // `dev_t` and `ino_t` are narrower than u64 on some Linux targets.
+        #[allow(clippy::useless_conversion)]
+        let id = (u64::from(st.st_dev), u64::from(st.st_ino));
+        Ok((id, st.st_size.max(0) as u64))
     }
 
     impl SharedMemory {
@@ -94,7 +97,10 @@ mod linux {
             })?;
             // SAFETY: a NUL-terminated name and valid flags.
             let raw = unsafe {
-                libc::memfd_create(c"tensorbridge".as_ptr(), libc::MFD_CLOEXEC | libc::MFD_ALLOW_SEALING)
+                libc::memfd_create(
+                    c"tensorbridge".as_ptr(),
+                    libc::MFD_CLOEXEC | libc::MFD_ALLOW_SEALING,
+                )
             };
             if raw < 0 {
                 return Err(os_error(OP, "memfd_create"));
@@ -107,7 +113,14 @@ mod linux {
             }
             // SAFETY: F_ADD_SEALS takes an int of seal bits; the memfd was
             // created with MFD_ALLOW_SEALING.
-            if unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_ADD_SEALS, SIZE_SEALS | libc::F_SEAL_SEAL) } != 0 {
+            if unsafe {
+                libc::fcntl(
+                    fd.as_raw_fd(),
+                    libc::F_ADD_SEALS,
+                    SIZE_SEALS | libc::F_SEAL_SEAL,
+                )
+            } != 0
+            {
                 return Err(os_error(OP, "fcntl(F_ADD_SEALS)"));
             }
             let (id, _) = stat(fd.as_fd(), OP)?;
@@ -171,12 +184,23 @@ mod linux {
         Ok(())
     }
 
-    fn map(fd: OwnedFd, len_bytes: usize, readonly: bool, id: FileId, op: &'static str) -> Result<SharedMemory> {
+    fn map(
+        fd: OwnedFd,
+        len_bytes: usize,
+        readonly: bool,
+        id: FileId,
+        op: &'static str,
+    ) -> Result<SharedMemory> {
         if len_bytes == 0 {
             // SAFETY: ALLOC_ALIGN is non-zero; the pointer is never
             // dereferenced because nothing is mapped (mmap refuses length 0).
             let ptr = unsafe { NonNull::new_unchecked(ALLOC_ALIGN as *mut u8) };
-            return Ok(SharedMemory { fd, ptr, len_bytes, id });
+            return Ok(SharedMemory {
+                fd,
+                ptr,
+                len_bytes,
+                id,
+            });
         }
         let prot = if readonly {
             libc::PROT_READ
@@ -186,12 +210,26 @@ mod linux {
         // SAFETY: a fresh mapping at an address the kernel picks, of a file
         // at least `len_bytes` long (created so, or checked and sealed); it
         // aliases no Rust object.
-        let p = unsafe { libc::mmap(std::ptr::null_mut(), len_bytes, prot, libc::MAP_SHARED, fd.as_raw_fd(), 0) };
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len_bytes,
+                prot,
+                libc::MAP_SHARED,
+                fd.as_raw_fd(),
+                0,
+            )
+        };
         if p == libc::MAP_FAILED {
             return Err(os_error(op, "mmap"));
         }
         let ptr = NonNull::new(p.cast::<u8>()).ok_or_else(|| os_error(op, "mmap"))?;
-        Ok(SharedMemory { fd, ptr, len_bytes, id })
+        Ok(SharedMemory {
+            fd,
+            ptr,
+            len_bytes,
+            id,
+        })
     }
 
     impl Drop for SharedMemory {
@@ -207,7 +245,8 @@ mod linux {
     }
 
     /// Storages mapping a memory file in this process, by file identity.
-    static REGISTRY: LazyLock<Mutex<HashMap<FileId, Weak<Storage>>>> = LazyLock::new(Default::default);
+    static REGISTRY: LazyLock<Mutex<HashMap<FileId, Weak<Storage>>>> =
+        LazyLock::new(Default::default);
 
     fn registry() -> std::sync::MutexGuard<'static, HashMap<FileId, Weak<Storage>>> {
         // A panic while holding the lock leaves a consistent map (every
@@ -260,7 +299,9 @@ mod other {
     impl SharedMemory {
         /// Always an error: not supported on this platform.
         pub fn create(_len_bytes: usize) -> Result<SharedMemory> {
-            Err(Error::SharedMemoryUnsupported { op: "share_memory_" })
+            Err(Error::SharedMemoryUnsupported {
+                op: "share_memory_",
+            })
         }
 
         /// Never called: there are no values.

@@ -66,7 +66,12 @@ mod tests {
     use crate::{DType, Error, Tensor};
 
     fn dup(t: &Tensor) -> std::os::fd::OwnedFd {
-        t.storage().shared_memory().unwrap().fd().try_clone_to_owned().unwrap()
+        t.storage()
+            .shared_memory()
+            .unwrap()
+            .fd()
+            .try_clone_to_owned()
+            .unwrap()
     }
 
     #[test]
@@ -78,7 +83,10 @@ mod tests {
         t.share_memory_().unwrap();
         assert!(t.is_shared() && v.is_shared() && t.same_storage(&v));
         assert_ne!(t.data_ptr(), before);
-        assert_eq!(v.to_vec::<i32>().unwrap(), t.t().contiguous().unwrap().to_vec::<i32>().unwrap());
+        assert_eq!(
+            v.to_vec::<i32>().unwrap(),
+            t.t().contiguous().unwrap().to_vec::<i32>().unwrap()
+        );
         t.share_memory_().unwrap(); // no-op
         v.fill_(crate::Scalar::Int(7)).unwrap();
         assert!(t.to_vec::<i32>().unwrap().iter().all(|&x| x == 7));
@@ -92,8 +100,20 @@ mod tests {
         ] {
             t.share_memory_().unwrap();
             assert!(t.is_shared());
-            let back = Tensor::from_shared_fd(dup(&t), t.storage().len_bytes(), t.dtype(), t.shape(), t.strides(), 0, false).unwrap();
-            assert!(back.same_storage(&t), "the registry hands back the same storage");
+            let back = Tensor::from_shared_fd(
+                dup(&t),
+                t.storage().len_bytes(),
+                t.dtype(),
+                t.shape(),
+                t.strides(),
+                0,
+                false,
+            )
+            .unwrap();
+            assert!(
+                back.same_storage(&t),
+                "the registry hands back the same storage"
+            );
         }
     }
 
@@ -130,15 +150,27 @@ mod tests {
     fn bad_handles_are_refused() {
         let t = Tensor::zeros(&[4], DType::Float32).unwrap();
         t.share_memory_().unwrap();
-        let out_of_bounds = Tensor::from_shared_fd(dup(&t), 16, DType::Float32, &[5], &[1], 0, false);
+        let out_of_bounds =
+            Tensor::from_shared_fd(dup(&t), 16, DType::Float32, &[5], &[1], 0, false);
         assert!(matches!(out_of_bounds, Err(Error::OutOfBounds { .. })));
         // With no storage for the file left here, the file itself is checked.
         let fd = dup(&t);
         drop(t);
         let too_big = Tensor::from_shared_fd(fd, 32, DType::Float32, &[8], &[1], 0, false);
-        assert!(matches!(too_big, Err(Error::SharedMemoryTooSmall { got_bytes: 16, .. })));
+        assert!(matches!(
+            too_big,
+            Err(Error::SharedMemoryTooSmall { got_bytes: 16, .. })
+        ));
         let file = std::fs::File::open("/proc/self/exe").unwrap();
-        let not_memfd = Tensor::from_shared_fd(file.as_fd().try_clone_to_owned().unwrap(), 4, DType::UInt8, &[4], &[1], 0, true);
+        let not_memfd = Tensor::from_shared_fd(
+            file.as_fd().try_clone_to_owned().unwrap(),
+            4,
+            DType::UInt8,
+            &[4],
+            &[1],
+            0,
+            true,
+        );
         assert!(matches!(not_memfd, Err(Error::InvalidArgument { .. })));
     }
 }
