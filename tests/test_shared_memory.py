@@ -117,14 +117,18 @@ def test_zero_d_and_empty(make):
 
 def test_refused_for_foreign_memory(tmp_path):
     a = np.arange(4.0)
-    with pytest.raises(ValueError, match="owned by another library") as e:
+    with pytest.raises(ValueError, match="owned by someone else") as e:
         tb.from_numpy(a).share_memory_()
     assert FOREIGN in str(e.value)
     tb.save(tmp_path / "x.npy", tb.tensor(a))
-    with pytest.raises(ValueError, match="owned by another library"):
+    with pytest.raises(ValueError, match="owned by someone else"):
         tb.load(tmp_path / "x.npy", mmap=True, mode="r+").share_memory_()
-    with pytest.raises(ValueError, match="owned by another library"):
+    with pytest.raises(ValueError, match="owned by someone else"):
         tb.from_dlpack(np.arange(3)).share_memory_()
+    bufs: list[pickle.PickleBuffer] = []
+    data = pickle.dumps(tb.tensor(a), protocol=5, buffer_callback=bufs.append)
+    with pytest.raises(ValueError, match="owned by someone else"):
+        pickle.loads(data, buffers=bufs).share_memory_()
     # The way out the message gives works.
     c = tb.tensor(a).share_memory_()
     assert c.is_shared() and c.tolist() == a.tolist()

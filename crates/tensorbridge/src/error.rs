@@ -358,7 +358,7 @@ pub enum Error {
         message: String,
     },
     /// `share_memory_` on memory that belongs to someone else.
-    #[error("share_memory_: the tensor views memory owned by another library (a NumPy array, a DLPack producer such as PyTorch, or a mapped file), which tensorbridge cannot move into shared memory; share a copy instead: tb.tensor(x).share_memory_()")]
+    #[error("share_memory_: the tensor views memory owned by someone else (a NumPy array, a DLPack producer such as PyTorch, a pickle buffer, or a mapped file), which tensorbridge cannot move into shared memory; share a copy instead: tb.tensor(x).share_memory_()")]
     ShareForeignMemory,
     /// `share_memory_` on memory whose address has already been handed out.
     #[error("share_memory_: the tensor's memory has been handed out (to a NumPy array, __array_interface__, a memoryview or pickle buffer, or a DLPack consumer), which would keep using the old memory; call share_memory_() before handing the tensor out, or share a copy: t.clone().share_memory_()")]
