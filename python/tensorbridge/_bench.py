@@ -352,7 +352,10 @@ def main(
     print(ops_table(torch, sizes, timing, markdown), end="\n\n")
     print("DLPack (target: every tensorbridge direction >= 1.00× of the fastest peer exchange):")
     print(dlpack_table(torch, timing, markdown), end="\n\n")
-    print("I/O (target: tensorbridge >= 1.00× NumPy's speed):")
+    print(
+        "I/O (targets: pickle and mmap >= 1.00× NumPy's speed; hand-off with share_memory_() "
+        ">= 20× sending bytes and >= 1.00× PyTorch's share_memory_()):"
+    )
     print(io_table(torch, timing, markdown, quick), end="\n\n")
     print("calls timed (tensorbridge | NumPy | PyTorch):")
     print("\n".join(bullet + line for line in _legend(cases)))

@@ -425,6 +425,11 @@ class Tensor:
     def searchsorted(
         self, v: Any, side: Literal["left", "right"] = "left", sorter: Tensor | Any | None = None
     ) -> Tensor: ...
+    def share_memory_(self) -> Tensor: ...
+    def is_shared(self) -> bool: ...
+    def _shared_handle(
+        self,
+    ) -> tuple[int, int, str, tuple[int, ...], tuple[int, ...], int, bool] | None: ...
 
 bool: dtype
 int8: dtype
@@ -501,6 +506,15 @@ def load(
     *,
     mmap: bool = False,
     mode: Literal["r", "r+", "c"] | None = None,
+) -> Tensor: ...
+def _rebuild_shared(
+    fd: int,
+    nbytes: int,
+    dtype: str,
+    shape: tuple[int, ...],
+    strides: tuple[int, ...],
+    offset: int,
+    readonly: bool,
 ) -> Tensor: ...
 def _rebuild_tensor(
     data: Any,

@@ -10,12 +10,15 @@ use std::os::raw::c_void;
 
 use pyo3::ffi;
 use pyo3::prelude::*;
-use tensorbridge::Tensor;
+use tensorbridge::{ExportLease, Tensor};
 
 use crate::errors::buffer_error;
 
 /// What a buffer export must keep until `__releasebuffer__`.
 struct Exported {
+    /// Keeps the bytes in place until the consumer releases the buffer
+    /// (`share_memory_` waits for it; see `tensorbridge::ExportLease`).
+    _lease: ExportLease,
     shape: Vec<ffi::Py_ssize_t>,
     strides: Vec<ffi::Py_ssize_t>,
     format: CString,
@@ -72,7 +75,10 @@ pub unsafe fn get_buffer(owner: &Bound<'_, PyAny>, t: &Tensor, view: *mut ffi::P
         CString::new("B").expect("no NUL")
     };
     let itemsize = t.itemsize() as ffi::Py_ssize_t;
+    // Leased before the address is read.
+    let lease = t.storage().lease();
     let mut exported = Box::new(Exported {
+        _lease: lease,
         shape: t.shape().iter().map(|&d| d as ffi::Py_ssize_t).collect(),
         strides: t.strides().iter().map(|&s| s as ffi::Py_ssize_t * itemsize).collect(),
         format,

@@ -350,6 +350,8 @@ unsafe extern "C" fn dltensor_from_py_object_no_sync(
                 "{WHAT}: this tensor's shape cannot be viewed as 64-bit DLPack sizes without a copy; use managed_tensor_from_py_object_no_sync"
             )));
         }
+        // A bare DLTensor is never given back: the bytes must stay put.
+        t.storage().pin();
         let info = t.dtype().info();
         let view = DLTensor {
             data: t.data_ptr() as *mut c_void,

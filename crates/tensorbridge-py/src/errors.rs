@@ -43,7 +43,8 @@ fn kind_of(e: &Error) -> Kind {
         Error::DeviceUnavailable { .. } => Kind::Runtime,
         Error::DLPackDType { .. } => Kind::Type,
         Error::DLPackDevice { .. } | Error::DLPackVersion { .. } | Error::DLPackReadOnly => Kind::Buffer,
-        Error::Io { .. } => Kind::Os,
+        Error::Io { .. } | Error::SharedMemoryOs { .. } => Kind::Os,
+        Error::SharedMemoryUnsupported { .. } => Kind::Runtime,
         _ => Kind::Value,
     }
 }
@@ -59,6 +60,7 @@ pub fn to_py(e: Error) -> PyErr {
         Kind::Value => PyValueError::new_err(msg),
         Kind::Os => match e {
             Error::Io { errno: Some(n), message, path, .. } => PyOSError::new_err((n, message, path)),
+            Error::SharedMemoryOs { errno: Some(n), .. } => PyOSError::new_err((n, msg)),
             _ => PyOSError::new_err(msg),
         },
     }

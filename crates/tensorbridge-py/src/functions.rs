@@ -207,7 +207,8 @@ fn byte_view<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'p
     // bfloat16 needs ml_dtypes in NumPy; uint16 covers the same bytes.
     let t = if t.dtype() == DType::BFloat16 { t.view_dtype(DType::UInt16).py()? } else { t };
     let owner = wrap(py, t.clone())?;
-    crate::numpy::ndarray_over(py, &t, owner.into_any())
+    // Unpinned: the array lives only for the overlap test.
+    crate::numpy::ndarray_over_unpinned(py, &t, owner.into_any())
 }
 
 /// `shares_memory(a, b)`: whether two tensors/arrays have a byte in common

@@ -31,6 +31,7 @@ mod reduce;
 mod sequence;
 mod set;
 mod sort;
+mod shared_memory;
 mod tensor;
 mod tensor_math;
 mod type_functions;
@@ -67,5 +68,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     linalg::register(m)?;
     sort::register(m)?;
     set::register(m)?;
+    shared_memory::register(m)?;
     Ok(())
 }

@@ -243,7 +243,19 @@ fn new_descr(py: Python<'_>, dtype: DType) -> PyResult<*mut npyffi::PyArray_Desc
 
 /// An ndarray over `t`'s memory whose `.base` is `base` (which must keep
 /// `t`'s storage alive). Non-writeable when `t` is read-only or expanded.
+///
+/// The storage is pinned: an array never says when it is gone, so
+/// `share_memory_` refuses to move the bytes from under it from then on.
 pub fn ndarray_over<'py>(py: Python<'py>, t: &Tensor, base: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    if t.device().is_cpu() {
+        t.storage().pin();
+    }
+    ndarray_over_unpinned(py, t, base)
+}
+
+/// [`ndarray_over`] without the pin, for an array that is dropped before
+/// the call that made it returns (`shares_memory`'s byte views).
+pub fn ndarray_over_unpinned<'py>(py: Python<'py>, t: &Tensor, base: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     if !t.device().is_cpu() {
         return Err(type_error(format!(
             "can't convert a {} tensor to a NumPy array: NumPy holds host memory only; copy it first with .cpu() (or .numpy(force=True))",

@@ -37,7 +37,12 @@ const OP: &str = "unpickling a tensor";
 /// Keeps a private aligned copy of pickled bytes alive.
 struct CopiedBytes(#[allow(dead_code)] Arc<Storage>);
 
-impl ForeignOwner for CopiedBytes {}
+impl ForeignOwner for CopiedBytes {
+    /// Nobody else has the copy, so it may move into shared memory.
+    fn is_private(&self) -> bool {
+        true
+    }
+}
 
 fn cached<'py>(
     py: Python<'py>,

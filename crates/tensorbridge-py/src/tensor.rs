@@ -271,7 +271,9 @@ impl PyTensor {
         }
     }
 
-    /// Address of the first element.
+    /// Address of the first element, for inspection. Like PyTorch's, it
+    /// changes when `share_memory_()` moves the storage; to hand memory to
+    /// other code use `numpy()`, `memoryview` or DLPack, which keep it in place.
     fn data_ptr(&self) -> usize {
         self.inner.data_ptr() as usize
     }
@@ -522,6 +524,8 @@ impl PyTensor {
         d.set_item("shape", PyTuple::new(py, t.shape())?)?;
         d.set_item("typestr", format!("{order}{}", t.dtype().info().typestr))?;
         let readonly = t.is_readonly() || t.layout().has_internal_overlap();
+        // The interface hands out a bare address that is never given back.
+        t.storage().pin();
         d.set_item("data", (t.data_ptr() as usize, readonly))?;
         if t.is_contiguous() {
             d.set_item("strides", py.None())?;

@@ -441,6 +441,38 @@ pub enum Error {
         /// The OS's description of the error.
         message: String,
     },
+    /// `share_memory_` on memory that belongs to someone else.
+    #[error("share_memory_: the tensor views memory owned by someone else (a NumPy array, a DLPack producer such as PyTorch, a pickle buffer, or a mapped file), which tensorbridge cannot move into shared memory; share a copy instead: tb.tensor(x).share_memory_()")]
+    ShareForeignMemory,
+    /// `share_memory_` on memory whose address has already been handed out.
+    #[error("share_memory_: the tensor's memory has been handed out (to a NumPy array, __array_interface__, a memoryview or pickle buffer, or a DLPack consumer), which would keep using the old memory; call share_memory_() before handing the tensor out, or share a copy: t.clone().share_memory_()")]
+    ShareExported,
+    /// Shared memory on a platform without it.
+    #[error("{op}: shared memory is not supported on this platform (tensorbridge uses Linux memfd); send tensors to other processes by pickling them (protocol 5 hands the bytes out of band)")]
+    SharedMemoryUnsupported {
+        /// What was attempted.
+        op: &'static str,
+    },
+    /// An operating-system call for shared memory failed.
+    #[error("{op}: {call} failed: {message}; free memory or file descriptors (ulimit -n), or send the tensor's bytes by pickling it instead")]
+    SharedMemoryOs {
+        /// What was attempted (`"share_memory_"`, `"receiving a shared tensor"`).
+        op: &'static str,
+        /// The system call (`"memfd_create"`, `"ftruncate"`, `"mmap"`, `"fstat"`).
+        call: &'static str,
+        /// The OS error number, when there is one.
+        errno: Option<i32>,
+        /// The OS's description of the error.
+        message: String,
+    },
+    /// A received shared-memory handle too small for the tensor it should hold.
+    #[error("receiving a shared tensor: the shared memory holds {got_bytes} bytes but the tensor needs {expected_bytes}; the handle is corrupt or was not made by tensorbridge")]
+    SharedMemoryTooSmall {
+        /// Bytes the tensor needs.
+        expected_bytes: u64,
+        /// Bytes in the shared memory.
+        got_bytes: u64,
+    },
     /// A read-only tensor asked for in the legacy DLPack ABI, which has no read-only flag.
     #[error("cannot export a read-only tensor as a legacy DLPack capsule (it cannot say read-only): pass max_version=(1, 0) or newer, or export a writeable copy with .clone()")]
     DLPackReadOnly,

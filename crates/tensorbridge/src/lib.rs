@@ -45,5 +45,5 @@ pub use half::{bf16, f16};
 pub use layout::Layout;
 pub use num_complex::Complex;
 pub use scalar::Scalar;
-pub use storage::{ForeignOwner, Storage};
+pub use storage::{ExportLease, ForeignOwner, Storage};
 pub use tensor::{element_align, strides_from_bytes, IndexItem, Tensor, TensorIndex, UncheckedParts};

@@ -19,7 +19,12 @@ use crate::storage::{ForeignOwner, Storage};
 use crate::{DType, Device, Tensor};
 
 struct ArrayOwner<T>(#[allow(dead_code)] Vec<T>);
-impl<T: Send + Sync + 'static> ForeignOwner for ArrayOwner<T> {}
+impl<T: Send + Sync + 'static> ForeignOwner for ArrayOwner<T> {
+    /// The storage adopted the array's buffer; no one else holds it.
+    fn is_private(&self) -> bool {
+        true
+    }
+}
 
 impl<T: Element> From<ArrayD<T>> for Tensor {
     /// Adopts the array's buffer without copying.
@@ -46,7 +51,9 @@ impl Tensor {
     /// Borrows the tensor as an `ndarray` view with the same strides.
     ///
     /// Errors if `T` is not the tensor's element type, the tensor is not on
-    /// the CPU, or (for `bool`) its bytes are not all 0 or 1.
+    /// the CPU, or (for `bool`) its bytes are not all 0 or 1. The storage
+    /// is pinned: `share_memory_` refuses it from then on, since the view
+    /// would keep reading the old memory.
     pub fn as_array_view<T: Element>(&self) -> Result<ArrayViewD<'_, T>> {
         if T::DTYPE != self.dtype() {
             return Err(Error::DTypeMismatch {
@@ -67,6 +74,9 @@ impl Tensor {
                 reason: "bool memory holds bytes other than 0 and 1; normalise it with .to(bool) on a copy first",
             });
         }
+        // The view holds the address for as long as it lives and cannot say
+        // when it ends, so the bytes must never move (see `Storage::pin`).
+        self.storage().pin();
         let mut ptr = self.data_ptr() as *const T;
         let mut inverted = Vec::new();
         let mut strides = Vec::with_capacity(self.ndim());
@@ -118,5 +128,14 @@ mod tests {
         let r = Tensor::from_vec(vec![1i64, 2, 3, 4], &[4]).unwrap().slice(0, None, None, -2).unwrap();
         let v = r.as_array_view::<i64>().unwrap();
         assert_eq!(v.iter().copied().collect::<Vec<_>>(), vec![4, 2]);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_view_pins_the_storage() {
+        let t = Tensor::from_vec(vec![1f64, 2.0], &[2]).unwrap();
+        let v = t.as_array_view::<f64>().unwrap();
+        assert_eq!(t.share_memory_().unwrap_err(), Error::ShareExported);
+        assert_eq!(v[[1]], 2.0);
     }
 }

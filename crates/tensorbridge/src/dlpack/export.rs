@@ -3,7 +3,7 @@
 //! [`export`] answers a consumer's request (`max_version`, `dl_device`,
 //! `copy`) with an [`Exported`]: one heap block holding the managed struct
 //! (versioned or legacy), the shape and stride arrays it points to, and a
-//! clone of the core [`Tensor`] that keeps the memory alive. The block's
+//! lease on the storage that keeps the memory alive and in place. The block's
 //! deleter frees all of it, from whatever thread the consumer calls it on.
 
 #![allow(unsafe_code)]
@@ -19,7 +19,7 @@ use super::ffi::{
 };
 use crate::device::Device;
 use crate::error::{Error, Result};
-use crate::storage::Storage;
+use crate::storage::{ExportLease, Storage};
 use crate::tensor::Tensor;
 
 /// Which managed struct a consumer gets.
@@ -127,8 +127,9 @@ impl Dims {
 #[repr(C)]
 struct Holder<M> {
     managed: M,
-    /// Keeps the memory alive; taken by the deleter.
-    storage: Option<Arc<Storage>>,
+    /// Keeps the memory alive, and in place (a lease: `share_memory_`
+    /// waits for the deleter); taken by the deleter.
+    lease: Option<ExportLease>,
     release: Option<ReleaseHook>,
     dims: Dims,
 }
@@ -210,6 +211,8 @@ pub fn export(
     if abi == ExportAbi::Legacy && tensor.is_readonly() {
         return Err(Error::DLPackReadOnly);
     }
+    // The lease comes before the address is read (see `storage::exports`).
+    let lease = tensor.storage().lease();
     let info = tensor.dtype().info();
     let dims = Dims::new(tensor);
     let ndim = tensor.ndim();
@@ -243,7 +246,7 @@ pub fn export(
                 flags,
                 dl_tensor,
             };
-            RawManaged::Versioned(into_block(managed, tensor.storage().clone(), release, dims, ndim, |m, ctx| {
+            RawManaged::Versioned(into_block(managed, lease, release, dims, ndim, |m, ctx| {
                 m.manager_ctx = ctx;
                 &mut m.dl_tensor
             }))
@@ -254,7 +257,7 @@ pub fn export(
                 manager_ctx: std::ptr::null_mut(),
                 deleter: Some(delete_legacy),
             };
-            RawManaged::Legacy(into_block(managed, tensor.storage().clone(), release, dims, ndim, |m, ctx| {
+            RawManaged::Legacy(into_block(managed, lease, release, dims, ndim, |m, ctx| {
                 m.manager_ctx = ctx;
                 &mut m.dl_tensor
             }))
@@ -268,7 +271,7 @@ pub fn export(
 /// same address).
 fn into_block<M>(
     managed: M,
-    storage: Arc<Storage>,
+    lease: ExportLease,
     release: Option<ReleaseHook>,
     dims: Dims,
     ndim: usize,
@@ -276,7 +279,7 @@ fn into_block<M>(
 ) -> NonNull<M> {
     let holder = Box::new(Holder {
         managed,
-        storage: Some(storage),
+        lease: Some(lease),
         release,
         dims,
     });
@@ -297,7 +300,7 @@ fn into_block<M>(
 /// it), then frees the block.
 fn free_holder<M>(holder: Box<Holder<M>>) {
     let mut holder = holder;
-    let storage = holder.storage.take();
+    let storage = holder.lease.take().map(ExportLease::into_storage);
     let release = holder.release;
     drop(holder);
     match (storage, release) {

@@ -11,6 +11,15 @@ pub trait ForeignOwner: Send + Sync + 'static {
     fn as_any(&self) -> Option<&dyn Any> {
         None
     }
+
+    /// True when nothing outside the storage can reach this memory (a
+    /// `Vec` the storage adopted, a private copy), so tensorbridge may move
+    /// the bytes elsewhere, for example into shared memory with
+    /// `share_memory_`. Owners of memory others also hold (NumPy arrays,
+    /// DLPack producers, mapped files) keep the default, `false`.
+    fn is_private(&self) -> bool {
+        false
+    }
 }
 
 /// `()` owns nothing: for memory that lives forever (statics) and for tests.

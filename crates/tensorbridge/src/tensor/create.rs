@@ -16,7 +16,12 @@ use crate::storage::{ForeignOwner, Storage};
 
 /// Keeps a Rust `Vec` alive as the owner of a tensor's memory.
 struct VecOwner<T>(#[allow(dead_code)] Vec<T>);
-impl<T: Send + Sync + 'static> ForeignOwner for VecOwner<T> {}
+impl<T: Send + Sync + 'static> ForeignOwner for VecOwner<T> {
+    /// The storage adopted the `Vec`; no one else holds it.
+    fn is_private(&self) -> bool {
+        true
+    }
+}
 
 /// The parts of a tensor that arrived from outside tensorbridge (NumPy,
 /// DLPack, a `.npy` header) and have not been validated yet.

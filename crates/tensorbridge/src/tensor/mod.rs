@@ -4,12 +4,14 @@
 //! copy), never the data. Views are new handles on the same storage; copies
 //! are new storage. The files of this module group the operations by what
 //! they do to memory: `create` makes storage, `view` makes views, `index`
-//! resolves indexing keys into views, `convert` copies, casts and writes.
+//! resolves indexing keys into views, `convert` copies, casts and writes,
+//! `shared` moves storage into shared memory for other processes.
 
 mod convert;
 mod create;
 pub use create::{element_align, strides_from_bytes, UncheckedParts};
 mod index;
+mod shared;
 mod view;
 
 pub use index::{IndexItem, TensorIndex};
