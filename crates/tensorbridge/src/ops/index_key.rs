@@ -57,6 +57,25 @@ fn int_index(i: i64) -> Result<Tensor> {
 impl IndexPlan {
     /// Resolves `key` against `x`.
     pub fn new(x: &Tensor, key: &[IndexItem]) -> Result<IndexPlan> {
+        // NumPy reads an empty 1-d boolean array as an empty integer index
+        // (`np.zeros(3)[np.array([], bool)]` has shape (0,)), not a mask.
+        let is_empty_mask = |k: &IndexItem| matches!(k, IndexItem::Array(a) if a.dtype() == DType::Bool && a.ndim() == 1 && a.numel() == 0);
+        let normalized: Vec<IndexItem>;
+        let key = if key.iter().any(is_empty_mask) {
+            normalized = key
+                .iter()
+                .map(|k| {
+                    if is_empty_mask(k) {
+                        Tensor::zeros(&[0], DType::Int64).map(IndexItem::Array)
+                    } else {
+                        Ok(k.clone())
+                    }
+                })
+                .collect::<Result<_>>()?;
+            &normalized[..]
+        } else {
+            key
+        };
         let mut consumed = 0usize;
         let mut ellipses = 0usize;
         let mut new_axes = 0usize;
