@@ -92,3 +92,25 @@ def test_large_input_with_many_duplicates():
 def test_signatures_are_positional_only(name):
     params = list(inspect.signature(getattr(tb, name)).parameters.values())
     assert [(p.name, p.kind.name) for p in params] == [("x", "POSITIONAL_ONLY")]
+
+
+def test_isin_matches_numpy():
+    rng = np.random.default_rng(5)
+    for dtype in (np.int8, np.int64, np.float32, np.float64):
+        x1 = rng.integers(-5, 5, (4, 6)).astype(dtype)
+        x2 = rng.integers(-3, 3, 7).astype(dtype)
+        if dtype in (np.float32, np.float64):
+            x1[0, 0] = x2[0] = np.nan  # NaN is in nothing
+        for invert in (False, True):
+            got = tb.isin(tb.from_numpy(x1), tb.from_numpy(x2), invert=invert)
+            assert got.dtype == tb.bool
+            np.testing.assert_array_equal(got.numpy(), np.isin(x1, x2, invert=invert))
+    assert tb.isin(tb.tensor([1, 2]), tb.tensor([], dtype=tb.int64)).tolist() == [False, False]
+    assert tb.isin(tb.tensor([1, 2]), 2).tolist() == [False, True]
+
+
+def test_broadcast_shapes():
+    assert tb.broadcast_shapes((2, 1), (3,), ()) == (2, 3)
+    assert tb.broadcast_shapes() == ()
+    with pytest.raises(ValueError):
+        tb.broadcast_shapes((2,), (3,))

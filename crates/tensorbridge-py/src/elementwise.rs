@@ -570,7 +570,10 @@ pub fn clip<'py>(
 /// discrete difference along `axis`; Python scalars for `prepend`/`append`
 /// stand for a slice of that value (NumPy's convenience).
 #[pyfunction]
-#[pyo3(signature = (x, /, *, axis = -1, n = 1, prepend = None, append = None))]
+#[pyo3(
+    signature = (x, /, *, axis = -1, n = 1, prepend = None, append = None),
+    text_signature = "(x, /, *, axis=-1, n=1, prepend=None, append=None)"
+)]
 fn diff<'py>(
     py: Python<'py>,
     x: &Bound<'py, PyAny>,

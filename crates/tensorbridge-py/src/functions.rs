@@ -135,7 +135,10 @@ fn filled<'py>(
 /// `zeros(shape, *, dtype=None, device=None)` (the standard's form); PyTorch's
 /// `zeros(2, 3)` also works.
 #[pyfunction]
-#[pyo3(signature = (shape, *size, dtype = None, device = None))]
+#[pyo3(
+    signature = (shape, *size, dtype = None, device = None),
+    text_signature = "(shape, *, dtype=None, device=None)"
+)]
 pub fn zeros<'py>(
     py: Python<'py>,
     shape: &Bound<'py, PyAny>,
@@ -148,7 +151,10 @@ pub fn zeros<'py>(
 
 /// `ones(shape, *, dtype=None, device=None)`; also `ones(2, 3)`.
 #[pyfunction]
-#[pyo3(signature = (shape, *size, dtype = None, device = None))]
+#[pyo3(
+    signature = (shape, *size, dtype = None, device = None),
+    text_signature = "(shape, *, dtype=None, device=None)"
+)]
 pub fn ones<'py>(
     py: Python<'py>,
     shape: &Bound<'py, PyAny>,
@@ -162,7 +168,10 @@ pub fn ones<'py>(
 /// `empty(shape, *, dtype=None, device=None)` (also `empty(2, 3)`): values are zero here (fresh
 /// memory is zeroed so no stale bytes ever leak to Python).
 #[pyfunction]
-#[pyo3(signature = (shape, *size, dtype = None, device = None))]
+#[pyo3(
+    signature = (shape, *size, dtype = None, device = None),
+    text_signature = "(shape, *, dtype=None, device=None)"
+)]
 pub fn empty<'py>(
     py: Python<'py>,
     shape: &Bound<'py, PyAny>,

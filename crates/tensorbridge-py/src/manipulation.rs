@@ -99,6 +99,16 @@ fn repeat_any(x: &Tensor, repeats: &Bound<'_, PyAny>, axis: Option<i64>) -> PyRe
     replicate::repeat_by(x, &tensor_arg(repeats)?, axis).py()
 }
 
+/// `broadcast_shapes(*shapes)`: the shape the given shapes broadcast to.
+#[pyfunction]
+#[pyo3(signature = (*shapes))]
+pub fn broadcast_shapes(py: Python<'_>, shapes: Vec<Vec<usize>>) -> PyResult<Bound<'_, pyo3::types::PyTuple>> {
+    let shape = shapes.iter().try_fold(Vec::new(), |acc, s| {
+        tensorbridge::layout::broadcast_shapes(&acc, s, "broadcast_shapes").py()
+    })?;
+    pyo3::types::PyTuple::new(py, shape)
+}
+
 /// `broadcast_arrays(*arrays)`: views broadcast to one shape (a list).
 #[pyfunction]
 #[pyo3(signature = (*arrays))]
@@ -423,6 +433,7 @@ impl PyTensor {
 /// Adds the manipulation functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(broadcast_arrays, m)?)?;
+    m.add_function(wrap_pyfunction!(broadcast_shapes, m)?)?;
     m.add_function(wrap_pyfunction!(broadcast_to, m)?)?;
     m.add_function(wrap_pyfunction!(concat, m)?)?;
     m.add_function(wrap_pyfunction!(stack, m)?)?;

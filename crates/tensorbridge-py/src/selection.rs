@@ -25,7 +25,7 @@ fn take<'py>(
 
 /// `take_along_axis(x, indices, /, *, axis=-1)`.
 #[pyfunction]
-#[pyo3(signature = (x, indices, /, *, axis=-1))]
+#[pyo3(signature = (x, indices, /, *, axis=-1), text_signature = "(x, indices, /, *, axis=-1)")]
 fn take_along_axis<'py>(
     py: Python<'py>,
     x: &Bound<'py, PyAny>,

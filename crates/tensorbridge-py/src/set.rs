@@ -118,6 +118,20 @@ pub fn unique_values<'py>(
     wrap(py, py.detach(|| ops::unique_values(&x)).py()?)
 }
 
+/// `isin(x1, x2, /, *, invert=False)`: whether each element of `x1` is in
+/// `x2` (Python scalars are weak, as in the elementwise functions).
+#[pyfunction]
+#[pyo3(signature = (x1, x2, /, *, invert = false))]
+pub fn isin<'py>(
+    py: Python<'py>,
+    x1: &Bound<'py, PyAny>,
+    x2: &Bound<'py, PyAny>,
+    invert: bool,
+) -> PyResult<Bound<'py, PyTensor>> {
+    let (a, b) = crate::operand::resolve_pair(x1, x2, "isin")?;
+    wrap(py, py.detach(|| ops::isin(&a, &b, invert)).py()?)
+}
+
 /// Adds this file's functions and result classes to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -128,5 +142,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(unique_counts, m)?)?;
     m.add_function(wrap_pyfunction!(unique_inverse, m)?)?;
     m.add_function(wrap_pyfunction!(unique_values, m)?)?;
+    m.add_function(wrap_pyfunction!(isin, m)?)?;
     Ok(())
 }

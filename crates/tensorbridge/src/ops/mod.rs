@@ -46,7 +46,7 @@ pub use linalg::{matmul, matrix_transpose, tensordot, vecdot, TensordotAxes};
 pub use mask::nonzero;
 pub use reduce::{all, any, argmax, argmin, count_nonzero, max, min, prod, sum};
 pub use select::r#where;
-pub use set::{unique_all, unique_counts, unique_inverse, unique_values, UniqueAll};
+pub use set::{isin, unique_all, unique_counts, unique_inverse, unique_values, UniqueAll};
 pub use sort::{argsort, searchsorted, sort, Side};
 pub use statistics::{mean, std, var};
 pub use unary::*;

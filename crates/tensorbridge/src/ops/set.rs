@@ -45,6 +45,29 @@ pub fn unique_inverse(x: &Tensor) -> Result<(Tensor, Tensor)> {
     Ok((u.values, u.inverse_indices))
 }
 
+/// `isin(x1, x2, invert=invert)`: for each element of `x1`, whether it
+/// equals some element of `x2` (NaN equals nothing), or the opposite with
+/// `invert`. Sorts `x2` once and binary-searches it, in the promoted dtype.
+pub fn isin(x1: &Tensor, x2: &Tensor, invert: bool) -> Result<Tensor> {
+    use crate::ops::binary::{binary, BinaryOp};
+    use crate::{DType, Scalar};
+    let dtype = crate::promote::promote_types(x1.dtype(), x2.dtype());
+    let (a, b) = (x1.to(dtype)?, x2.to(dtype)?);
+    let n = b.numel();
+    if n == 0 {
+        return Tensor::full(a.shape(), Scalar::Bool(invert), DType::Bool);
+    }
+    let sorted = crate::ops::sort::sort(&b.reshape(&[-1])?, -1, false, true)?;
+    let at = crate::ops::sort::searchsorted(&sorted, &a, crate::ops::sort::Side::Left, None)?;
+    let last = Tensor::full(&[], Scalar::Int(n as i64 - 1), DType::Int64)?;
+    let at = binary(BinaryOp::Minimum, &at, &last)?;
+    let flat = crate::ops::gather::take(&sorted, &at.reshape(&[-1])?, Some(0))?;
+    let shape: Vec<i64> = a.shape().iter().map(|&d| d as i64).collect();
+    let found = flat.reshape(&shape)?;
+    let op = if invert { BinaryOp::NotEqual } else { BinaryOp::Equal };
+    binary(op, &found, &a)
+}
+
 /// The unique values of `x`, sorted.
 pub fn unique_values(x: &Tensor) -> Result<Tensor> {
     Ok(unique(x, "unique_values")?.values)
