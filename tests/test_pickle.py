@@ -302,3 +302,12 @@ def test_rebuild_never_crashes(data, dtype, shape, strides, readonly):
     # The elements lie in the buffer (zero strides may show one many times).
     assert t.size == 0 or len(data) > 0
     t.numpy().tobytes()  # every element is readable
+
+
+def test_rebuild_with_extents_beyond_128_bits_is_an_error():
+    # Four dimensions of 2**62 elements times 2**63-element strides overflow
+    # even 128-bit arithmetic; the checked constructor must say no, not panic.
+    with pytest.raises((ValueError, OverflowError)):
+        _rebuild_tensor(b"x" * 16, "complex128", (3, 3, 3, 3), (2**63 - 1,) * 4, False, "cpu")
+    with pytest.raises((ValueError, OverflowError)):
+        _rebuild_tensor(b"x" * 16, "complex128", (2, 2, 2, 2), (-(2**63),) * 4, False, "cpu")

@@ -131,11 +131,13 @@ impl UncheckedParts {
         let mut strides = Vec::with_capacity(ndim);
         let (mut lo, mut hi) = (0i128, 0i128);
         for (&d, &s) in shape.iter().zip(&self.strides) {
-            let reach = (d as i128 - 1).max(0) * s as i128;
+            // Saturating: a few dimensions of 2^63 elements times 2^63-element
+            // strides exceed even i128, and any saturated extent fails below.
+            let reach = (d as i128 - 1).max(0).saturating_mul(s as i128);
             if reach < 0 {
-                lo += reach;
+                lo = lo.saturating_add(reach);
             } else {
-                hi += reach;
+                hi = hi.saturating_add(reach);
             }
             strides.push(if numel == 0 { 0 } else { isize::try_from(s).map_err(|_| Error::Overflow { what: "stride" })? });
         }
@@ -150,8 +152,8 @@ impl UncheckedParts {
             return Err(Error::NullData { shape });
         }
         let addr = self.data as usize as i128;
-        let lo_addr = addr + lo * itemsize;
-        let end_addr = addr + (hi + 1) * itemsize;
+        let lo_addr = addr.saturating_add(lo.saturating_mul(itemsize));
+        let end_addr = addr.saturating_add(hi.saturating_add(1).saturating_mul(itemsize));
         if lo_addr < 0 || end_addr > usize::MAX as i128 || end_addr - lo_addr > isize::MAX as i128 {
             return Err(Error::Overflow {
                 what: "byte extent of shape and strides",
