@@ -1,5 +1,4 @@
 //! Operands of operations: tensors, array-likes and Python scalars.
-#![allow(dead_code)] // used by the operation modules as they land
 //!
 //! The Array API standard (and NumPy 2, NEP 50) treats a Python scalar as
 //! "weak": it takes the dtype of the tensor it meets when its kind fits
