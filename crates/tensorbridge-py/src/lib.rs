@@ -4,7 +4,13 @@
 //! class, `numpy` sharing both ways, the `buffer` protocol, `indexing`
 //! keys, `input` classification of Python objects, nested `sequence`s,
 //! module `functions`, and `errors` (the one error-to-exception map).
-//! `interop` is the public Rust API for other extension modules: tensors
+//! The Array API operations are one file per family (`elementwise`,
+//! `operators`, `tensor_math`, `type_functions`, `reduce`, `linalg`,
+//! `sort`, `set`, `selection`, `creation`, `manipulation`), each adding
+//! its module functions and its own `#[pymethods]` block to the tensor;
+//! `operand` turns Python arguments (weak scalars, `axis=`/`dim=`) into
+//! core operands. `shared_memory` moves storage into memory other
+//! processes map. `interop` is the public Rust API for other extension modules: tensors
 //! in and out of their `#[pyfunction]`s through DLPack.
 
 mod buffer;
