@@ -35,6 +35,8 @@ pub mod select;
 pub mod set;
 pub mod sort;
 pub mod statistics;
+#[cfg(test)]
+mod test_views;
 pub mod unary;
 
 pub use binary::*;
