@@ -444,6 +444,36 @@ mod tests {
     }
 
     #[test]
+    fn large_allocations_are_huge_page_aligned_zeroed_and_writable() {
+        // Around the mapping threshold, an odd length whose last page is
+        // partial, and reuse after free (fresh mappings read as zero again).
+        let sizes = [
+            owned::HUGE_PAGE_MIN_BYTES - 1,
+            owned::HUGE_PAGE_MIN_BYTES,
+            owned::HUGE_PAGE_MIN_BYTES + 12_345,
+        ];
+        for _ in 0..2 {
+            for n in sizes {
+                for s in [Storage::zeroed(n).unwrap(), Storage::uninit(n).unwrap()] {
+                    assert_eq!(s.as_ptr() as usize % ALLOC_ALIGN, 0);
+                    if n >= owned::HUGE_PAGE_MIN_BYTES {
+                        assert_eq!(s.as_ptr() as usize % owned::HUGE_PAGE_BYTES, 0);
+                    }
+                    // SAFETY: `s` holds `n` bytes, which nothing else aliases.
+                    let bytes = unsafe { std::slice::from_raw_parts_mut(s.as_ptr().cast_mut(), n) };
+                    bytes[0] = 1;
+                    bytes[n - 1] = 2;
+                    assert_eq!((bytes[0], bytes[n - 1]), (1, 2));
+                }
+                let z = Storage::zeroed(n).unwrap();
+                // SAFETY: as above.
+                let bytes = unsafe { std::slice::from_raw_parts(z.as_ptr(), n) };
+                assert!(bytes.iter().all(|&b| b == 0));
+            }
+        }
+    }
+
+    #[test]
     fn foreign_owner_dropped_exactly_once() {
         let hits = Arc::new(AtomicUsize::new(0));
         let mut buf = vec![1u8; 16];

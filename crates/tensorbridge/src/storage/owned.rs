@@ -37,19 +37,24 @@ fn advise_huge_pages(_ptr: NonNull<u8>, _len_bytes: usize) {}
 
 /// Allocates `len_bytes` aligned to [`ALLOC_ALIGN`]; zero bytes give a
 /// dangling aligned pointer that is never dereferenced.
+///
+/// Large allocations come straight from the kernel ([`map`]): its fresh
+/// pages read as zero until first written, so a zeroed 128 MB tensor costs
+/// a system call, not a 128 MB memset (NumPy's `calloc` gets the same from
+/// glibc). Smaller ones go through the global allocator.
 pub(super) fn alloc(len_bytes: usize, zeroed: bool) -> Result<NonNull<u8>> {
     if len_bytes == 0 {
         // SAFETY: ALLOC_ALIGN is non-zero, so this address is non-null; it is
         // never read or written because the length is zero.
         return Ok(unsafe { NonNull::new_unchecked(ALLOC_ALIGN as *mut u8) });
     }
+    if is_mapped(len_bytes) {
+        return map(len_bytes);
+    }
     let layout = alloc_layout(len_bytes)?;
     // SAFETY: `layout` has non-zero size.
     let ptr = unsafe { alloc::alloc(layout) };
-    let ptr = NonNull::new(ptr).ok_or(Error::InvalidArgument {
-        op: "allocate",
-        reason: "out of memory; use a smaller shape",
-    })?;
+    let ptr = NonNull::new(ptr).ok_or(OUT_OF_MEMORY)?;
     // Advise before the first touch, so zeroing (or the caller's first
     // write) faults in huge pages.
     advise_huge_pages(ptr, len_bytes);
@@ -60,6 +65,76 @@ pub(super) fn alloc(len_bytes: usize, zeroed: bool) -> Result<NonNull<u8>> {
     Ok(ptr)
 }
 
+const OUT_OF_MEMORY: Error = Error::InvalidArgument {
+    op: "allocate",
+    reason: "out of memory; use a smaller shape",
+};
+
+/// Whether an allocation of `len_bytes` is mapped from the kernel (decided
+/// by size alone, so [`free`] needs nothing but the length).
+fn is_mapped(len_bytes: usize) -> bool {
+    cfg!(unix) && len_bytes >= HUGE_PAGE_MIN_BYTES
+}
+
+/// Maps `len_bytes` of fresh zero pages aligned to [`HUGE_PAGE_BYTES`]: one
+/// huge page more is mapped and the unaligned head and tail are unmapped.
+#[cfg(unix)]
+fn map(len_bytes: usize) -> Result<NonNull<u8>> {
+    let padded_bytes = len_bytes.checked_add(HUGE_PAGE_BYTES).ok_or(Error::Overflow {
+        what: "allocation size",
+    })?;
+    // SAFETY: an anonymous private mapping at an address of the kernel's
+    // choosing touches no existing memory.
+    let raw = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            padded_bytes,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if raw == libc::MAP_FAILED {
+        return Err(OUT_OF_MEMORY);
+    }
+    let start = raw as usize;
+    let aligned = start.next_multiple_of(HUGE_PAGE_BYTES);
+    let head_bytes = aligned - start;
+    // SAFETY: both ranges lie inside the mapping just made and outside the
+    // kept `aligned..aligned + len_bytes` (its last page included); both
+    // start on page boundaries (`start` is page-aligned, `aligned` is
+    // huge-page-aligned, `tail` is rounded up to a page). A failed unmap
+    // leaves a few pages mapped, which is harmless.
+    unsafe {
+        if head_bytes > 0 {
+            libc::munmap(raw, head_bytes);
+        }
+        let tail = (aligned + len_bytes).next_multiple_of(page_bytes());
+        let end = start + padded_bytes;
+        if tail < end {
+            libc::munmap(tail as *mut libc::c_void, end - tail);
+        }
+    }
+    // SAFETY: `aligned` lies inside a successful mapping, so it is non-null.
+    let ptr = unsafe { NonNull::new_unchecked(aligned as *mut u8) };
+    advise_huge_pages(ptr, len_bytes);
+    Ok(ptr)
+}
+
+#[cfg(not(unix))]
+fn map(_len_bytes: usize) -> Result<NonNull<u8>> {
+    unreachable!("is_mapped is false off unix")
+}
+
+/// The kernel's page size.
+#[cfg(unix)]
+fn page_bytes() -> usize {
+    // SAFETY: sysconf has no preconditions.
+    let n = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    usize::try_from(n).ok().filter(|&n| n > 0).unwrap_or(4096)
+}
+
 /// Frees memory from [`alloc`].
 ///
 /// # Safety
@@ -67,6 +142,14 @@ pub(super) fn alloc(len_bytes: usize, zeroed: bool) -> Result<NonNull<u8>> {
 /// `ptr` came from `alloc(len_bytes, _)` and has not been freed.
 pub(super) unsafe fn free(ptr: NonNull<u8>, len_bytes: usize) {
     if len_bytes == 0 {
+        return;
+    }
+    #[cfg(unix)]
+    if is_mapped(len_bytes) {
+        let mapped_bytes = len_bytes.next_multiple_of(page_bytes());
+        // SAFETY: per the contract, `ptr` is the start of a live mapping of
+        // `len_bytes` (rounded up to pages by `map`'s tail trim).
+        unsafe { libc::munmap(ptr.as_ptr().cast(), mapped_bytes) };
         return;
     }
     let layout = alloc_layout(len_bytes).expect("layout was valid at allocation");
