@@ -22,6 +22,21 @@ def test_constants_and_version():
     assert tb.ones(2).__array_namespace__() is tb
 
 
+@pytest.mark.parametrize("version", ["2021.12", "2022.12", "2023.12", "2024.12"])
+def test_array_namespace_accepts_released_versions(version):
+    assert tb.ones(2).__array_namespace__(api_version=version) is tb
+
+
+@pytest.mark.parametrize("version", ["2025.12", "1999.01", "latest", ""])
+def test_array_namespace_refuses_unknown_versions(version):
+    # The standard: an invalid or unimplemented api_version raises; NumPy
+    # raises ValueError for the same inputs.
+    with pytest.raises(ValueError):
+        np.ones(2).__array_namespace__(api_version=version)
+    with pytest.raises(ValueError, match="not supported"):
+        tb.ones(2).__array_namespace__(api_version=version)
+
+
 @pytest.mark.parametrize("name", ["float16", "float32", "float64", "complex64", "complex128"])
 def test_finfo_matches_numpy(name):
     info = tb.finfo(getattr(tb, name))

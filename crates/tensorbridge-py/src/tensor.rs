@@ -151,6 +151,9 @@ pub struct TensorIterator {
     next: usize,
 }
 
+/// Array API revisions `__array_namespace__(api_version=...)` accepts.
+const SUPPORTED_API_VERSIONS: [&str; 4] = ["2021.12", "2022.12", "2023.12", "2024.12"];
+
 #[pymethods]
 impl TensorIterator {
     fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
@@ -638,9 +641,21 @@ impl PyTensor {
     }
 
     /// The module implementing the Array API for this tensor.
+    ///
+    /// The standard says an `api_version` that is invalid or not implemented
+    /// must raise; every revision up to 2024.12 is a subset of what the module
+    /// implements, so those are accepted (as NumPy does) and anything else is
+    /// a `ValueError`.
     #[pyo3(signature = (*, api_version = None))]
     fn __array_namespace__<'py>(&self, py: Python<'py>, api_version: Option<&str>) -> PyResult<Bound<'py, PyModule>> {
-        let _ = api_version;
+        if let Some(version) = api_version {
+            if !SUPPORTED_API_VERSIONS.contains(&version) {
+                return Err(crate::errors::value_error(format!(
+                    "version {version:?} of the Array API standard is not supported; \
+                     use one of {SUPPORTED_API_VERSIONS:?} or None for the latest"
+                )));
+            }
+        }
         py.import("tensorbridge")
     }
 
