@@ -723,6 +723,22 @@ mod tests {
 
     proptest! {
         #[test]
+        fn overlap_is_never_missed((shape, strides) in shape_strategy().prop_flat_map(|s| { let n = s.len(); (Just(s), prop::collection::vec(-4isize..5, n)) })) {
+            // Brute force: an element offset reached twice means overlap, and
+            // `has_internal_overlap` must say so (it may also say so for a
+            // few layouts that do not overlap: refusing is the safe side).
+            let lo: isize = shape.iter().zip(&strides).map(|(&d, &s)| if s < 0 && d > 0 { (d as isize - 1) * s } else { 0 }).sum();
+            let l = Layout::checked(&shape, &strides, (-lo) as usize, 10_000).unwrap();
+            let mut seen = offsets(&l);
+            let n = seen.len();
+            seen.sort_unstable();
+            seen.dedup();
+            if seen.len() < n {
+                prop_assert!(l.has_internal_overlap(), "{:?} overlaps", l);
+            }
+        }
+
+        #[test]
         fn slices_select_the_python_elements(shape in shape_strategy(), start in -6i64..6, stop in -6i64..6, step in prop::sample::select(vec![-3i64, -2, -1, 1, 2, 3])) {
             prop_assume!(!shape.is_empty());
             let l = Layout::contiguous(&shape).unwrap();
