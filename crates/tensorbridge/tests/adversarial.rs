@@ -310,9 +310,20 @@ fn folded_foreign_strides_refuse_writes() {
     touching.fill_(Scalar::Float(1.0)).unwrap();
 }
 
+/// A `Layout::checked` case: name, shape, strides, offset, storage length,
+/// and the error variant it must give.
+type LayoutCase = (
+    &'static str,
+    Vec<usize>,
+    Vec<isize>,
+    usize,
+    usize,
+    &'static str,
+);
+
 #[test]
 fn layout_checked_refuses_hostile_layouts() {
-    let cases: Vec<(&str, Vec<usize>, Vec<isize>, usize, usize, &str)> = vec![
+    let cases: Vec<LayoutCase> = vec![
         (
             "lengths differ",
             vec![2, 2],
