@@ -125,18 +125,18 @@ impl From<ShareError> for PyErr {
 pub fn share_ndarray(arr: &Bound<'_, PyUntypedArray>) -> Result<Tensor, ShareError> {
     let descr = arr.dtype();
     let dtype = dtype_of_descr(&descr).map_err(ShareError::Unsupported)?;
-    if descr.is_native_byteorder() == Some(false) {
-        return Err(ShareError::Layout(value_error(format!(
-            "array has non-native byte order (dtype {}); tensorbridge shares only native-order memory: copy with tb.tensor(a), or convert with a.astype(a.dtype.newbyteorder('='))",
-            descr.str().map(|s| s.to_string()).unwrap_or_default()
-        ))));
-    }
     // SAFETY: `arr` is a live ndarray; its struct fields are read while we
     // hold the GIL and a reference to it.
     let fields = unsafe { &(*arr.as_array_ptr()).fields };
     let ndim = fields.nd as usize;
     if let Some(e) = impossible_extent(fields, dtype) {
         return Err(ShareError::Invalid(to_py(e)));
+    }
+    if descr.is_native_byteorder() == Some(false) {
+        return Err(ShareError::Layout(value_error(format!(
+            "array has non-native byte order (dtype {}); tensorbridge shares only native-order memory: copy with tb.tensor(a), or convert with a.astype(a.dtype.newbyteorder('='))",
+            descr.str().map(|s| s.to_string()).unwrap_or_default()
+        ))));
     }
     let (shape, strides): (Vec<i64>, Vec<i64>) = if ndim == 0 {
         (vec![], vec![])
