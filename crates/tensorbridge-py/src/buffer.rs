@@ -74,6 +74,16 @@ pub unsafe fn get_buffer(owner: &Bound<'_, PyAny>, t: &Tensor, view: *mut ffi::P
     } else {
         CString::new("B").expect("no NUL")
     };
+    // A buffer's `len` is a Py_ssize_t: an expanded view that shows more
+    // bytes than that cannot be described (consumers would compute sizes
+    // that wrap).
+    let len_bytes = t.checked_nbytes().map_err(|_| {
+        buffer_error(format!(
+            "the tensor shows {} elements of {} bytes, more bytes than a buffer can describe (it is an expanded view); index a smaller part first",
+            t.numel(),
+            t.itemsize()
+        ))
+    })?;
     let itemsize = t.itemsize() as ffi::Py_ssize_t;
     // Leased before the address is read.
     let lease = t.storage().lease();
@@ -91,7 +101,7 @@ pub unsafe fn get_buffer(owner: &Bound<'_, PyAny>, t: &Tensor, view: *mut ffi::P
         let v = &mut *view;
         v.buf = t.data_ptr() as *mut c_void;
         v.obj = owner.clone().into_ptr();
-        v.len = t.nbytes() as ffi::Py_ssize_t;
+        v.len = len_bytes as ffi::Py_ssize_t;
         v.readonly = readonly as c_int;
         v.itemsize = itemsize;
         v.format = if want(ffi::PyBUF_FORMAT) { exported.format.as_ptr() as *mut _ } else { std::ptr::null_mut() };

@@ -64,7 +64,7 @@ fn finish(shared: Tensor, dtype: Option<DType>, copy: Copy) -> PyResult<Tensor> 
 pub fn from_ndarray(arr: &Bound<'_, PyUntypedArray>, dtype: Option<DType>, copy: Copy) -> PyResult<Tensor> {
     match share_ndarray(arr) {
         Ok(t) => finish(t, dtype, copy),
-        Err(ShareError::Unsupported(e)) => Err(e),
+        Err(ShareError::Unsupported(e) | ShareError::Invalid(e)) => Err(e),
         Err(ShareError::Layout(e)) if copy == Copy::Never => Err(e),
         Err(ShareError::Layout(_)) => {
             // A fresh array that only we reference: sharing it is a copy.

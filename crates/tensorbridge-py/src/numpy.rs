@@ -107,12 +107,16 @@ pub enum ShareError {
     Unsupported(PyErr),
     /// Byte order, alignment or strides prevent zero-copy sharing.
     Layout(PyErr),
+    /// The array describes memory no process can have (a byte extent past
+    /// the address space, possible only through `__array_interface__` or
+    /// `as_strided` lies): copying would read outside it, so nothing may.
+    Invalid(PyErr),
 }
 
 impl From<ShareError> for PyErr {
     fn from(e: ShareError) -> PyErr {
         match e {
-            ShareError::Unsupported(e) | ShareError::Layout(e) => e,
+            ShareError::Unsupported(e) | ShareError::Layout(e) | ShareError::Invalid(e) => e,
         }
     }
 }
@@ -121,16 +125,19 @@ impl From<ShareError> for PyErr {
 pub fn share_ndarray(arr: &Bound<'_, PyUntypedArray>) -> Result<Tensor, ShareError> {
     let descr = arr.dtype();
     let dtype = dtype_of_descr(&descr).map_err(ShareError::Unsupported)?;
+    // SAFETY: `arr` is a live ndarray; its struct fields are read while we
+    // hold the GIL and a reference to it.
+    let fields = unsafe { &(*arr.as_array_ptr()).fields };
+    let ndim = fields.nd as usize;
+    if let Some(e) = impossible_extent(fields, dtype) {
+        return Err(ShareError::Invalid(to_py(e)));
+    }
     if descr.is_native_byteorder() == Some(false) {
         return Err(ShareError::Layout(value_error(format!(
             "array has non-native byte order (dtype {}); tensorbridge shares only native-order memory: copy with tb.tensor(a), or convert with a.astype(a.dtype.newbyteorder('='))",
             descr.str().map(|s| s.to_string()).unwrap_or_default()
         ))));
     }
-    // SAFETY: `arr` is a live ndarray; its struct fields are read while we
-    // hold the GIL and a reference to it.
-    let fields = unsafe { &(*arr.as_array_ptr()).fields };
-    let ndim = fields.nd as usize;
     let (shape, strides): (Vec<i64>, Vec<i64>) = if ndim == 0 {
         (vec![], vec![])
     } else {
@@ -176,7 +183,64 @@ pub fn share_ndarray(arr: &Bound<'_, PyUntypedArray>) -> Result<Tensor, ShareErr
     // SAFETY: the parts describe the ndarray's own memory, which stays valid
     // (and writable when the WRITEABLE flag is set) while the array lives;
     // the owner keeps it alive.
-    unsafe { parts.into_tensor(owner) }.map_err(|e| ShareError::Layout(to_py(e)))
+    unsafe { parts.into_tensor(owner) }.map_err(|e| match e {
+        // A copy fixes these: it reads each element where the array says it is.
+        Error::Misaligned { .. } | Error::FractionalStride { .. } => ShareError::Layout(to_py(e)),
+        // Extents past the address space (and anything else the checked
+        // constructor refuses) describe no real memory: a copy would read
+        // wild addresses.
+        e => ShareError::Invalid(to_py(e)),
+    })
+}
+
+/// Why no process can hold the memory an ndarray describes, if none can:
+/// a null pointer with elements, or a byte extent past the address space.
+///
+/// NumPy builds such arrays without complaint from `__array_interface__`
+/// dicts and `as_strided` (it trusts the pointer and strides it is given).
+/// Every other refusal of [`share_ndarray`] sends the array to a copy, and
+/// a copy of these would read wild addresses, so they are refused first,
+/// before byte order or alignment could make a copy look like the fix. The
+/// core's checked constructor repeats the test on element strides.
+fn impossible_extent(fields: &npyffi::PyArrayObject_fields, dtype: DType) -> Option<Error> {
+    let ndim = fields.nd.max(0) as usize;
+    if ndim == 0 {
+        return None;
+    }
+    // SAFETY: an ndarray's dims and strides arrays hold `nd` entries.
+    let (dims, strides_bytes) = unsafe {
+        (
+            std::slice::from_raw_parts(fields.dimensions, ndim),
+            std::slice::from_raw_parts(fields.strides, ndim),
+        )
+    };
+    if dims.contains(&0) {
+        return None;
+    }
+    let shape: Vec<usize> = dims.iter().map(|&d| d.max(0) as usize).collect();
+    if fields.data.is_null() {
+        return Some(Error::NullData { shape });
+    }
+    let (mut lo, mut hi) = (0i128, 0i128);
+    for (&d, &s) in dims.iter().zip(strides_bytes) {
+        // Saturating: 64 dimensions of 2^63 can pass i128; any saturated
+        // extent fails below.
+        let reach = (d as i128 - 1).saturating_mul(s as i128);
+        if reach < 0 {
+            lo = lo.saturating_add(reach);
+        } else {
+            hi = hi.saturating_add(reach);
+        }
+    }
+    let addr = fields.data as usize as i128;
+    let first = addr.saturating_add(lo);
+    let end = addr.saturating_add(hi).saturating_add(dtype.itemsize() as i128);
+    if first < 0 || end > usize::MAX as i128 || end - first > isize::MAX as i128 {
+        return Some(Error::Overflow {
+            what: "the array's byte extent (its shape and strides)",
+        });
+    }
+    None
 }
 
 /// Shares `obj` as a tensor if it is an ndarray (`None` if it is not one).

@@ -208,6 +208,14 @@ fn discover_shape(obj: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
                 // scalars) publish their shape; `walk` checks it for real.
                 if let Ok(dims) = cur.getattr(pyo3::intern!(cur.py(), "shape")).and_then(|s| s.extract::<Vec<usize>>()) {
                     shape.extend_from_slice(&dims);
+                } else if is_array_like(&cur)? {
+                    // No published shape (an object with only `__array__`):
+                    // convert it to learn one. `walk` converts it again and
+                    // reports a producer whose answers differ; an error
+                    // here is left for `walk` to raise.
+                    if let Ok(t) = to_tensor(&cur, None, Copy::IfNeeded) {
+                        shape.extend_from_slice(t.shape());
+                    }
                 }
             }
             break;
@@ -251,10 +259,7 @@ fn walk(obj: &Bound<'_, PyAny>, depth: usize, shape: &[usize], items: &mut Vec<I
         }
         items.push(Item::Scalar(s));
         return Ok(());
-    } else if obj.hasattr(pyo3::intern!(obj.py(), "__array__"))?
-        || obj.hasattr(pyo3::intern!(obj.py(), "__array_interface__"))?
-        || obj.hasattr(pyo3::intern!(obj.py(), "__dlpack__"))?
-    {
+    } else if is_array_like(obj)? {
         to_tensor(obj, None, Copy::IfNeeded)?
     } else {
         return Err(type_error(format!(
@@ -271,6 +276,14 @@ fn walk(obj: &Bound<'_, PyAny>, depth: usize, shape: &[usize], items: &mut Vec<I
     }
     items.push(Item::Block(t));
     Ok(())
+}
+
+/// Whether `obj` converts through `__array__`, `__array_interface__` or DLPack.
+fn is_array_like(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let py = obj.py();
+    Ok(obj.hasattr(pyo3::intern!(py, "__array__"))?
+        || obj.hasattr(pyo3::intern!(py, "__array_interface__"))?
+        || obj.hasattr(pyo3::intern!(py, "__dlpack__"))?)
 }
 
 fn ragged(depth: usize, expected: usize, got: usize) -> PyErr {

@@ -81,6 +81,33 @@ pub fn scalar_to_py(py: Python<'_>, s: Scalar) -> PyResult<Bound<'_, PyAny>> {
     })
 }
 
+/// Bytes of Python objects one element of `tolist` costs at least: a list
+/// slot (8) and a number object (24 to 32).
+const TOLIST_BYTES_PER_ELEMENT: usize = 32;
+
+/// Refuses a `tolist` whose Python objects cannot fit in memory, before
+/// making any. An `expand`ed view can show 2^62 elements; building them one
+/// small object at a time would never fail cleanly (each allocation
+/// succeeds until the system kills the process), so the total is asked
+/// for once, fallibly, and released untouched. Small tensors skip the probe.
+fn check_tolist_fits(t: &Tensor) -> PyResult<()> {
+    let numel = t.numel();
+    if numel < 1 << 20 {
+        return Ok(());
+    }
+    let fits = numel.checked_mul(TOLIST_BYTES_PER_ELEMENT).is_some_and(|bytes| {
+        let mut probe: Vec<u8> = Vec::new();
+        probe.try_reserve_exact(bytes).is_ok()
+    });
+    if fits {
+        return Ok(());
+    }
+    Err(value_error(format!(
+        "tolist: out of memory: {numel} elements (shape {:?}) would be {numel} Python objects, more than memory holds; index a smaller part first (an expanded view shows far more elements than it stores)",
+        t.shape()
+    )))
+}
+
 fn tolist_rec<'py>(py: Python<'py>, t: &Tensor, index: &mut Vec<usize>) -> PyResult<Bound<'py, PyAny>> {
     let depth = index.len();
     if depth == t.ndim() {
@@ -228,10 +255,12 @@ impl PyTensor {
         self.inner.itemsize()
     }
 
-    /// Bytes of the elements this view shows.
+    /// Bytes of the elements this view shows (exact, as NumPy's `size *
+    /// itemsize`, even for an expanded view that shows more bytes than the
+    /// address space holds).
     #[getter]
-    fn nbytes(&self) -> usize {
-        self.inner.nbytes()
+    fn nbytes(&self) -> u128 {
+        self.inner.numel() as u128 * self.inner.itemsize() as u128
     }
 
     /// Whether writes are refused (the memory's owner forbids them).
@@ -375,6 +404,7 @@ impl PyTensor {
 
     /// Nested Python lists of Python numbers (a number for a 0-d tensor).
     fn tolist<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        check_tolist_fits(&self.inner)?;
         tolist_rec(py, &self.inner, &mut Vec::new())
     }
 

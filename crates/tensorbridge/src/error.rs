@@ -220,7 +220,7 @@ pub enum Error {
         op: &'static str,
     },
     /// A write to a tensor in which several elements share one memory location.
-    #[error("{op}: several elements of the written-to tensor refer to one memory location (zero stride from expand or broadcasting); call .clone() first")]
+    #[error("{op}: several elements of the written-to tensor refer to one memory location (a zero stride from expand or broadcasting, or strides that fold the view onto itself); call .clone() first")]
     InternalOverlap {
         /// What was attempted.
         op: &'static str,

@@ -156,6 +156,10 @@ pub fn broadcast_shapes(a: &[usize], b: &[usize], op: &'static str) -> Result<Ve
 /// index and the number of elements selected. `step` must not be zero.
 pub fn adjust_slice(len: usize, start: Option<i64>, stop: Option<i64>, step: i64) -> (i64, usize) {
     debug_assert!(step != 0);
+    // As CPython's `PySlice_Unpack`: a step of `i64::MIN` (what callers
+    // saturate `-2**63` and below to) becomes `-i64::MAX`, so `-step` below
+    // cannot overflow. Either way the slice picks at most one element.
+    let step = step.max(-i64::MAX);
     let len = len as i64;
     let clamp = |v: i64, lo: i64, hi: i64| v.clamp(lo, hi);
     let resolve = |v: Option<i64>, default: i64, lo: i64, hi: i64| match v {
@@ -306,10 +310,46 @@ impl Layout {
         true
     }
 
-    /// True when some element is reachable through two indexes (a stride of
-    /// zero on a dimension longer than one): writing through it is ambiguous.
+    /// True when some element may be reachable through two indexes: a stride
+    /// of zero on a dimension longer than one (`expand`), or foreign strides
+    /// that fold a view onto itself (NumPy's `as_strided` with windows that
+    /// overlap). Writing through such a view is ambiguous (and a race when a
+    /// kernel splits the work across threads), so writes are refused and
+    /// exports are read-only, as NumPy's own `sliding_window_view` is.
+    ///
+    /// The test is the classic sufficient one for "no overlap": ordered by
+    /// absolute stride, each dimension's stride must step past everything
+    /// the smaller dimensions reach. Every view tensorbridge makes of dense
+    /// memory passes it; a few exotic foreign layouts that do not overlap
+    /// fail it too and are treated as overlapping (refusing is safe, a
+    /// wrong answer is not).
     pub fn has_internal_overlap(&self) -> bool {
-        self.shape.iter().zip(&self.strides).any(|(&d, &s)| d > 1 && s == 0)
+        if self.shape.iter().zip(&self.strides).any(|(&d, &s)| d > 1 && s == 0) {
+            return true;
+        }
+        if self.numel() == 0 {
+            return false;
+        }
+        let mut dims = [(0usize, 0usize); MAX_NDIM];
+        let mut n = 0;
+        for (&d, &s) in self.shape.iter().zip(&self.strides) {
+            if d > 1 {
+                dims[n] = (s.unsigned_abs(), d);
+                n += 1;
+            }
+        }
+        let dims = &mut dims[..n];
+        dims.sort_unstable();
+        // Highest element offset reachable through the dimensions so far
+        // (fits: invariant 3 bounds every offset by the storage length).
+        let mut reach: usize = 0;
+        for &(stride, d) in dims.iter() {
+            if stride <= reach {
+                return true;
+            }
+            reach += stride * (d - 1);
+        }
+        false
     }
 
     /// Offset of the element at a full multi-index (unchecked in release).
@@ -597,6 +637,36 @@ mod tests {
     }
 
     #[test]
+    fn self_overlapping_strides_are_overlap() {
+        // as_strided(a, (3, 2), (1, 1)): rows share elements.
+        let l = Layout::checked(&[3, 2], &[1, 1], 0, 4).unwrap();
+        assert!(l.has_internal_overlap());
+        // Windows that just touch do not overlap; reversed strides neither.
+        assert!(!Layout::checked(&[3, 2], &[2, 1], 0, 6).unwrap().has_internal_overlap());
+        assert!(!Layout::checked(&[3, 2], &[-2, -1], 5, 6).unwrap().has_internal_overlap());
+        assert!(Layout::checked(&[3, 2], &[-1, 1], 2, 4).unwrap().has_internal_overlap());
+        // Every view tensorbridge makes of dense memory passes.
+        let c = Layout::contiguous(&[4, 5, 6]).unwrap();
+        for v in [c.transpose(0, 2), c.slice_py(1, None, None, -2).unwrap(), c.reversed()] {
+            assert!(!v.has_internal_overlap(), "{v:?}");
+        }
+        // Empty layouts never overlap; size-1 dimensions never count.
+        assert!(!Layout::checked(&[0, 3], &[1, 1], 0, 0).unwrap().has_internal_overlap());
+        assert!(!Layout::checked(&[1, 3], &[0, 1], 0, 3).unwrap().has_internal_overlap());
+    }
+
+    #[test]
+    fn slice_steps_beyond_int64_do_not_overflow() {
+        // What the bindings saturate `-2**63` and `-2**100` to.
+        assert_eq!(adjust_slice(5, None, None, i64::MIN), (4, 1));
+        assert_eq!(adjust_slice(0, None, None, i64::MIN), (-1, 0));
+        assert_eq!(adjust_slice(5, None, None, i64::MAX), (0, 1));
+        let l = Layout::contiguous(&[5, 2]).unwrap();
+        let s = l.slice_py(0, None, None, i64::MIN).unwrap();
+        assert_eq!((s.shape(), s.offset()), (&[1usize, 2][..], 8));
+    }
+
+    #[test]
     fn python_slices() {
         assert_eq!(adjust_slice(5, None, None, -1), (4, 5));
         assert_eq!(adjust_slice(5, Some(1), None, 2), (1, 2));
@@ -652,6 +722,22 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn overlap_is_never_missed((shape, strides) in shape_strategy().prop_flat_map(|s| { let n = s.len(); (Just(s), prop::collection::vec(-4isize..5, n)) })) {
+            // Brute force: an element offset reached twice means overlap, and
+            // `has_internal_overlap` must say so (it may also say so for a
+            // few layouts that do not overlap: refusing is the safe side).
+            let lo: isize = shape.iter().zip(&strides).map(|(&d, &s)| if s < 0 && d > 0 { (d as isize - 1) * s } else { 0 }).sum();
+            let l = Layout::checked(&shape, &strides, (-lo) as usize, 10_000).unwrap();
+            let mut seen = offsets(&l);
+            let n = seen.len();
+            seen.sort_unstable();
+            seen.dedup();
+            if seen.len() < n {
+                prop_assert!(l.has_internal_overlap(), "{:?} overlaps", l);
+            }
+        }
+
         #[test]
         fn slices_select_the_python_elements(shape in shape_strategy(), start in -6i64..6, stop in -6i64..6, step in prop::sample::select(vec![-3i64, -2, -1, 1, 2, 3])) {
             prop_assume!(!shape.is_empty());

@@ -124,6 +124,9 @@ pub fn write<W: Write>(w: &mut W, t: &Tensor) -> Result<()> {
             device: t.device(),
         });
     }
+    // An expanded view can show more bytes than any file could hold or any
+    // reader could map: refuse before writing rather than fill the disk.
+    t.checked_nbytes()?;
     w.write_all(&NpyHeader::for_tensor(t.dtype(), t.shape()).to_bytes())
         .map_err(io)?;
     if t.is_contiguous() {

@@ -510,3 +510,141 @@ fn malformed_foreign_tensors_are_refused_and_released() {
     let (r, _) = import(&with(&|s| s.null_data = true), true);
     assert!(matches!(r, Err(Error::NullData { .. })));
 }
+
+/// The adversarial catalogue's DLPack rows (see `adversarial.rs`): each
+/// hostile struct gets the error that names what is wrong, and its deleter
+/// runs exactly once; odd but valid structs get a defined tensor.
+#[test]
+fn hostile_foreign_tensors_name_what_is_wrong() {
+    let base = Spec::f32(&[2, 3]);
+    let with = |f: &dyn Fn(&mut Spec)| {
+        let mut s = base.clone();
+        f(&mut s);
+        s
+    };
+    let cases: Vec<(&str, Spec, &str, &str)> = vec![
+        (
+            "ndim 65",
+            with(&|s| {
+                s.ndim = 65;
+                s.shape = vec![1; 65];
+            }),
+            "TooManyDims",
+            "65 dimensions",
+        ),
+        (
+            "i64::MIN dimension",
+            with(&|s| s.shape[0] = i64::MIN),
+            "NegativeDim",
+            "sizes must be >= 0",
+        ),
+        (
+            "i64::MIN stride",
+            with(&|s| s.strides = Some(vec![i64::MIN, 1])),
+            "Overflow",
+            "byte extent",
+        ),
+        (
+            "compact strides overflow",
+            with(&|s| s.shape = vec![1 << 62, 4]),
+            "Overflow",
+            "DLPack shape",
+        ),
+        (
+            "data + byte_offset wraps",
+            with(&|s| s.byte_offset = u64::MAX - 3),
+            "Overflow",
+            "byte_offset",
+        ),
+        (
+            "negative device type",
+            with(&|s| s.device.device_type = -1),
+            "DLPackDevice",
+            "type -1",
+        ),
+        (
+            "major version 0",
+            with(&|s| s.version.major = 0),
+            "DLPackVersion",
+            "0.1",
+        ),
+        (
+            "major version u32::MAX",
+            with(&|s| s.version.major = u32::MAX),
+            "DLPackVersion",
+            "4294967295",
+        ),
+        (
+            "zero bits",
+            with(&|s| s.dtype.bits = 0),
+            "DLPackDType",
+            "bits 0",
+        ),
+        (
+            "zero lanes",
+            with(&|s| s.dtype.lanes = 0),
+            "DLPackDType",
+            "lanes 0",
+        ),
+        (
+            "16-bit bool",
+            with(&|s| {
+                s.dtype.code = 6;
+                s.dtype.bits = 16;
+            }),
+            "DLPackDType",
+            "code 6, bits 16",
+        ),
+    ];
+    for (name, spec, want, fragment) in &cases {
+        let (r, deletes) = import(spec, true);
+        let e = r.expect_err(name);
+        let got = format!("{e:?}");
+        assert!(got.starts_with(want), "{name}: {e:?}");
+        assert!(
+            e.to_string().contains(fragment),
+            "{name}: {fragment:?} not in {e}"
+        );
+        assert_eq!(
+            deletes.load(Ordering::SeqCst),
+            1,
+            "{name}: deleter not run exactly once"
+        );
+    }
+    // Defined results. No elements: null data and wild strides describe no memory.
+    let (t, _) = import(
+        &with(&|s| {
+            s.shape = vec![0, 3];
+            s.strides = Some(vec![i64::MAX, i64::MIN]);
+            s.null_data = true;
+        }),
+        true,
+    );
+    assert_eq!(t.unwrap().shape(), &[0, 3]);
+    // Flag bits this version does not know are ignored (the spec reserves them).
+    let (t, _) = import(&with(&|s| s.flags = 1 << 40), true);
+    assert!(!t.unwrap().is_readonly());
+    // Read-only producers: writes refused. Zero strides: writes refused.
+    let (t, deletes) = import(&with(&|s| s.flags = DLPACK_FLAG_BITMASK_READ_ONLY), true);
+    let t = t.unwrap();
+    assert!(matches!(
+        t.fill_(tensorbridge::Scalar::Float(1.0)),
+        Err(Error::ReadOnly { .. })
+    ));
+    let (z, _) = import(
+        &with(&|s| {
+            s.shape = vec![4];
+            s.ndim = 1;
+            s.strides = Some(vec![0]);
+        }),
+        true,
+    );
+    let z = z.unwrap();
+    assert_eq!(z.to_vec::<f32>().unwrap(), vec![0.0; 4]);
+    assert!(matches!(
+        z.fill_(tensorbridge::Scalar::Float(1.0)),
+        Err(Error::InternalOverlap { .. })
+    ));
+    drop(t);
+    assert_eq!(deletes.load(Ordering::SeqCst), 1);
+}

@@ -73,6 +73,28 @@ pub fn unique_values(x: &Tensor) -> Result<Tensor> {
     Ok(unique(x, "unique_values")?.values)
 }
 
+/// Most bytes of scratch per element that grouping takes at once: the
+/// values (up to 16), the `(key, index)` pairs (up to 32), the order and
+/// the inverse indices (8 each).
+const SCRATCH_BYTES_PER_ELEMENT: usize = 64;
+
+/// Refuses, with the allocator's clear error, an input whose grouping
+/// scratch cannot be allocated. Grouping works in `Vec`s, whose failed
+/// allocation aborts the process; an `expand`ed view can show far more
+/// elements than memory holds (`zeros(1).expand(2**34)` is 64 GiB of
+/// float32), so the space is asked for once, fallibly, before any of them.
+fn reserve_scratch(numel: usize, op: &'static str) -> Result<()> {
+    let too_big = Error::InvalidArgument {
+        op,
+        reason: "out of memory: sorting and grouping this many elements needs more scratch memory than can be allocated; unique a smaller part (an expanded view holds one value per broadcast run)",
+    };
+    let bytes = numel.checked_mul(SCRATCH_BYTES_PER_ELEMENT).ok_or(too_big.clone())?;
+    let mut probe: Vec<u8> = Vec::new();
+    // Reserved, never touched, then freed: untouched pages cost nothing.
+    probe.try_reserve_exact(bytes).map_err(|_| too_big)?;
+    Ok(())
+}
+
 fn unique(x: &Tensor, op: &'static str) -> Result<UniqueAll> {
     if !x.device().is_cpu() {
         return Err(Error::DeviceUnavailable {
@@ -81,6 +103,7 @@ fn unique(x: &Tensor, op: &'static str) -> Result<UniqueAll> {
         });
     }
     let flat = x.reshape(&[-1])?;
+    reserve_scratch(flat.numel(), op)?;
     let groups = cpu::sort::unique_groups(&flat);
     let count = groups.starts.len() - 1;
     let firsts: Vec<usize> = groups.starts[..count]

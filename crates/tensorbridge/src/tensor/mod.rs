@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 use crate::device::Device;
 use crate::dtype::DType;
+use crate::error::{Error, Result};
 use crate::layout::Layout;
 use crate::storage::Storage;
 
@@ -100,9 +101,23 @@ impl Tensor {
     }
 
     /// Bytes of the elements this view shows (`numel * itemsize`).
+    ///
+    /// Fits for every tensor with memory of its own; an `expand`ed view
+    /// can show more bytes than the address space holds (`zeros(1)` expanded
+    /// to 2^62 float32 elements shows 2^64), and then this saturates at
+    /// `usize::MAX`: use [`Tensor::checked_nbytes`] where that matters.
     #[inline]
     pub fn nbytes(&self) -> usize {
-        self.numel() * self.itemsize()
+        self.numel().saturating_mul(self.itemsize())
+    }
+
+    /// [`Tensor::nbytes`], or an overflow error when the view shows more
+    /// bytes than one allocation (or buffer) can hold, `isize::MAX`.
+    pub fn checked_nbytes(&self) -> Result<usize> {
+        self.numel()
+            .checked_mul(self.itemsize())
+            .filter(|&n| n <= isize::MAX as usize)
+            .ok_or(Error::Overflow { what: "byte size" })
     }
 
     /// Whether writes are refused.
