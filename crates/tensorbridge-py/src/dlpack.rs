@@ -101,6 +101,15 @@ fn parse_max_version(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DLPackVe
     let Some(obj) = obj.filter(|o| !o.is_none()) else {
         return Ok(None);
     };
+    // The form every consumer sends, read without PyO3's generic
+    // extraction: it is on the path of every exchange.
+    if let Some((major, minor)) = exact_int_pair(obj) {
+        let clamp = |v: i64| v.clamp(0, u32::MAX as i64) as u32;
+        return Ok(Some(DLPackVersion {
+            major: clamp(major),
+            minor: clamp(minor),
+        }));
+    }
     let (major, minor): (i64, i64) = pair(obj).ok_or_else(|| {
         type_error("__dlpack__: max_version must be None or a tuple of two ints (major, minor), such as (1, 0)")
     })?;
@@ -125,6 +134,31 @@ fn parse_dl_device(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DLDevice>>
     }))
 }
 
+/// A `tuple` of exactly two `int`s that fit in `i64` (no subclasses), or
+/// `None` for anything else (which [`pair`] then reads the general way).
+fn exact_int_pair(obj: &Bound<'_, PyAny>) -> Option<(i64, i64)> {
+    let p = obj.as_ptr();
+    // SAFETY: `p` is a live object; the tuple is checked exact with two
+    // items before they are read (borrowed, valid while `obj` lives), and
+    // each is checked an exact int before `PyLong_AsLongLong`, which then
+    // fails only on overflow (cleared below, falling back to `pair`).
+    unsafe {
+        if ffi::PyTuple_CheckExact(p) == 0 || ffi::PyTuple_Size(p) != 2 {
+            return None;
+        }
+        let (a, b) = (ffi::PyTuple_GetItem(p, 0), ffi::PyTuple_GetItem(p, 1));
+        if ffi::PyLong_CheckExact(a) == 0 || ffi::PyLong_CheckExact(b) == 0 {
+            return None;
+        }
+        let (x, y) = (ffi::PyLong_AsLongLong(a), ffi::PyLong_AsLongLong(b));
+        if (x == -1 || y == -1) && !ffi::PyErr_Occurred().is_null() {
+            ffi::PyErr_Clear();
+            return None;
+        }
+        Some((x, y))
+    }
+}
+
 /// A 2-tuple of integers (IntEnum members included), or `None`.
 fn pair<'py, T: for<'a> FromPyObject<'a, 'py>>(obj: &Bound<'py, PyAny>) -> Option<(T, T)> {
     let tuple = obj.cast::<PyTuple>().ok()?;
@@ -132,39 +166,61 @@ fn pair<'py, T: for<'a> FromPyObject<'a, 'py>>(obj: &Bound<'py, PyAny>) -> Optio
         return None;
     }
     Some((
-        tuple.get_item(0).ok()?.extract().ok()?,
-        tuple.get_item(1).ok()?.extract().ok()?,
+        tuple.get_borrowed_item(0).ok()?.extract().ok()?,
+        tuple.get_borrowed_item(1).ok()?.extract().ok()?,
     ))
 }
 
 /// The destructor of capsules made by [`to_capsule`]: deletes the managed
 /// struct only if no consumer renamed the capsule to `used_*`, preserving
 /// any exception in flight (the Python spec's reference destructor).
+///
+/// A consumed capsule (the common case: every consumer renames it) is
+/// recognised by its name pointer alone, no longer ours, without touching
+/// the error indicator.
 unsafe extern "C" fn capsule_destructor(capsule: *mut ffi::PyObject) {
+    // SAFETY: CPython calls capsule destructors with the GIL held, on the
+    // capsule being destroyed; `GetName` of a valid capsule sets no error.
+    let name = unsafe { ffi::PyCapsule_GetName(capsule) };
+    let ours = if std::ptr::eq(name, VERSIONED.as_ptr()) {
+        Some(true)
+    } else if std::ptr::eq(name, LEGACY.as_ptr()) {
+        Some(false)
+    } else if name.is_null() {
+        None
+    } else {
+        // A consumer may have set a name of its own spelling it like ours
+        // (not renamed): compare by value before deciding it was consumed.
+        // SAFETY: non-null capsule names are NUL-terminated C strings.
+        let name = unsafe { CStr::from_ptr(name) };
+        (name == VERSIONED)
+            .then_some(true)
+            .or((name == LEGACY).then_some(false))
+    };
+    let Some(versioned) = ours else {
+        return; // consumed (`used_*`): the consumer deletes it
+    };
     let (mut ty, mut value, mut tb) = (
         std::ptr::null_mut(),
         std::ptr::null_mut(),
         std::ptr::null_mut(),
     );
-    // SAFETY: CPython calls capsule destructors with the GIL held; fetching
-    // and later restoring the error indicator is what the spec prescribes.
+    // SAFETY: fetching and later restoring the error indicator around the
+    // deleter is what the spec prescribes.
     #[allow(deprecated)]
     unsafe {
         ffi::PyErr_Fetch(&mut ty, &mut value, &mut tb)
     };
-    // SAFETY: `capsule` is the capsule being destroyed; `IsValid` and
-    // `GetPointer` with its current name never fail or set errors for it.
-    let raw = unsafe {
-        if ffi::PyCapsule_IsValid(capsule, VERSIONED.as_ptr()) != 0 {
-            NonNull::new(ffi::PyCapsule_GetPointer(capsule, VERSIONED.as_ptr()))
-                .map(|p| RawManaged::Versioned(p.cast()))
-        } else if ffi::PyCapsule_IsValid(capsule, LEGACY.as_ptr()) != 0 {
-            NonNull::new(ffi::PyCapsule_GetPointer(capsule, LEGACY.as_ptr()))
-                .map(|p| RawManaged::Legacy(p.cast()))
+    // SAFETY: the capsule holds the struct we put in it under this name
+    // (`name` is the capsule's current one), so `GetPointer` succeeds.
+    let pointer = unsafe { ffi::PyCapsule_GetPointer(capsule, ffi::PyCapsule_GetName(capsule)) };
+    let raw = NonNull::new(pointer).map(|p| {
+        if versioned {
+            RawManaged::Versioned(p.cast())
         } else {
-            None // consumed (`used_*`): the consumer deletes it
+            RawManaged::Legacy(p.cast())
         }
-    };
+    });
     if let Some(raw) = raw {
         // SAFETY: an unconsumed capsule still owns the struct we put in it;
         // it is being destroyed, so this is the one deletion.

@@ -18,6 +18,7 @@ mod creation;
 mod device;
 mod dlpack;
 mod dlpack_exchange;
+mod dlpack_method;
 mod dtype;
 mod elementwise;
 mod errors;
@@ -50,6 +51,7 @@ pub use interop::SharedTensor;
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<tensor::PyTensor>()?;
+    dlpack_method::install(&m.py().get_type::<tensor::PyTensor>())?;
     m.add_class::<device::PyDevice>()?;
     dtype::register(m)?;
     m.add_function(wrap_pyfunction!(functions::tensor, m)?)?;

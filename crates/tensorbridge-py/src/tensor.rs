@@ -689,18 +689,7 @@ impl PyTensor {
         py.import("tensorbridge")
     }
 
-    /// A DLPack capsule sharing this tensor (see `dlpack.rs`).
-    #[pyo3(signature = (*, stream = None, max_version = None, dl_device = None, copy = None))]
-    fn __dlpack__<'py>(
-        &self,
-        py: Python<'py>,
-        stream: Option<&Bound<'py, PyAny>>,
-        max_version: Option<&Bound<'py, PyAny>>,
-        dl_device: Option<&Bound<'py, PyAny>>,
-        copy: Option<bool>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        crate::dlpack::to_capsule(py, &self.inner, stream, max_version, dl_device, copy)
-    }
+    // `__dlpack__` is a hand-written vectorcall method (`dlpack_method.rs`).
 
     /// `(device_type, device_id)` for DLPack: `(1, 0)` on the CPU.
     fn __dlpack_device__(&self) -> (i32, i32) {

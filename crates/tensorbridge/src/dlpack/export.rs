@@ -277,13 +277,19 @@ fn into_block<M>(
     ndim: usize,
     set_ctx: impl FnOnce(&mut M, *mut c_void) -> &mut DLTensor,
 ) -> NonNull<M> {
-    let holder = Box::new(Holder {
-        managed,
-        lease: Some(lease),
-        release,
-        dims,
-    });
-    let ptr = Box::into_raw(holder);
+    // Written field by field into the final block: building the holder on
+    // the stack and moving it in would copy its ~200 bytes on every export.
+    let mut block = Box::<Holder<M>>::new_uninit();
+    let slot = block.as_mut_ptr();
+    // SAFETY: `slot` points to an allocation sized and aligned for a holder;
+    // each field is written once, through raw pointers, before `assume_init`.
+    let ptr = unsafe {
+        std::ptr::addr_of_mut!((*slot).managed).write(managed);
+        std::ptr::addr_of_mut!((*slot).lease).write(Some(lease));
+        std::ptr::addr_of_mut!((*slot).release).write(release);
+        std::ptr::addr_of_mut!((*slot).dims).write(dims);
+        Box::into_raw(block.assume_init())
+    };
     // SAFETY: `ptr` was just made by `Box::into_raw`: valid, aligned, unique;
     // the holder never moves again, so pointers into its dims stay valid
     // until the deleter frees it.
