@@ -102,6 +102,31 @@ def test_export_arguments_follow_numpy():
         t.__dlpack__(None)  # keyword-only, as in NumPy
 
 
+def test_export_signature_and_keyword_matching():
+    """`__dlpack__` is the standard's keyword-only signature, whatever
+    spelling of the keyword names the caller builds (interned or not)."""
+    import inspect
+
+    t = tb.tensor(np.arange(4.0))
+    sig = inspect.signature(tb.Tensor.__dlpack__)
+    assert str(sig) == "(self, /, *, stream=None, max_version=None, dl_device=None, copy=None)"
+    # Keyword names built at run time are not interned: matched by value.
+    name = "".join(["max_", "version"])
+    assert capsule_name(t.__dlpack__(**{name: (1, 0)})) == "dltensor_versioned"
+    assert capsule_name(t.__dlpack__(**{"".join(["co", "py"]): True})) == "dltensor"
+    with pytest.raises(TypeError, match="unexpected keyword argument 'maxversion'"):
+        t.__dlpack__(maxversion=(1, 0))
+    with pytest.raises(TypeError, match="positional"):
+        t.__dlpack__(None, max_version=(1, 0))
+    with pytest.raises(TypeError, match="copy must be None, True or False"):
+        t.__dlpack__(copy=1)
+    with pytest.raises(TypeError):
+        tb.Tensor.__dlpack__(np.arange(4.0))  # the descriptor checks self's type
+    # Odd but valid max_version values are read like NumPy reads them.
+    assert capsule_name(t.__dlpack__(max_version=(True, 5))) == "dltensor_versioned"
+    assert capsule_name(t.__dlpack__(max_version=(-1, 0))) == "dltensor"
+
+
 def test_read_only_export():
     a = np.arange(5.0)
     a.flags.writeable = False
