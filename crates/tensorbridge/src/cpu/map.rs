@@ -35,13 +35,7 @@ fn run_parts<const N: usize>(walk: &Walk<N>, part: impl Fn(&Walk<N>) + Sync) {
         part(walk);
         return;
     }
-    let parts = walk.split(threads * 4);
-    rayon::scope(|s| {
-        for w in &parts {
-            let part = &part;
-            s.spawn(move |_| part(w));
-        }
-    });
+    super::parallel::for_each_part(&walk.split(threads * 4), part);
 }
 
 /// `out[i] = f(x[i])` for every element.

@@ -19,6 +19,7 @@ pub mod map;
 pub mod mask;
 pub mod matmul;
 pub mod pairwise;
+pub mod parallel;
 pub mod radix;
 pub mod reduce;
 pub mod repeat;

@@ -319,12 +319,11 @@ where
         None
     };
     if let Some(chunk) = chunk {
-        rayon::scope(|s| {
-            for start in (0..n_out).step_by(chunk) {
-                let (plan, end) = (&plan, (start + chunk).min(n_out));
-                s.spawn(move |_| run_range(op, plan, base, start..end, sink));
-            }
-        });
+        let ranges: Vec<Range<usize>> = (0..n_out)
+            .step_by(chunk)
+            .map(|start| start..(start + chunk).min(n_out))
+            .collect();
+        super::parallel::for_each_part(&ranges, |r| run_range(op, &plan, base, r.clone(), sink));
     } else if plan.reduced.first().is_some_and(|d| d.size >= 2) {
         split_reduction(op, &plan, base, threads * 4, sink);
     } else {
@@ -359,18 +358,20 @@ where
         .iter()
         .map(|_| vec![op.identity(); n_out])
         .collect();
-    rayon::scope(|s| {
-        for (p, buf) in subplans.iter().zip(partials.iter_mut()) {
-            s.spawn(move |_| {
-                let addr = buf.as_mut_ptr() as usize;
-                let write = |i: usize, acc: F::Acc| {
-                    // SAFETY: `i < n_out == buf.len()` (the sink contract)
-                    // and this closure is the buffer's only writer.
-                    unsafe { *(addr as *mut F::Acc).add(i) = acc };
-                };
-                run_range(op, p, base, 0..n_out, &write);
-            });
-        }
+    // Each part writes only its own buffer, passed by address.
+    let jobs: Vec<(&ReducePlan, usize)> = subplans
+        .iter()
+        .zip(partials.iter_mut())
+        .map(|(p, buf)| (p, buf.as_mut_ptr() as usize))
+        .collect();
+    super::parallel::for_each_part(&jobs, |&(p, addr)| {
+        let write = |i: usize, acc: F::Acc| {
+            // SAFETY: `i < n_out`, the buffer's length (the sink contract);
+            // this part is the buffer's only writer, and the buffers
+            // outlive `for_each_part`.
+            unsafe { *(addr as *mut F::Acc).add(i) = acc };
+        };
+        run_range(op, p, base, 0..n_out, &write);
     });
     let mut parts = partials.into_iter();
     let Some(mut total) = parts.next() else {
