@@ -10,10 +10,20 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import tensorbridge as tb
-from conftest import BF16, DTYPE_IDS, DTYPES, TB_OF, assert_same_bits, dtype_pairs, make_values, strided_views
+from conftest import (
+    BF16,
+    DTYPE_IDS,
+    DTYPES,
+    TB_OF,
+    assert_same_bits,
+    dtype_pairs,
+    examples,
+    make_values,
+    strided_views,
+)
 
-SETTINGS = settings(max_examples=150, deadline=None)
-KEY_SETTINGS = settings(max_examples=400, deadline=None)
+SETTINGS = settings(max_examples=examples(150), deadline=None)
+KEY_SETTINGS = settings(max_examples=examples(400), deadline=None)
 
 
 def np_key(key):

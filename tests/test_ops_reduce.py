@@ -16,9 +16,9 @@ import pytest
 from hypothesis import assume, given, settings, strategies as st
 
 import tensorbridge as tb
-from conftest import BF16, DTYPES, TB_OF, make_values, strided_views
+from conftest import BF16, DTYPES, TB_OF, make_values, strided_views, examples
 
-SETTINGS = settings(max_examples=150, deadline=None)
+SETTINGS = settings(max_examples=examples(150), deadline=None)
 
 NUMERIC = [(d, n) for d, n in DTYPES]
 LOW = (np.dtype(np.float16), BF16)
@@ -171,7 +171,7 @@ def test_prod_matches_numpy(c, data):
     "target", [np.bool_, np.int8, np.int32, np.int64, np.uint8, np.uint64, np.float32, np.float64, np.complex128]
 )
 @given(c=case(dtypes=[(d, n) for d, n in DTYPES if n not in LOW]))
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 def test_sum_and_prod_dtype_argument(target, c):
     tbd, v, axis, keepdims = c
     target = np.dtype(target)
