@@ -162,8 +162,8 @@ def test_conversion_does_not_grow_memory(name):
     r = soak(CONVERSIONS[name], ITERATIONS)
     print(
         f"soak {name}: {ITERATIONS} iterations in {r['seconds']:.1f} s, "
-        f"RSS growth {r['rss'] + r['own']} B (less {r['own']} B of tracemalloc's own), "
-        f"tracemalloc growth {r['traced']} B"
+        f"RSS growth {r['rss']} B (measured {r['rss'] + r['own']} B, of which "
+        f"{r['own']} B tracemalloc's bookkeeping), tracemalloc growth {r['traced']} B"
     )
     assert r["rss"] < MAX_GROWTH_BYTES, f"{name}: RSS grew by {r['rss']} B"
     assert r["traced"] < MAX_GROWTH_BYTES, f"{name}: traced memory grew by {r['traced']} B"
