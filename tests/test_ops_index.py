@@ -255,6 +255,26 @@ def test_mixed_keys_match_numpy(key):
         assert not tb.shares_memory(got, t)
 
 
+@pytest.mark.parametrize(
+    "key",
+    [
+        slice(None, None, -(2**63)),
+        slice(None, None, -(10**30)),
+        slice(None, None, 2**63 - 1),
+        slice(10**30, -(10**30), -(2**63)),
+        (slice(None, None, -(2**63)), slice(-(2**63), None, 2**63 - 1)),
+    ],
+    ids=repr,
+)
+def test_extreme_slice_steps_match_numpy(key):
+    # A step of -2**63 (or one past int64, saturated to it) once overflowed
+    # when negated to count the elements.
+    t = tb.tensor(A)
+    got = t[key]
+    assert_same_bits(got, A[key])
+    assert tb.shares_memory(got, t)
+
+
 def test_zero_d_tensors():
     a = np.array(7.5)
     t = tb.tensor(a)
