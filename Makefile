@@ -43,12 +43,15 @@ test: $(VENV)/.test-deps
 # Rust: the proptest targets over layouts, strided walks, indexing keys and
 # .npy headers and files, at FUZZ_PROPTEST_CASES cases each, in the test
 # profile so that an integer overflow panics instead of wrapping silently.
+# Rejections (`prop_assume!`) grow with the cases (one layout test rejects
+# three draws in four); the default cap of 1024 would abort a long run.
 FUZZ_PROPTEST_CASES ?= 20000
+FUZZ_PROPTEST := PROPTEST_CASES=$(FUZZ_PROPTEST_CASES) PROPTEST_MAX_GLOBAL_REJECTS=$$(($(FUZZ_PROPTEST_CASES) * 10))
 
 fuzz: $(VENV)/.test-deps
 	$(MAKE) develop
-	PROPTEST_CASES=$(FUZZ_PROPTEST_CASES) cargo test -p tensorbridge --all-features --lib -- layout:: strided:: npy:: index
-	PROPTEST_CASES=$(FUZZ_PROPTEST_CASES) cargo test -p tensorbridge --all-features --test index_fuzz --test npy_fuzz --test strided_copy
+	$(FUZZ_PROPTEST) cargo test -p tensorbridge --all-features --lib -- layout:: strided:: npy:: tensor::index ops::index_key
+	$(FUZZ_PROPTEST) cargo test -p tensorbridge --all-features --test index_fuzz --test npy_fuzz --test strided_copy
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -m hypothesis
 
 bench: $(VENV)/.test-deps

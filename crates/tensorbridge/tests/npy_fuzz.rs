@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proptest::prelude::*;
 use tensorbridge::npy::{self, wrap_header, MapMode, NpyHeader};
-use tensorbridge::{DType, Tensor};
+use tensorbridge::{DType, Error, Tensor};
 
 /// A file in the temporary directory, removed when dropped.
 struct TempFile(PathBuf);
@@ -193,16 +193,40 @@ proptest! {
         let mut bytes = wrap_header(&text);
         bytes.extend((0..data_len).map(|i| i as u8));
         open_every_way(&bytes)?;
-        // A file that opens has the data its header asks for; one whose
-        // header parses but has too little data is refused as truncated.
+        // A header that parses, with the data it asks for, loads; the one
+        // exception is a shape whose non-zero dimensions multiply past
+        // `isize::MAX` (possible only with a zero among them), which NumPy
+        // refuses too ("array is too big"). Too little data is refused.
         if let Ok(h) = NpyHeader::parse(&bytes) {
             let need = h.data_len_bytes();
             let file = TempFile::with(&bytes);
             let loaded = npy::load(&file.0);
             match need {
-                Ok(need) if need <= data_len => prop_assert!(loaded.is_ok(), "{}: {:?}", text, loaded.err()),
+                Ok(need) if need <= data_len => prop_assert!(
+                    loaded.is_ok() || matches!(loaded, Err(Error::Overflow { .. })),
+                    "{}: {:?}", text, loaded.err()
+                ),
                 _ => prop_assert!(loaded.is_err()),
             }
         }
+    }
+}
+
+/// Found by the property above: an empty array whose other dimensions
+/// multiply past `isize::MAX` has no valid strides; NumPy refuses to create
+/// it ("array is too big"), and so does the loader, with an overflow error
+/// rather than a wrong layout.
+#[test]
+fn empty_shape_with_huge_dimensions_is_refused() {
+    for order in ["False", "True"] {
+        let text = format!(
+            "{{'descr': '|b1', 'fortran_order': {order}, 'shape': (1844674407370955162, 0, 5), }}"
+        );
+        let file = TempFile::with(&wrap_header(&text));
+        assert!(matches!(npy::load(&file.0), Err(Error::Overflow { .. })));
+        assert!(matches!(
+            npy::map(&file.0, MapMode::ReadOnly),
+            Err(Error::Overflow { .. })
+        ));
     }
 }
