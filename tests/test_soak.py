@@ -20,17 +20,24 @@ RSS is taken with tracemalloc running, less the growth of tracemalloc's own
 bookkeeping (`tracemalloc.get_tracemalloc_memory`). Every result is checked
 against NumPy on the first and last iteration and every 1,000th in between.
 
+The measurements run in a fresh interpreter (this module as a script), apart
+from the test process, whose other tests and interop peers leave threads and
+caches that move RSS on their own.
+
     TB_SOAK_ITERATIONS=1000000 python -m pytest tests/test_soak.py -q -rP
 
 prints one line per conversion: RSS and tracemalloc growth, time.
+`python tests/test_soak.py [NAME ...]` runs the measurement alone (JSON lines).
 """
 
 from __future__ import annotations
 
 import gc
+import json
 import os
 import pickle
 import resource
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -157,11 +164,48 @@ def soak(convert, iterations: int) -> dict:
     }
 
 
+def _leaky():
+    """A conversion that keeps every result alive, as a leaked reference would."""
+    _KEPT.append(tb.from_numpy(_np()))
+    return _KEPT[-1]
+
+
+_KEPT: list = []
+LEAKY = "leaky (keeps every result)"
+
+
+def main(names: list[str]) -> None:
+    """The soak of each conversion named (all by default), one JSON line each."""
+    for name in names or list(CONVERSIONS):
+        convert = _leaky if name == LEAKY else CONVERSIONS[name]
+        iterations = 20_000 if name == LEAKY else ITERATIONS
+        r = soak(convert, iterations)
+        _KEPT.clear()
+        print(json.dumps({"name": name, "iterations": iterations, **r}), flush=True)
+
+
+@pytest.fixture(scope="module")
+def measured() -> dict[str, dict]:
+    """Every conversion's soak, run in a fresh interpreter: the test process
+    has imported the interop peers and run other tests, whose background
+    threads and caches would move RSS by more than the bound."""
+    proc = subprocess.run(
+        [sys.executable, __file__, *CONVERSIONS, LEAKY],
+        capture_output=True,
+        text=True,
+        env=os.environ,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    return {r["name"]: r for r in lines}
+
+
 @pytest.mark.parametrize("name", list(CONVERSIONS))
-def test_conversion_does_not_grow_memory(name):
-    r = soak(CONVERSIONS[name], ITERATIONS)
+def test_conversion_does_not_grow_memory(name, measured):
+    r = measured[name]
     print(
-        f"soak {name}: {ITERATIONS} iterations in {r['seconds']:.1f} s, "
+        f"soak {name}: {r['iterations']} iterations in {r['seconds']:.1f} s, "
         f"RSS growth {r['rss']} B (measured {r['rss'] + r['own']} B, of which "
         f"{r['own']} B tracemalloc's bookkeeping), tracemalloc growth {r['traced']} B"
     )
@@ -169,11 +213,17 @@ def test_conversion_does_not_grow_memory(name):
     assert r["traced"] < MAX_GROWTH_BYTES, f"{name}: traced memory grew by {r['traced']} B"
 
 
-def test_the_soak_can_see_a_leak():
+def test_the_soak_can_see_a_leak(measured):
     """The measurement is sensitive: a conversion that keeps each result
     alive (as a leaked reference would) fails the bound within the CI
     iteration count."""
-    kept = []
-    r = soak(lambda: kept.append(tb.from_numpy(_np())) or kept[-1], 20_000)
-    del kept[:]
+    r = measured[LEAKY]
+    print(
+        f"soak {LEAKY}: {r['iterations']} iterations, RSS growth {r['rss']} B, "
+        f"tracemalloc growth {r['traced']} B"
+    )
     assert r["rss"] > MAX_GROWTH_BYTES and r["traced"] > MAX_GROWTH_BYTES, r
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
