@@ -39,7 +39,7 @@ test: $(VENV)/.test-deps
 
 # The property tests at volume. Hypothesis: every property test (pytest's
 # `hypothesis` marker) under the "fuzz" profile of tests/conftest.py, which
-# multiplies each test's budget by twelve and prints the examples it ran.
+# multiplies each test's budget by twenty and prints the examples it ran.
 # Rust: the proptest targets over layouts, strided walks, indexing keys and
 # .npy headers and files, at FUZZ_PROPTEST_CASES cases each, in the test
 # profile so that an integer overflow panics instead of wrapping silently.

@@ -137,7 +137,7 @@ def dtype_pair(request):
 # the loaded profile's max_examples (Hypothesis's default is 100) sets the
 # scale, so a budget written once serves both runs.
 
-FUZZ_SCALE = 12
+FUZZ_SCALE = 20
 settings.register_profile(
     "fuzz",
     max_examples=100 * FUZZ_SCALE,
