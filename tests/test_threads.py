@@ -33,7 +33,8 @@ the process hangs anyway.
 
     TB_STRESS_SECONDS=60 python -m pytest tests/test_threads.py -q -rP
 
-prints the operations done, by kind, and the errors found.
+prints the operations done, by kind, and the errors found
+(`TB_STRESS_THREADS` changes the number of threads, 8 by default).
 """
 
 from __future__ import annotations
