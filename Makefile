@@ -3,6 +3,7 @@
 #   make test   the same set-up plus test dependencies, cargo test, pytest
 #   make bench  the benchmark table (tensorbridge vs NumPy vs PyTorch)
 #   make wheel  an abi3 wheel in dist/
+#   make fuzz   the property tests at volume (not part of `make test`)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -10,7 +11,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 export CARGO_BUILD_JOBS ?= 2
 
-.PHONY: demo test bench wheel develop clean
+.PHONY: demo test bench wheel develop clean fuzz
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +36,23 @@ test: $(VENV)/.test-deps
 	$(MAKE) develop
 	cargo test -p tensorbridge --all-features
 	$(PY) -m pytest -q
+
+# The property tests at volume. Hypothesis: every property test (pytest's
+# `hypothesis` marker) under the "fuzz" profile of tests/conftest.py, which
+# multiplies each test's budget by twenty and prints the examples it ran.
+# Rust: the proptest targets over layouts, strided walks, indexing keys and
+# .npy headers and files, at FUZZ_PROPTEST_CASES cases each, in the test
+# profile so that an integer overflow panics instead of wrapping silently.
+# Rejections (`prop_assume!`) grow with the cases (one layout test rejects
+# three draws in four); the default cap of 1024 would abort a long run.
+FUZZ_PROPTEST_CASES ?= 20000
+FUZZ_PROPTEST := PROPTEST_CASES=$(FUZZ_PROPTEST_CASES) PROPTEST_MAX_GLOBAL_REJECTS=$$(($(FUZZ_PROPTEST_CASES) * 10))
+
+fuzz: $(VENV)/.test-deps
+	$(MAKE) develop
+	$(FUZZ_PROPTEST) cargo test -p tensorbridge --all-features --lib -- layout:: strided:: npy:: tensor::index ops::index_key
+	$(FUZZ_PROPTEST) cargo test -p tensorbridge --all-features --test index_fuzz --test npy_fuzz --test strided_copy
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -m hypothesis
 
 bench: $(VENV)/.test-deps
 	$(MAKE) develop

@@ -4,12 +4,15 @@ strategies for arrays with arbitrary layouts. NumPy is the oracle."""
 
 from __future__ import annotations
 
-import numpy as np
-import ml_dtypes
-import pytest
-from hypothesis import strategies as st
+import os
+import re
 
+import ml_dtypes
+import numpy as np
+import pytest
 import tensorbridge as tb
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 
 BF16 = np.dtype(ml_dtypes.bfloat16)
 
@@ -120,6 +123,40 @@ def dtype_pair(request):
 
 
 # ---------------------------------------------------------------- Hypothesis
+#
+# Settings profiles, picked by the HYPOTHESIS_PROFILE environment variable:
+#
+# - Hypothesis's own: "default" locally, and "ci" (derandomized, no database)
+#   when it detects a CI machine. Each property test runs the examples its
+#   module asks for, sized so that `make test` stays short.
+# - "fuzz" (`make fuzz`): every budget is multiplied by FUZZ_SCALE, so the
+#   Hypothesis suites together run well over 100,000 examples, with fresh
+#   random choices on every run.
+#
+# A module states its budget as `examples(n)`, its count at the default scale;
+# the loaded profile's max_examples (Hypothesis's default is 100) sets the
+# scale, so a budget written once serves both runs.
+
+FUZZ_SCALE = 20
+settings.register_profile(
+    "fuzz",
+    max_examples=100 * FUZZ_SCALE,
+    deadline=None,
+    derandomize=False,
+    print_blob=True,
+    # At volume a slow example or a strategy that filters much is expected,
+    # not a sign of a broken strategy (the short run still checks that).
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+if "HYPOTHESIS_PROFILE" in os.environ:
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+
+
+def examples(ci_count: int) -> int:
+    """A property test's example budget: `ci_count` under Hypothesis's default
+    and CI profiles (max_examples 100), scaled in proportion under others."""
+    return max(1, ci_count * settings().max_examples // 100)
+
 
 dtype_pairs = st.sampled_from(DTYPES)
 shapes = st.lists(st.integers(0, 5), min_size=0, max_size=4).map(tuple)
@@ -162,7 +199,6 @@ def strided_views(draw, ndt=None, allow_zero_strides=True):
 # Dask's distributed. Locally a
 # missing peer skips its tests; under CI (CI=true) such a skip is a failure,
 # so an install step that silently broke cannot turn the interop suite green.
-import os  # noqa: E402
 
 PEERS = ("numpy", "ml_dtypes", "torch", "tensorflow", "jax", "ray", "distributed")
 
@@ -181,3 +217,31 @@ def pytest_runtest_makereport(item, call):
     if "could not import" in reason and any(f"'{p}'" in reason for p in PEERS):
         report.outcome = "failed"
         report.longrepr = f"interop peer missing under CI (make test installs it): {reason}"
+
+
+# --- How many examples Hypothesis really ran ---------------------------------
+# A budget is an upper bound: Hypothesis stops early when a strategy's space is
+# exhausted, and the fuzz run's claim is about examples executed. Hypothesis's
+# pytest plugin attaches each test's statistics to its report; the summary
+# below adds up the test cases of every phase (explicit, reuse, generate,
+# shrink) so `make fuzz` prints the total it ran.
+
+_CASES = re.compile(r"(\d+) passing, (\d+) failing, and (\d+) invalid test cases")
+
+
+def pytest_terminal_summary(terminalreporter):
+    passing = failing = invalid = tests = 0
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            stats = getattr(report, "__dict__", {}).get("_hypothesis_stats")
+            if not stats:
+                continue
+            tests += 1
+            for p, f, i in _CASES.findall(stats):
+                passing, failing, invalid = passing + int(p), failing + int(f), invalid + int(i)
+    if tests:
+        profile = os.environ.get("HYPOTHESIS_PROFILE", "default")
+        terminalreporter.write_line(
+            f"Hypothesis ({profile} profile): {passing} passing examples, {failing} failing, "
+            f"{invalid} invalid, in {tests} property tests"
+        )

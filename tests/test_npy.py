@@ -15,7 +15,7 @@ import ml_dtypes
 import numpy as np
 import pytest
 import tensorbridge as tb
-from conftest import BF16, DTYPE_IDS, DTYPES, assert_same_bits, make_values
+from conftest import BF16, DTYPE_IDS, DTYPES, assert_same_bits, examples, make_values
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -339,7 +339,9 @@ def test_headers_numpy_accepts_are_accepted(tmp_path):
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     st.lists(st.tuples(st.integers(0, 127), st.integers(0, 255)), min_size=1, max_size=4),

@@ -15,9 +15,18 @@ import pytest
 from hypothesis import assume, given, settings, strategies as st
 
 import tensorbridge as tb
-from conftest import BF16, DTYPES, NP_DTYPES, TB_OF, assert_same_bits, dtype_pairs, strided_views
+from conftest import (
+    BF16,
+    DTYPES,
+    NP_DTYPES,
+    TB_OF,
+    assert_same_bits,
+    dtype_pairs,
+    examples,
+    strided_views,
+)
 
-SETTINGS = settings(max_examples=150, deadline=None)
+SETTINGS = settings(max_examples=examples(150), deadline=None)
 NUMERIC = [(t, n) for t, n in DTYPES if t != tb.bool]
 NOT_BF16 = [(t, n) for t, n in DTYPES if n != BF16]
 

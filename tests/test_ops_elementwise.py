@@ -12,7 +12,7 @@ import operator
 import numpy as np
 import pytest
 import tensorbridge as tb
-from conftest import BF16, NP_DTYPES, TB_OF, make_values, strided_views
+from conftest import BF16, NP_DTYPES, TB_OF, examples, make_values, strided_views
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -192,7 +192,7 @@ def test_unary_bfloat16_computes_through_float32(name):
     np.testing.assert_array_equal(got.numpy().astype(np.float32), want.astype(np.float32))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(strided_views(), st.sampled_from(["negative", "abs", "sqrt", "isnan", "floor", "square"]))
 def test_unary_on_any_layout(base_view, name):
     _, view = base_view
@@ -226,7 +226,7 @@ def test_unary_special_cases_of_the_standard():
 BINARY_DTYPES = [d for d in NP_DTYPES if d != BF16]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(
     st.sampled_from(BINARY),
     st.sampled_from(BINARY_DTYPES),
@@ -270,7 +270,7 @@ def test_binary_matches_numpy(name, d1, d2, shapes, seed):
     assert_matches(got, want, name in EXACT_BINARY, zero_sign=name not in {"maximum", "minimum"})
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     strided_views(ndt=np.dtype(np.float64)),
     st.sampled_from(["add", "less", "maximum", "remainder"]),

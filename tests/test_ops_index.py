@@ -10,10 +10,20 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import tensorbridge as tb
-from conftest import BF16, DTYPE_IDS, DTYPES, TB_OF, assert_same_bits, dtype_pairs, make_values, strided_views
+from conftest import (
+    BF16,
+    DTYPE_IDS,
+    DTYPES,
+    TB_OF,
+    assert_same_bits,
+    dtype_pairs,
+    examples,
+    make_values,
+    strided_views,
+)
 
-SETTINGS = settings(max_examples=150, deadline=None)
-KEY_SETTINGS = settings(max_examples=400, deadline=None)
+SETTINGS = settings(max_examples=examples(150), deadline=None)
+KEY_SETTINGS = settings(max_examples=examples(400), deadline=None)
 
 
 def np_key(key):
@@ -243,6 +253,26 @@ def test_mixed_keys_match_numpy(key):
         got = t[k]
         assert_same_bits(got, exp)
         assert not tb.shares_memory(got, t)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        slice(None, None, -(2**63)),
+        slice(None, None, -(10**30)),
+        slice(None, None, 2**63 - 1),
+        slice(10**30, -(10**30), -(2**63)),
+        (slice(None, None, -(2**63)), slice(-(2**63), None, 2**63 - 1)),
+    ],
+    ids=repr,
+)
+def test_extreme_slice_steps_match_numpy(key):
+    # A step of -2**63 (or one past int64, saturated to it) once overflowed
+    # when negated to count the elements.
+    t = tb.tensor(A)
+    got = t[key]
+    assert_same_bits(got, A[key])
+    assert tb.shares_memory(got, t)
 
 
 def test_zero_d_tensors():

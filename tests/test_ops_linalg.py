@@ -18,9 +18,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import tensorbridge as tb
-from conftest import BF16, TB_OF, make_values
+from conftest import BF16, TB_OF, make_values, examples
 
-SETTINGS = settings(max_examples=120, deadline=None)
+SETTINGS = settings(max_examples=examples(120), deadline=None)
 
 NUMERIC = [np.dtype(d) for d in ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16",
                                  "uint32", "uint64", "float16", "float32", "float64",

@@ -13,9 +13,17 @@ import pytest
 from hypothesis import assume, given, settings, strategies as st
 
 import tensorbridge as tb
-from conftest import BF16, DTYPES, assert_same_bits, dtype_pairs, make_values, strided_views
+from conftest import (
+    BF16,
+    DTYPES,
+    assert_same_bits,
+    dtype_pairs,
+    examples,
+    make_values,
+    strided_views,
+)
 
-SETTINGS = settings(max_examples=150, deadline=None)
+SETTINGS = settings(max_examples=examples(150), deadline=None)
 
 
 @st.composite

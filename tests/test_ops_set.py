@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given, settings
 
 import tensorbridge as tb
-from conftest import BF16, assert_same_bits, strided_views
+from conftest import BF16, assert_same_bits, strided_views, examples
 
-SETTINGS = settings(max_examples=150, deadline=None)
+SETTINGS = settings(max_examples=examples(150), deadline=None)
 
 
 def oracle(a):

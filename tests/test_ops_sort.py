@@ -19,9 +19,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import tensorbridge as tb
-from conftest import BF16, assert_same_bits, dtype_pairs, make_values, strided_views
+from conftest import BF16, assert_same_bits, dtype_pairs, make_values, strided_views, examples
 
-SETTINGS = settings(max_examples=150, deadline=None)
+SETTINGS = settings(max_examples=examples(150), deadline=None)
 
 
 def oracle_argsort(a, axis, descending):

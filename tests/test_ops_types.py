@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 import tensorbridge as tb
-from conftest import BF16, NP_DTYPES, TB_OF, make_values
+from conftest import BF16, NP_DTYPES, TB_OF, examples, make_values
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -120,7 +120,7 @@ def test_astype_function():
     assert not tb.shares_memory(tb.astype(t, tb.float32), t)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.sampled_from(["int8", "uint8", "int64", "float32", "float64"]), st.integers(0, 100))
 def test_clip_matches_numpy(ndt, seed):
     x = make_values(np.dtype(ndt), (4, 5), seed=seed, special=ndt.startswith("float"))
@@ -146,7 +146,7 @@ def test_clip_scalars_and_nan():
     assert not tb.shares_memory(c, t)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(
     st.sampled_from(["bool", "int16", "uint8", "float32", "complex64"]),
     st.lists(st.integers(0, 4), min_size=1, max_size=3),

@@ -13,7 +13,7 @@ import pickle
 import numpy as np
 import pytest
 import tensorbridge as tb
-from conftest import DTYPE_IDS, DTYPES, assert_same_bits, make_values, strided_views
+from conftest import DTYPE_IDS, DTYPES, assert_same_bits, examples, make_values, strided_views
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tensorbridge._core import _rebuild_tensor
@@ -140,7 +140,7 @@ def test_other_views_are_compacted(make, protocol):
         assert bufs[0].raw().nbytes == v.nbytes
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(strided_views(), st.sampled_from([2, 5]))
 def test_any_layout_round_trips(base_view, protocol):
     _, view = base_view
@@ -286,7 +286,7 @@ def test_hostile_pickle_stream_is_refused():
         pickle.loads(evil)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.binary(max_size=64),
     st.sampled_from([d.name for d, _ in DTYPES] + ["x"]),

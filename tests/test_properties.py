@@ -8,9 +8,18 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import tensorbridge as tb
-from conftest import BF16, TB_OF, assert_same_bits, bytes_of, dtype_pairs, make_values, shapes
+from conftest import (
+    BF16,
+    TB_OF,
+    assert_same_bits,
+    bytes_of,
+    dtype_pairs,
+    examples,
+    make_values,
+    shapes,
+)
 
-SETTINGS = settings(max_examples=200, deadline=None)
+SETTINGS = settings(max_examples=examples(200), deadline=None)
 
 
 @st.composite

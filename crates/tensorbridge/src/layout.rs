@@ -179,7 +179,8 @@ pub fn adjust_slice(len: usize, start: Option<i64>, stop: Option<i64>, step: i64
             0
         }
     } else if start > stop {
-        (start - stop - 1) / (-step) + 1
+        // `unsigned_abs`: `-step` overflows for `i64::MIN`, a valid step.
+        ((start - stop - 1) as u64 / step.unsigned_abs() + 1) as i64
     } else {
         0
     };
@@ -674,6 +675,9 @@ mod tests {
         assert_eq!(adjust_slice(5, Some(10), None, 1), (5, 0));
         assert_eq!(adjust_slice(0, None, None, -1), (-1, 0));
         assert_eq!(adjust_slice(5, Some(i64::MIN), Some(i64::MAX), 3), (0, 2));
+        assert_eq!(adjust_slice(5, None, None, i64::MIN), (4, 1));
+        assert_eq!(adjust_slice(5, Some(i64::MAX), Some(i64::MIN), i64::MIN), (4, 1));
+        assert_eq!(adjust_slice(5, None, None, i64::MAX), (0, 1));
     }
 
     #[test]

@@ -139,13 +139,26 @@ impl Tensor {
     /// The elements in C order as native-endian bytes.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
         self.require_cpu("to_bytes")?;
-        Ok(cpu::copy::to_vec::<u8>(&self.contiguous()?.view_dtype(DType::UInt8)?))
+        // A 0-d tensor is viewed as one element first: a dtype view that
+        // changes the itemsize needs a last dimension to resize.
+        let flat = self.contiguous()?.reshape(&[self.numel() as i64])?;
+        Ok(cpu::copy::to_vec::<u8>(&flat.view_dtype(DType::UInt8)?))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use crate::{DType, Scalar, Tensor};
+
+    #[test]
+    fn to_bytes_of_every_rank() {
+        let scalar = Tensor::from_vec(vec![0x0102_0304i32], &[]).unwrap();
+        assert_eq!(scalar.to_bytes().unwrap(), 0x0102_0304i32.to_ne_bytes());
+        let t = Tensor::from_vec(vec![1u16, 2, 3, 4], &[2, 2]).unwrap();
+        let want: Vec<u8> = [1u16, 3, 2, 4].iter().flat_map(|v| v.to_ne_bytes()).collect();
+        assert_eq!(t.t().to_bytes().unwrap(), want);
+        assert!(Tensor::zeros(&[0, 3], DType::Float64).unwrap().to_bytes().unwrap().is_empty());
+    }
 
     #[test]
     fn overlapping_copy_is_like_numpy() {
