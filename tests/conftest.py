@@ -183,11 +183,10 @@ class _BlockPeers:
     def find_spec(name, path=None, target=None):
         if name.partition(".")[0] in BLOCKED_PEERS:
             raise ModuleNotFoundError(f"{name} blocked by TENSORBRIDGE_TEST_BLOCK_PEERS", name=name)
-        return None
 
 
 if BLOCKED_PEERS:
-    import sys  # noqa: E402
+    import sys
 
     sys.meta_path.insert(0, _BlockPeers)
 

@@ -47,7 +47,6 @@ import weakref
 
 import numpy as np
 import pytest
-
 import tensorbridge as tb
 
 BASE = np.arange(48, dtype=np.float64).reshape(6, 8) * 3.0 + 1.0
