@@ -12,13 +12,7 @@ use tensorbridge::{DType, ExportLease, Scalar, Tensor};
 mod common;
 
 fn foreign(n: usize, drops: &Arc<AtomicUsize>) -> Tensor {
-    common::counted_foreign(
-        (0..n).map(|x| x as f32).collect(),
-        &[n as i64],
-        &[1],
-        false,
-        drops,
-    )
+    common::counted_foreign((0..n).map(|x| x as f32).collect(), &[n as i64], &[1], false, drops)
 }
 
 #[test]
