@@ -4,6 +4,7 @@
 #   make bench  the benchmark table (tensorbridge vs NumPy vs PyTorch)
 #   make wheel  an abi3 wheel in dist/
 #   make fuzz   the property tests at volume (not part of `make test`)
+#   make sanitize  Rust tests under AddressSanitizer, Python memory tests under valgrind
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -11,7 +12,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 export CARGO_BUILD_JOBS ?= 2
 
-.PHONY: demo test bench wheel develop clean fuzz
+.PHONY: demo test bench wheel develop clean fuzz sanitize
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +58,11 @@ fuzz: $(VENV)/.test-deps
 bench: $(VENV)/.test-deps
 	$(MAKE) develop
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) -m tensorbridge bench
+
+# Builds into target/asan and target/valgrind, leaving the regular build
+# alone; see scripts/sanitize.sh.
+sanitize: $(VENV)/.test-deps
+	PY=$(PY) scripts/sanitize.sh
 
 wheel: $(VENV)/.test-deps
 	$(VENV)/bin/maturin build --release --out dist

@@ -75,15 +75,25 @@ def capsule_name(c) -> str:
 
 
 def read_versioned(c) -> DLManagedTensorVersioned:
-    """The struct inside an unconsumed versioned capsule (not consumed)."""
+    """The struct inside an unconsumed versioned capsule (not consumed).
+
+    The struct is a view of the capsule's memory, which the capsule's
+    destructor frees, so the view keeps the capsule alive: callers may pass a
+    temporary (``read_versioned(t.__dlpack__(...)).flags``). Fields read from
+    it (``m.dl_tensor``) keep the view, and so the capsule, alive in turn."""
     assert capsule_name(c) == "dltensor_versioned"
     ptr = _capi.PyCapsule_GetPointer(c, b"dltensor_versioned")
-    return DLManagedTensorVersioned.from_address(ptr)
+    m = DLManagedTensorVersioned.from_address(ptr)
+    m._capsule = c
+    return m
 
 
 def read_legacy(c) -> DLManagedTensor:
+    """As `read_versioned`, for a legacy capsule."""
     assert capsule_name(c) == "dltensor"
-    return DLManagedTensor.from_address(_capi.PyCapsule_GetPointer(c, b"dltensor"))
+    m = DLManagedTensor.from_address(_capi.PyCapsule_GetPointer(c, b"dltensor"))
+    m._capsule = c
+    return m
 
 
 # Producers whose deleter has not run: a real producer keeps its struct
