@@ -459,17 +459,11 @@ pub unsafe fn cast_run(
         return;
     }
     if from == to && from != DType::Bool {
-        // SAFETY: the caller's contract, for an element type of `from`'s size
-        // and alignment (16-byte complex128 is two u64, align 8).
-        unsafe {
-            match from.itemsize() {
-                1 => copy_run::<u8>(src, src_stride, dst, dst_stride, n),
-                2 => copy_run::<u16>(src, src_stride, dst, dst_stride, n),
-                4 => copy_run::<u32>(src, src_stride, dst, dst_stride, n),
-                8 => copy_run::<u64>(src, src_stride, dst, dst_stride, n),
-                _ => copy_run::<[u64; 2]>(src, src_stride, dst, dst_stride, n),
-            }
-        }
+        // SAFETY: the caller's contract, for a stand-in element type of
+        // `from`'s size and no stricter alignment (see `dispatch_size!`).
+        super::gather::dispatch_size!(from.itemsize(), T => unsafe {
+            copy_run::<T>(src, src_stride, dst, dst_stride, n)
+        });
         return;
     }
     if from == to && ptr::eq(src, dst) && src_stride == dst_stride {

@@ -42,17 +42,12 @@ pub fn copy_cast(src: &Tensor, dst: &Tensor) {
     let (from, to) = (src.dtype(), dst.dtype());
     let run_plan = |p: &Plan2| {
         if from == to && p.tile.is_some() && from != crate::DType::Bool {
-            // SAFETY: same contract as the runs below, for a same-size,
-            // same-alignment stand-in element type.
-            let done = unsafe {
-                match from.itemsize() {
-                    1 => super::transpose::copy_tiled::<u8>(p, bases.src as *const u8, bases.dst as *mut u8),
-                    2 => super::transpose::copy_tiled::<u16>(p, bases.src as *const u16, bases.dst as *mut u16),
-                    4 => super::transpose::copy_tiled::<u32>(p, bases.src as *const u32, bases.dst as *mut u32),
-                    8 => super::transpose::copy_tiled::<u64>(p, bases.src as *const u64, bases.dst as *mut u64),
-                    _ => super::transpose::copy_tiled::<[u64; 2]>(p, bases.src as *const [u64; 2], bases.dst as *mut [u64; 2]),
-                }
-            };
+            // SAFETY: same contract as the runs below, for a same-size
+            // stand-in element type of no stricter alignment (see
+            // `dispatch_size!`).
+            let done = super::gather::dispatch_size!(from.itemsize(), T => unsafe {
+                super::transpose::copy_tiled::<T>(p, bases.src as *const T, bases.dst as *mut T)
+            });
             if done {
                 return;
             }

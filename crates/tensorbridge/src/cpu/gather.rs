@@ -75,7 +75,12 @@ macro_rules! dispatch_index {
     };
 }
 
-/// Runs `$body` with `$t` bound to a plain type of `$itemsize` bytes.
+/// Runs `$body` with `$t` bound to a plain type of `$itemsize` bytes whose
+/// alignment is no stricter than that of any dtype of that size: element
+/// copies through it are sound for every tensor whose elements are aligned
+/// for their own dtype. complex64 is 8 bytes but only 4-aligned (two f32),
+/// so 8-byte elements move as `[u32; 2]` (still one 8-byte move on x86-64
+/// and aarch64), never as `u64`.
 macro_rules! dispatch_size {
     ($itemsize:expr, $t:ident => $body:expr) => {
         match $itemsize {
@@ -92,7 +97,7 @@ macro_rules! dispatch_size {
                 $body
             }
             8 => {
-                type $t = u64;
+                type $t = [u32; 2];
                 $body
             }
             _ => {

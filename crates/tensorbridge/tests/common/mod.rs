@@ -19,8 +19,21 @@ impl<T> Drop for CountedOwner<T> {
     }
 }
 
+/// An owner for `buf` that adds one to `drops` when it is released.
+#[allow(dead_code)] // each test file that includes this module uses one of the two
+pub fn counted_owner<T: Send + Sync + 'static>(
+    buf: Vec<T>,
+    drops: &Arc<AtomicUsize>,
+) -> Box<dyn ForeignOwner> {
+    Box::new(CountedOwner {
+        _buf: buf,
+        drops: drops.clone(),
+    })
+}
+
 /// A tensor over `buf` (with `shape`/`strides` in elements) as foreign
 /// memory, whose owner adds one to `drops` when it is released.
+#[allow(dead_code)]
 pub fn counted_foreign<T: Element>(
     mut buf: Vec<T>,
     shape: &[i64],
