@@ -132,11 +132,13 @@ def _mapped(path: str) -> bool:
         return any(path in line for line in f)
 
 
-def _address_mapped(addr: int) -> bool:
+def _big_mapping_at(addr: int) -> bool:
+    """Whether a mapping of at least BIG_ELEMS float64 holds `addr` (a small
+    mapping made later in the freed range does not count)."""
     with open("/proc/self/maps") as f:
         for line in f:
             lo, hi = (int(x, 16) for x in line.split()[0].split("-"))
-            if lo <= addr < hi:
+            if lo <= addr < hi and hi - lo >= BIG_ELEMS * 8:
                 return True
     return False
 
@@ -189,8 +191,8 @@ def make_tb_owned(tmp_path):
     addr = p.data_ptr()
     if UNDER_VALGRIND:
         return p, "tb_big", lambda: None
-    assert _address_mapped(addr)
-    return p, "tb_big", lambda: _address_mapped(addr)
+    assert _big_mapping_at(addr)
+    return p, "tb_big", lambda: _big_mapping_at(addr)
 
 
 class Bytes(bytearray):
