@@ -272,7 +272,11 @@ def test_var_std_match_numpy(c, correction):
         wide = x.astype(np.complex128 if x.dtype.kind == "c" else np.float64)
         if out.itemsize == 2:  # float16/bfloat16 accumulate in float32 (squares may overflow)
             wide = wide.astype(np.float32).astype(np.float64)
-            wide = np.where(np.isfinite((wide - np.mean(wide)) ** 2), wide, np.inf)
+            # The centre of the finite values: a nan or inf elsewhere must not
+            # turn every element into inf (the kernel's squares do not).
+            finite = wide[np.isfinite(wide)]
+            centre = finite.mean() if finite.size else 0.0
+            wide = np.where(np.isfinite((wide - centre) ** 2), wide, np.inf)
         want_var = np.var(wide, axis=axis, ddof=correction, keepdims=keepdims)
         n = max(1, v.size // max(1, want_var.size))
         mag = np.mean(np.abs(wide) ** 2, axis=axis, keepdims=keepdims) * n / max(n - correction, 1e-300)
