@@ -40,7 +40,11 @@ fn kind_of(e: &Error) -> Kind {
         | Error::MaskShapeMismatch { .. }
         | Error::IndexDType { .. }
         | Error::IndexShapeMismatch { .. } => Kind::Index,
-        Error::DeviceUnavailable { .. } => Kind::Runtime,
+        Error::DeviceUnavailable { .. }
+        | Error::CudaUnavailable { .. }
+        | Error::NoSuchDevice { .. }
+        | Error::CudaDriver { .. }
+        | Error::CudaOutOfMemory { .. } => Kind::Runtime,
         Error::DLPackDType { .. } => Kind::Type,
         Error::DLPackDevice { .. } | Error::DLPackVersion { .. } | Error::DLPackReadOnly => Kind::Buffer,
         Error::Io { .. } | Error::SharedMemoryOs { .. } => Kind::Os,

@@ -40,6 +40,48 @@ pub enum Error {
         /// The device involved.
         device: Device,
     },
+    /// CUDA was asked for where there is none: a build without the `cuda`
+    /// feature, no driver, or no GPU.
+    #[error("{op} needs CUDA, which is not available here ({reason}; tensorbridge.cuda.is_available() is False): keep the tensor on the CPU")]
+    CudaUnavailable {
+        /// What was attempted.
+        op: &'static str,
+        /// Why CUDA is unavailable.
+        reason: String,
+    },
+    /// A CUDA ordinal past the devices the driver reports.
+    #[error("{op}: {device} does not exist: the CUDA driver reports {count} device(s); use an ordinal below {count}")]
+    NoSuchDevice {
+        /// What was attempted.
+        op: &'static str,
+        /// The device asked for.
+        device: Device,
+        /// Devices present.
+        count: usize,
+    },
+    /// A CUDA driver call failed.
+    #[error("{op}: {call} failed with {name} ({code}); the GPU or driver refused the request")]
+    CudaDriver {
+        /// What was attempted.
+        op: &'static str,
+        /// The driver function.
+        call: &'static str,
+        /// The driver's error name, such as `CUDA_ERROR_ILLEGAL_ADDRESS`.
+        name: String,
+        /// The `CUresult` value.
+        code: i32,
+    },
+    /// A device allocation the GPU has no room for, even after the cache of
+    /// freed blocks was handed back to the driver.
+    #[error("CUDA out of memory on {device}: tried to allocate {requested_bytes} bytes with {allocated_bytes} bytes in use by tensors; free tensors you no longer need")]
+    CudaOutOfMemory {
+        /// The device.
+        device: Device,
+        /// The allocation asked for.
+        requested_bytes: usize,
+        /// Bytes held by live tensors on that device.
+        allocated_bytes: usize,
+    },
     /// Two shapes that cannot be broadcast together or must be equal.
     #[error("{op}: shape {got:?} cannot be broadcast to {expected:?}; make the shapes match or broadcastable")]
     ShapeMismatch {

@@ -20,6 +20,8 @@
 #![deny(unsafe_code)]
 
 pub mod cpu;
+#[cfg(feature = "cuda")]
+pub mod cuda;
 pub mod device;
 pub mod dlpack;
 pub mod dtype;

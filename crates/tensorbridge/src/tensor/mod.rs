@@ -5,10 +5,12 @@
 //! are new storage. The files of this module group the operations by what
 //! they do to memory: `create` makes storage, `view` makes views, `index`
 //! resolves indexing keys into views, `convert` copies, casts and writes,
-//! `shared` moves storage into shared memory for other processes.
+//! `shared` moves storage into shared memory for other processes, `device`
+//! moves tensors between the host and GPUs.
 
 mod convert;
 mod create;
+mod device;
 pub use create::{element_align, strides_from_bytes, UncheckedParts};
 mod index;
 mod shared;

@@ -1,0 +1,31 @@
+//! CUDA: device memory, pinned host memory, and copies between them
+//! (the `cuda` feature).
+//!
+//! The driver is loaded at run time, so this module builds everywhere and
+//! reports "unavailable" (with the reason) where there is no driver or GPU.
+//! What lives here:
+//!
+//! - `context`: loading the driver; each device's primary context;
+//! - `cache` and `memory`: the caching allocator behind device storage;
+//! - `pinned`: page-locked host memory;
+//! - `staging` and `transfer`: host↔device and device↔device copies;
+//! - `inflight`: keeping memory alive under asynchronous copies;
+//! - `fill`: creating filled device tensors.
+//!
+//! The public entry points are methods of [`crate::Tensor`]
+//! (`to_device`, `pin_memory`, ...) and the functions re-exported here.
+
+mod cache;
+mod context;
+mod fill;
+mod inflight;
+mod memory;
+mod pinned;
+mod staging;
+mod transfer;
+
+pub use context::{device_count, is_available, unavailable_reason};
+pub use memory::{empty_cache, max_memory_allocated, memory_allocated, memory_reserved, synchronize};
+
+pub(crate) use fill::{full, zeros};
+pub(crate) use transfer::{empty, pin_memory, tensor_is_pinned, to_device};
