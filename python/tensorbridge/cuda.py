@@ -1,16 +1,77 @@
-"""CUDA device queries.
+"""CUDA devices: queries, synchronisation and the caching allocator.
 
-This build has no CUDA backend yet: ``is_available()`` is ``False`` and
-every request for a CUDA tensor raises ``RuntimeError`` instead of silently
-moving data.
+The driver is loaded when first needed, so tensorbridge imports and works on
+machines without CUDA: there ``is_available()`` is ``False``,
+``unavailable_reason()`` says why, and every request for a CUDA tensor
+raises ``RuntimeError``. Device memory comes from a caching allocator: a
+freed tensor's block is kept for reuse instead of going back to the driver,
+``memory_allocated()`` counts the bytes live tensors hold,
+``memory_reserved()`` those taken from the driver, and ``empty_cache()``
+hands the unused ones back.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import _core
 
 
 def is_available() -> bool:
     """Whether tensorbridge can use a CUDA GPU here."""
-    return False
+    return _core._cuda_is_available()
 
 
 def device_count() -> int:
-    """Number of CUDA GPUs tensorbridge can use."""
+    """Number of CUDA GPUs tensorbridge can use (0 without CUDA)."""
+    return _core._cuda_device_count()
+
+
+def unavailable_reason() -> str | None:
+    """Why CUDA cannot be used here, or ``None`` when it can."""
+    return _core._cuda_unavailable_reason()
+
+
+def current_device() -> int:
+    """The device ``t.cuda()`` and ``device="cuda"`` mean: always 0."""
     return 0
+
+
+def synchronize(device: Any = None) -> None:
+    """Waits until the queued work of ``device`` (every device by default) is done."""
+    if is_available():
+        _core._cuda_synchronize(device)
+
+
+def memory_allocated(device: Any = None) -> int:
+    """Bytes of ``device``'s memory held by live tensors (0 without CUDA)."""
+    return _core._cuda_memory_allocated(device) if is_available() else 0
+
+
+def memory_reserved(device: Any = None) -> int:
+    """Bytes of ``device``'s memory taken from the driver: live plus cached."""
+    return _core._cuda_memory_reserved(device) if is_available() else 0
+
+
+def max_memory_allocated(device: Any = None) -> int:
+    """The most bytes live tensors have held on ``device`` at once."""
+    return _core._cuda_max_memory_allocated(device) if is_available() else 0
+
+
+def empty_cache() -> None:
+    """Hands cached, unused device memory back to the driver (no-op without CUDA)."""
+    if is_available():
+        _core._cuda_empty_cache()
+
+
+__all__ = [
+    "current_device",
+    "device_count",
+    "empty_cache",
+    "is_available",
+    "max_memory_allocated",
+    "memory_allocated",
+    "memory_reserved",
+    "synchronize",
+    "unavailable_reason",
+]

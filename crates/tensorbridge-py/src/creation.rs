@@ -10,13 +10,13 @@ use pyo3::exceptions::PyZeroDivisionError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 use tensorbridge::ops::create::{self, Indexing};
-use tensorbridge::{DType, Scalar};
+use tensorbridge::{DType, Scalar, Tensor};
 
 use crate::dtype::dtype_from_py;
 use crate::errors::{type_error, value_error, CoreResultExt};
 use crate::input::{check_int_fits, scalar_from_py};
 use crate::operand::tensor_arg;
-use crate::tensor::{require_cpu, wrap, PyTensor};
+use crate::tensor::{device_arg, device_arg_or, onto, wrap, PyTensor};
 
 /// An optional `dtype=` argument (`None` means "not given").
 pub(crate) fn dtype_arg(dtype: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DType>> {
@@ -58,7 +58,7 @@ pub fn arange<'py>(
     dtype: Option<&Bound<'py, PyAny>>,
     device: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTensor>> {
-    require_cpu(device, "arange(device=...)")?;
+    let device = device_arg(device)?;
     let real = |obj: &Bound<'py, PyAny>, what: &str| -> PyResult<Scalar> {
         match number_arg(obj, "arange", what)? {
             Scalar::Complex(..) => Err(type_error(format!(
@@ -91,7 +91,7 @@ pub fn arange<'py>(
     }
     wrap(
         py,
-        create::arange(start, stop, step, dtype_arg(dtype)?).py()?,
+        onto(create::arange(start, stop, step, dtype_arg(dtype)?).py()?, device)?,
     )
 }
 
@@ -107,12 +107,12 @@ pub fn linspace<'py>(
     device: Option<&Bound<'py, PyAny>>,
     endpoint: bool,
 ) -> PyResult<Bound<'py, PyTensor>> {
-    require_cpu(device, "linspace(device=...)")?;
+    let device = device_arg(device)?;
     let start = number_arg(start, "linspace", "start")?;
     let stop = number_arg(stop, "linspace", "stop")?;
     wrap(
         py,
-        create::linspace(start, stop, num, dtype_arg(dtype)?, endpoint).py()?,
+        onto(create::linspace(start, stop, num, dtype_arg(dtype)?, endpoint).py()?, device)?,
     )
 }
 
@@ -127,8 +127,8 @@ pub fn eye<'py>(
     dtype: Option<&Bound<'py, PyAny>>,
     device: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTensor>> {
-    require_cpu(device, "eye(device=...)")?;
-    wrap(py, create::eye(n_rows, n_cols, k, dtype_arg(dtype)?).py()?)
+    let device = device_arg(device)?;
+    wrap(py, onto(create::eye(n_rows, n_cols, k, dtype_arg(dtype)?).py()?, device)?)
 }
 
 /// `tril(x, /, *, k=0)`: the lower triangle of the last two dimensions.
@@ -183,11 +183,12 @@ pub fn zeros_like<'py>(
     dtype: Option<&Bound<'py, PyAny>>,
     device: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTensor>> {
-    require_cpu(device, "zeros_like(device=...)")?;
-    wrap(
-        py,
-        create::zeros_like(&tensor_arg(x)?, dtype_arg(dtype)?).py()?,
-    )
+    let x = tensor_arg(x)?;
+    let (dtype, device) = (dtype_arg(dtype)?, device_arg_or(device, &x)?);
+    if device.is_cpu() && x.device().is_cpu() {
+        return wrap(py, create::zeros_like(&x, dtype).py()?);
+    }
+    wrap(py, Tensor::zeros_on(x.shape(), dtype.unwrap_or(x.dtype()), device).py()?)
 }
 
 /// `ones_like(x, /, *, dtype=None, device=None)`.
@@ -199,11 +200,12 @@ pub fn ones_like<'py>(
     dtype: Option<&Bound<'py, PyAny>>,
     device: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTensor>> {
-    require_cpu(device, "ones_like(device=...)")?;
-    wrap(
-        py,
-        create::ones_like(&tensor_arg(x)?, dtype_arg(dtype)?).py()?,
-    )
+    let x = tensor_arg(x)?;
+    let (dtype, device) = (dtype_arg(dtype)?, device_arg_or(device, &x)?);
+    if device.is_cpu() && x.device().is_cpu() {
+        return wrap(py, create::ones_like(&x, dtype).py()?);
+    }
+    wrap(py, Tensor::full_on(x.shape(), Scalar::Int(1), dtype.unwrap_or(x.dtype()), device).py()?)
 }
 
 /// `empty_like(x, /, *, dtype=None, device=None)` (zero-filled).
@@ -215,11 +217,12 @@ pub fn empty_like<'py>(
     dtype: Option<&Bound<'py, PyAny>>,
     device: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTensor>> {
-    require_cpu(device, "empty_like(device=...)")?;
-    wrap(
-        py,
-        create::empty_like(&tensor_arg(x)?, dtype_arg(dtype)?).py()?,
-    )
+    let x = tensor_arg(x)?;
+    let (dtype, device) = (dtype_arg(dtype)?, device_arg_or(device, &x)?);
+    if device.is_cpu() && x.device().is_cpu() {
+        return wrap(py, create::empty_like(&x, dtype).py()?);
+    }
+    wrap(py, Tensor::zeros_on(x.shape(), dtype.unwrap_or(x.dtype()), device).py()?)
 }
 
 /// `full_like(x, /, fill_value, *, dtype=None, device=None)`: the dtype
@@ -234,12 +237,15 @@ pub fn full_like<'py>(
     dtype: Option<&Bound<'py, PyAny>>,
     device: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTensor>> {
-    require_cpu(device, "full_like(device=...)")?;
     let x = tensor_arg(x)?;
+    let device = device_arg_or(device, &x)?;
     let value = number_arg(fill_value, "full_like", "fill_value")?;
     let dtype = dtype_arg(dtype)?.unwrap_or(x.dtype());
     check_int_fits(value, dtype)?;
-    wrap(py, create::full_like(&x, value, Some(dtype)).py()?)
+    if device.is_cpu() && x.device().is_cpu() {
+        return wrap(py, create::full_like(&x, value, Some(dtype)).py()?);
+    }
+    wrap(py, Tensor::full_on(x.shape(), value, dtype, device).py()?)
 }
 
 #[pymethods]

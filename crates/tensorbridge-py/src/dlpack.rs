@@ -15,14 +15,14 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
-use tensorbridge::dlpack::ffi::{K_DL_CPU, K_DL_CUDA_HOST, K_DL_CUDA_MANAGED, K_DL_ROCM_HOST};
+use tensorbridge::dlpack::import::device_of;
 use tensorbridge::dlpack::{
     dl_device_of, export, DLDevice, DLPackVersion, ExportRequest, Foreign, RawManaged,
 };
-use tensorbridge::{Error, Tensor};
+use tensorbridge::{Device, Error, Tensor};
 
 use crate::errors::{runtime_error, type_error, value_error, CoreResultExt};
-use crate::tensor::{require_cpu, wrap, PyTensor};
+use crate::tensor::{wrap, PyTensor};
 
 /// An unconsumed `DLManagedTensorVersioned` capsule.
 const VERSIONED: &CStr = c"dltensor_versioned";
@@ -40,6 +40,24 @@ const MAX_VERSION: (u32, u32) = (1, 3);
 pub fn dlpack_device(t: &Tensor) -> (i32, i32) {
     let d = dl_device_of(t.device());
     (d.device_type, d.device_id)
+}
+
+/// Makes a CUDA tensor's queued writes visible to a consumer's `stream`
+/// (the DLPack protocol's duty of the producer). tensorbridge's work runs
+/// on the legacy default stream: a consumer on that stream (`1`, or `None`)
+/// or one that asked for no synchronisation (`-1`) needs nothing; for any
+/// other stream the device's queued work is waited for.
+fn order_for_consumer(t: &Tensor, stream: &Bound<'_, PyAny>) -> PyResult<()> {
+    let s: i64 = stream.extract().map_err(|_| {
+        type_error(format!("__dlpack__: stream must be an int or None for a CUDA tensor, got {}", stream.get_type().name().map(|n| n.to_string()).unwrap_or_default()))
+    })?;
+    match s {
+        1 | -1 => Ok(()),
+        0 => Err(value_error(
+            "__dlpack__: stream=0 is ambiguous for CUDA and disallowed by the DLPack protocol; pass 1 for the legacy default stream or 2 for the per-thread default stream",
+        )),
+        _ => t.device().index().map_or(Ok(()), |_| tensorbridge::cuda::synchronize(Some(t.device())).py()),
+    }
 }
 
 /// `__dlpack__(*, stream=None, max_version=None, dl_device=None, copy=None)`:
@@ -63,6 +81,7 @@ pub fn to_capsule<'py>(
                 s.repr()?
             )));
         }
+        order_for_consumer(t, s)?;
     }
     let request = ExportRequest {
         max_version: parse_max_version(max_version)?,
@@ -294,22 +313,29 @@ fn consume(capsule: &Bound<'_, PyAny>) -> PyResult<Foreign> {
 /// JAX, TensorFlow), the legacy way.
 fn request_capsule<'py>(x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let py = x.py();
+    let mut stream: Option<i64> = None;
     if let Ok(dev) = x.call_method0(pyo3::intern!(py, "__dlpack_device__")) {
         if let Some((device_type, device_id)) = pair::<i32>(&dev) {
-            if !matches!(
-                device_type,
-                K_DL_CPU | K_DL_CUDA_HOST | K_DL_ROCM_HOST | K_DL_CUDA_MANAGED
-            ) {
-                return Err(Error::DLPackDevice {
-                    device_type,
-                    device_id,
-                })
-                .py();
+            match device_of(device_type, device_id) {
+                None => {
+                    return Err(Error::DLPackDevice {
+                        device_type,
+                        device_id,
+                    })
+                    .py()
+                }
+                // The producer orders its work before ours: tensorbridge
+                // queues on the legacy default stream.
+                Some(Device::Cuda(_)) => stream = Some(1),
+                Some(Device::Cpu) => {}
             }
         }
     }
     let kwargs = PyDict::new(py);
     kwargs.set_item("max_version", MAX_VERSION)?;
+    if let Some(s) = stream {
+        kwargs.set_item("stream", s)?;
+    }
     match x.call_method(pyo3::intern!(py, "__dlpack__"), (), Some(&kwargs)) {
         Ok(capsule) => Ok(capsule),
         Err(e) if e.is_instance_of::<PyTypeError>(py) => {
@@ -360,8 +386,20 @@ pub fn from_dlpack<'py>(
     device: Option<&Bound<'py, PyAny>>,
     copy: Option<bool>,
 ) -> PyResult<Bound<'py, PyTensor>> {
-    require_cpu(device, "from_dlpack(device=...)")?;
     let t = import(x)?;
+    let device = match device {
+        Some(d) if !d.is_none() => crate::device::device_from_py(d)?,
+        _ => t.device(),
+    };
+    if device != t.device() {
+        if copy == Some(false) {
+            return Err(value_error(format!(
+                "from_dlpack: copy=False cannot be honoured: the producer's memory is on {}, not {device}; pass copy=None or copy=True",
+                t.device()
+            )));
+        }
+        return wrap(py, py.detach(|| t.to_device(device)).py()?);
+    }
     let t = if copy == Some(true) {
         t.clone_data().py()?
     } else {

@@ -3,13 +3,14 @@
 use numpy::PyUntypedArray;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
-use tensorbridge::{DType, Scalar, Tensor};
+use tensorbridge::{DType, Device, Scalar, Tensor};
 
 use crate::dtype::dtype_from_py;
-use crate::errors::{type_error, CoreResultExt};
+use crate::device::device_from_py;
+use crate::errors::{type_error, value_error, CoreResultExt};
 use crate::input::{from_ndarray, scalar_from_py, to_tensor, Copy};
 use crate::numpy::share_ndarray;
-use crate::tensor::{int_args, require_cpu, wrap, PyTensor};
+use crate::tensor::{device_arg, int_args, onto, wrap, PyTensor};
 
 fn opt_dtype(dtype: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DType>> {
     match dtype {
@@ -18,17 +19,20 @@ fn opt_dtype(dtype: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DType>> {
     }
 }
 
-/// `tensor(data, dtype=None, device=None)`: always a copy.
+/// `tensor(data, dtype=None, device=None, pin_memory=False)`: always a copy.
 #[pyfunction]
-#[pyo3(signature = (data, dtype = None, device = None))]
+#[pyo3(signature = (data, dtype = None, device = None, pin_memory = false))]
 pub fn tensor<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
     dtype: Option<&Bound<'py, PyAny>>,
     device: Option<&Bound<'py, PyAny>>,
+    pin_memory: bool,
 ) -> PyResult<Bound<'py, PyTensor>> {
-    require_cpu(device, "tensor(device=...)")?;
-    wrap(py, to_tensor(data, opt_dtype(dtype)?, Copy::Always)?)
+    let device = device_arg(device)?;
+    let t = to_tensor(data, opt_dtype(dtype)?, Copy::Always)?;
+    let t = if pin_memory { t.pin_memory().py()? } else { t };
+    wrap(py, py.detach(|| t.to_device(device)).py()?)
 }
 
 /// `from_numpy(a)`: always shares the array's memory, or raises.
@@ -59,14 +63,18 @@ pub fn as_tensor<'py>(
     dtype: Option<&Bound<'py, PyAny>>,
     device: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    require_cpu(device, "as_tensor(device=...)")?;
     let dtype = opt_dtype(dtype)?;
     if let Ok(t) = data.cast::<PyTensor>() {
-        if dtype.is_none_or(|d| d == t.get().inner.dtype()) {
+        let inner = &t.get().inner;
+        let device = device.map_or(Ok(inner.device()), |d| device_arg(Some(d)))?;
+        if dtype.is_none_or(|d| d == inner.dtype()) && device == inner.device() {
             return Ok(t.clone().into_any());
         }
+        let host = if dtype.is_none_or(|d| d == inner.dtype()) { inner.clone() } else { inner.cpu().py()?.to_dtype(dtype.unwrap()).py()? };
+        return Ok(wrap(py, onto(host, device)?)?.into_any());
     }
-    Ok(wrap(py, to_tensor(data, dtype, Copy::IfNeeded)?)?.into_any())
+    let device = device_arg(device)?;
+    Ok(wrap(py, onto(to_tensor(data, dtype, Copy::IfNeeded)?, device)?)?.into_any())
 }
 
 /// `asarray(obj, /, *, dtype=None, device=None, copy=None)` (Array API).
@@ -79,9 +87,30 @@ pub fn asarray<'py>(
     device: Option<&Bound<'py, PyAny>>,
     copy: Option<bool>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    require_cpu(device, "asarray(device=...)")?;
     let dtype = opt_dtype(dtype)?;
     let copy = Copy::from_flag(copy);
+    let source_device = obj.cast::<PyTensor>().ok().map(|t| t.get().inner.device());
+    let device = match device {
+        Some(d) if !d.is_none() => device_from_py(d)?,
+        _ => source_device.unwrap_or(Device::Cpu),
+    };
+    if device != source_device.unwrap_or(Device::Cpu) {
+        // Another device always means a copy.
+        if copy == Copy::Never {
+            return Err(value_error(format!(
+                "asarray: copy=False cannot be honoured: the data must be copied to {device}; pass copy=None or copy=True"
+            )));
+        }
+        let t = match obj.cast::<PyTensor>() {
+            Ok(t) => t.get().inner.cpu().py()?,
+            Err(_) => to_tensor(obj, None, Copy::IfNeeded)?,
+        };
+        let t = match dtype {
+            Some(d) if d != t.dtype() => t.to_dtype(d).py()?,
+            _ => t,
+        };
+        return Ok(wrap(py, py.detach(|| t.to_device(device)).py()?)?.into_any());
+    }
     if let Ok(t) = obj.cast::<PyTensor>() {
         if copy != Copy::Always && dtype.is_none_or(|d| d == t.get().inner.dtype()) {
             return Ok(t.clone().into_any());
@@ -121,13 +150,25 @@ fn filled<'py>(
     value: Option<Scalar>,
     dtype: Option<&Bound<'py, PyAny>>,
     device: Option<&Bound<'py, PyAny>>,
+    pin_memory: bool,
 ) -> PyResult<Bound<'py, PyTensor>> {
-    require_cpu(device, "creating a tensor on a device")?;
+    let device = device_arg(device)?;
     let dtype = opt_dtype(dtype)?.unwrap_or(DType::Float32);
     let shape = shape_with_size(shape, size)?;
-    let t = match value {
-        None => Tensor::zeros(&shape, dtype),
-        Some(v) => Tensor::full(&shape, v, dtype),
+    let t = match (value, pin_memory) {
+        (_, true) if !device.is_cpu() => {
+            return Err(value_error(format!("pin_memory=True is for host tensors; a tensor on {device} cannot be pinned")))
+        }
+        (None, true) => Tensor::empty_on(&shape, dtype, device, true).and_then(|t| {
+            t.fill_(Scalar::Int(0))?;
+            Ok(t)
+        }),
+        (Some(v), true) => Tensor::empty_on(&shape, dtype, device, true).and_then(|t| {
+            t.fill_(v)?;
+            Ok(t)
+        }),
+        (None, false) => Tensor::zeros_on(&shape, dtype, device),
+        (Some(v), false) => Tensor::full_on(&shape, v, dtype, device),
     };
     wrap(py, t.py()?)
 }
@@ -136,8 +177,8 @@ fn filled<'py>(
 /// `zeros(2, 3)` also works.
 #[pyfunction]
 #[pyo3(
-    signature = (shape, *size, dtype = None, device = None),
-    text_signature = "(shape, *, dtype=None, device=None)"
+    signature = (shape, *size, dtype = None, device = None, pin_memory = false),
+    text_signature = "(shape, *, dtype=None, device=None, pin_memory=False)"
 )]
 pub fn zeros<'py>(
     py: Python<'py>,
@@ -145,15 +186,16 @@ pub fn zeros<'py>(
     size: &Bound<'py, PyTuple>,
     dtype: Option<&Bound<'py, PyAny>>,
     device: Option<&Bound<'py, PyAny>>,
+    pin_memory: bool,
 ) -> PyResult<Bound<'py, PyTensor>> {
-    filled(py, shape, size, None, dtype, device)
+    filled(py, shape, size, None, dtype, device, pin_memory)
 }
 
 /// `ones(shape, *, dtype=None, device=None)`; also `ones(2, 3)`.
 #[pyfunction]
 #[pyo3(
-    signature = (shape, *size, dtype = None, device = None),
-    text_signature = "(shape, *, dtype=None, device=None)"
+    signature = (shape, *size, dtype = None, device = None, pin_memory = false),
+    text_signature = "(shape, *, dtype=None, device=None, pin_memory=False)"
 )]
 pub fn ones<'py>(
     py: Python<'py>,
@@ -161,16 +203,17 @@ pub fn ones<'py>(
     size: &Bound<'py, PyTuple>,
     dtype: Option<&Bound<'py, PyAny>>,
     device: Option<&Bound<'py, PyAny>>,
+    pin_memory: bool,
 ) -> PyResult<Bound<'py, PyTensor>> {
-    filled(py, shape, size, Some(Scalar::Int(1)), dtype, device)
+    filled(py, shape, size, Some(Scalar::Int(1)), dtype, device, pin_memory)
 }
 
 /// `empty(shape, *, dtype=None, device=None)` (also `empty(2, 3)`): values are zero here (fresh
 /// memory is zeroed so no stale bytes ever leak to Python).
 #[pyfunction]
 #[pyo3(
-    signature = (shape, *size, dtype = None, device = None),
-    text_signature = "(shape, *, dtype=None, device=None)"
+    signature = (shape, *size, dtype = None, device = None, pin_memory = false),
+    text_signature = "(shape, *, dtype=None, device=None, pin_memory=False)"
 )]
 pub fn empty<'py>(
     py: Python<'py>,
@@ -178,8 +221,9 @@ pub fn empty<'py>(
     size: &Bound<'py, PyTuple>,
     dtype: Option<&Bound<'py, PyAny>>,
     device: Option<&Bound<'py, PyAny>>,
+    pin_memory: bool,
 ) -> PyResult<Bound<'py, PyTensor>> {
-    filled(py, shape, size, None, dtype, device)
+    filled(py, shape, size, None, dtype, device, pin_memory)
 }
 
 /// `full(shape, fill_value, *, dtype=None, device=None)`; the dtype
@@ -193,14 +237,14 @@ pub fn full<'py>(
     dtype: Option<&Bound<'py, PyAny>>,
     device: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTensor>> {
-    require_cpu(device, "full(device=...)")?;
+    let device = device_arg(device)?;
     let value = scalar_from_py(fill_value)?
         .ok_or_else(|| type_error("full() needs a Python number as fill_value"))?;
     let dtype = opt_dtype(dtype)?.unwrap_or(value.default_dtype());
     crate::input::check_int_fits(value, dtype)?;
     let shape = PyTuple::new(py, [shape])?;
     let shape = shape_arg(&shape)?;
-    wrap(py, Tensor::full(&shape, value, dtype).py()?)
+    wrap(py, Tensor::full_on(&shape, value, dtype, device).py()?)
 }
 
 /// A NumPy array over the same bytes as `obj` (an ndarray is used as is,

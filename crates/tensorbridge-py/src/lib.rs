@@ -15,6 +15,7 @@
 
 mod buffer;
 mod creation;
+mod cuda;
 mod device;
 mod dlpack;
 mod dlpack_exchange;
@@ -77,5 +78,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     sort::register(m)?;
     set::register(m)?;
     shared_memory::register(m)?;
+    cuda::register(m)?;
     Ok(())
 }

@@ -29,7 +29,7 @@ use tensorbridge::{DType, Device, Error, ForeignOwner, Storage, Tensor, Unchecke
 
 use crate::errors::{value_error, CoreResultExt};
 use crate::numpy::PyOwner;
-use crate::tensor::{cuda_unavailable, wrap, PyTensor};
+use crate::tensor::{onto, wrap, PyTensor};
 
 /// What the rebuild function is called in error messages.
 const OP: &str = "unpickling a tensor";
@@ -84,10 +84,10 @@ pub fn reduce_ex<'py>(slf: &Bound<'py, PyTensor>, protocol: i64) -> PyResult<Bou
     static REBUILD: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     static PICKLE_BUFFER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let py = slf.py();
-    let t = &slf.get().inner;
-    if !t.device().is_cpu() {
-        return Err(cuda_unavailable("pickling a CUDA tensor"));
-    }
+    let tensor = &slf.get().inner;
+    // A CUDA tensor pickles its bytes from the host and comes back on its device.
+    let host = tensor.cpu().py()?;
+    let t = &host;
     let (block, strides) = visible_block(t)?;
     let copy = protocol < 5 && !t.is_readonly();
     let data = if protocol >= 5 {
@@ -104,7 +104,7 @@ pub fn reduce_ex<'py>(slf: &Bound<'py, PyTensor>, protocol: i64) -> PyResult<Bou
         PyTuple::new(py, t.shape())?,
         PyTuple::new(py, strides)?,
         t.is_readonly(),
-        t.device().to_string(),
+        tensor.device().to_string(),
         copy,
     );
     PyTuple::new(
@@ -139,9 +139,7 @@ pub fn _rebuild_tensor<'py>(
             name: dtype.to_string(),
         })
         .py()?;
-    if let Device::Cuda(_) = device.parse::<Device>().py()? {
-        return Err(cuda_unavailable("unpickling a CUDA tensor"));
-    }
+    let device = device.parse::<Device>().py()?;
     let view = PyMemoryView::from(data)?;
     let (ptr, len_bytes, buffer_readonly) = {
         let raw = PyUntypedBuffer::get(view.as_any())?;
@@ -196,7 +194,7 @@ pub fn _rebuild_tensor<'py>(
     if expected_bytes != len_bytes {
         return Err(mismatch(expected_bytes as u64, len_bytes));
     }
-    wrap(py, t)
+    wrap(py, onto(t, device)?)
 }
 
 fn mismatch(expected_bytes: u64, got_bytes: usize) -> PyErr {

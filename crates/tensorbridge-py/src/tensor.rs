@@ -17,7 +17,7 @@ use tensorbridge::{DType, Device, Scalar, Tensor};
 
 use crate::device::{device_from_py, PyDevice};
 use crate::dtype::{dtype_from_py, PyDType};
-use crate::errors::{runtime_error, type_error, value_error, CoreResultExt};
+use crate::errors::{type_error, value_error, CoreResultExt};
 use crate::input::check_int_fits;
 
 /// A strided, typed view of CPU memory that NumPy, PyTorch and friends can
@@ -33,23 +33,42 @@ pub fn wrap(py: Python<'_>, t: Tensor) -> PyResult<Bound<'_, PyTensor>> {
     Bound::new(py, PyTensor { inner: t })
 }
 
-/// The error for any request that needs CUDA in a build or machine without it.
-pub fn cuda_unavailable(what: &str) -> PyErr {
-    runtime_error(format!(
-        "{what} needs CUDA, which is not available here (tensorbridge.cuda.is_available() is False); keep the tensor on the CPU"
-    ))
+/// Reads a `device=` argument: `None` means the CPU.
+pub fn device_arg(device: Option<&Bound<'_, PyAny>>) -> PyResult<Device> {
+    match device {
+        Some(d) if !d.is_none() => device_from_py(d),
+        _ => Ok(Device::Cpu),
+    }
 }
 
-/// Checks a `device=` argument: the CPU is always fine; CUDA is not available yet.
-pub fn require_cpu(device: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<()> {
+/// The `device=` of a `*_like` function: `None` means `x`'s device.
+pub fn device_arg_or(device: Option<&Bound<'_, PyAny>>, x: &Tensor) -> PyResult<Device> {
     match device {
-        None => Ok(()),
-        Some(d) if d.is_none() => Ok(()),
-        Some(d) => match device_from_py(d)? {
-            Device::Cpu => Ok(()),
-            Device::Cuda(_) => Err(cuda_unavailable(what)),
-        },
+        Some(d) if !d.is_none() => device_from_py(d),
+        _ => Ok(x.device()),
     }
+}
+
+/// A tensor made on the CPU, moved to `device` (itself for the CPU).
+pub fn onto(t: Tensor, device: Device) -> PyResult<Tensor> {
+    t.to_device(device).py()
+}
+
+/// `t` in host memory: itself on the CPU, else a copy (for conversions to
+/// Python values and text, which read every element).
+fn on_host(t: &Tensor) -> PyResult<Tensor> {
+    t.cpu().py()
+}
+
+/// `slf` on `device`: itself when it is there, else a copy (made without
+/// the GIL, so other Python threads run during large transfers).
+fn move_to<'py>(slf: &Bound<'py, PyTensor>, device: Device, non_blocking: bool) -> PyResult<Bound<'py, PyTensor>> {
+    let t = &slf.get().inner;
+    if t.device() == device {
+        return Ok(slf.clone());
+    }
+    let py = slf.py();
+    wrap(py, py.detach(|| t.to_device_with(device, non_blocking)).py()?)
 }
 
 /// Reads `f(2, 3)` or `f((2, 3))` or `f([2, 3])` into a list of ints.
@@ -122,9 +141,13 @@ fn tolist_rec<'py>(py: Python<'py>, t: &Tensor, index: &mut Vec<usize>) -> PyRes
     Ok(list.into_any())
 }
 
-/// `repr(t)`: PyTorch's format with `tensorbridge.` dtypes.
+/// `repr(t)`: PyTorch's format with `tensorbridge.` dtypes; a CUDA
+/// tensor is copied to the host to be printed, and says its device.
 pub fn repr(t: &Tensor) -> String {
-    format_tensor(t.shape(), t.dtype(), t.device(), &|idx: &[usize]| t.get(idx), &PrintOptions::default())
+    match t.cpu() {
+        Ok(h) => format_tensor(h.shape(), h.dtype(), t.device(), &|idx: &[usize]| h.get(idx), &PrintOptions::default()),
+        Err(e) => format!("tensor(<{} elements on {} that could not be copied to the host: {e}>)", t.numel(), t.device()),
+    }
 }
 
 fn single_scalar(t: &Tensor, what: &str) -> PyResult<Scalar> {
@@ -135,7 +158,7 @@ fn single_scalar(t: &Tensor, what: &str) -> PyResult<Scalar> {
             t.shape()
         )));
     }
-    t.item().py()
+    on_host(t)?.item().py()
 }
 
 /// Parses `to(...)`'s flexible arguments into (dtype, device).
@@ -320,43 +343,85 @@ impl PyTensor {
     #[pyo3(signature = (*, force = false))]
     fn numpy<'py>(slf: &Bound<'py, Self>, force: bool) -> PyResult<Bound<'py, PyAny>> {
         let t = &slf.get().inner;
-        if !t.device().is_cpu() && !force {
+        if t.device().is_cpu() {
+            return crate::numpy::ndarray_over(slf.py(), t, slf.clone().into_any());
+        }
+        if !force {
             return Err(type_error(format!(
                 "can't convert a {} tensor to NumPy: copy it to host memory first with .cpu(), or call .numpy(force=True)",
                 t.device()
             )));
         }
-        crate::numpy::ndarray_over(slf.py(), t, slf.clone().into_any())
+        let host = wrap(slf.py(), slf.py().detach(|| t.cpu()).py()?)?;
+        crate::numpy::ndarray_over(slf.py(), &host.get().inner, host.clone().into_any())
     }
 
-    /// This tensor on the CPU: the tensor itself when it is already there.
-    fn cpu<'py>(slf: &Bound<'py, Self>) -> Bound<'py, Self> {
-        slf.clone()
+    /// This tensor in host memory: the tensor itself when it is already
+    /// there, else a copy that shares nothing with it.
+    fn cpu<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, Self>> {
+        move_to(slf, Device::Cpu, false)
     }
 
     /// Array API `to_device(device, /, *, stream=None)`: the tensor itself
-    /// for the CPU (where it already is).
+    /// when it is on `device` already, else a copy there.
     #[pyo3(signature = (device, /, *, stream = None))]
     fn to_device<'py>(
         slf: &Bound<'py, Self>,
         device: &Bound<'py, PyAny>,
         stream: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, Self>> {
-        let _ = stream;
-        require_cpu(Some(device), ".to_device(\"cuda\")")?;
-        Ok(slf.clone())
+        if stream.is_some_and(|s| !s.is_none()) {
+            return Err(value_error(
+                "to_device: tensorbridge queues all its CUDA work on the legacy default stream; pass stream=None",
+            ));
+        }
+        move_to(slf, device_from_py(device)?, false)
     }
 
-    /// A copy on a CUDA device.
+    /// A copy on a CUDA device (the current one, 0, by default); the
+    /// tensor itself when it is there already. With `non_blocking`, a copy
+    /// from pinned memory returns before it finishes.
     #[pyo3(signature = (device = None, non_blocking = false))]
-    fn cuda(&self, device: Option<&Bound<'_, PyAny>>, non_blocking: bool) -> PyResult<()> {
-        let _ = (device, non_blocking);
-        Err(cuda_unavailable(".cuda()"))
+    fn cuda<'py>(
+        slf: &Bound<'py, Self>,
+        device: Option<&Bound<'py, PyAny>>,
+        non_blocking: bool,
+    ) -> PyResult<Bound<'py, Self>> {
+        let device = match device {
+            Some(d) if !d.is_none() => device_from_py(d)?,
+            _ => Device::Cuda(0),
+        };
+        if device.is_cpu() {
+            return Err(value_error("cuda(): expected a CUDA device such as 0, \"cuda\" or \"cuda:1\", got cpu; use .cpu() for host memory"));
+        }
+        move_to(slf, device, non_blocking)
+    }
+
+    /// A copy in pinned (page-locked) host memory, which copies to the GPU
+    /// read at full speed and asynchronously; the tensor itself when pinned.
+    fn pin_memory<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, Self>> {
+        let t = &slf.get().inner;
+        if t.is_pinned() {
+            return Ok(slf.clone());
+        }
+        wrap(slf.py(), t.pin_memory().py()?)
+    }
+
+    /// Whether the tensor lives in pinned host memory.
+    fn is_pinned(&self) -> bool {
+        self.inner.is_pinned()
+    }
+
+    /// True for tensors in CUDA device memory.
+    #[getter]
+    fn is_cuda(&self) -> bool {
+        matches!(self.inner.device(), Device::Cuda(_))
     }
 
     /// Converts dtype and/or device: `to(dtype)`, `to(device)`,
     /// `to(device, dtype)`, `to(other)`. Returns the tensor itself when
-    /// nothing changes and `copy` is false.
+    /// nothing changes and `copy` is false. A cast happens on the host:
+    /// before the copy to a GPU, after the copy from one.
     #[pyo3(signature = (*args, dtype = None, device = None, copy = false, non_blocking = false))]
     fn to<'py>(
         slf: &Bound<'py, Self>,
@@ -366,17 +431,25 @@ impl PyTensor {
         copy: bool,
         non_blocking: bool,
     ) -> PyResult<Bound<'py, Self>> {
-        let _ = non_blocking;
         let (dtype, device) = parse_to_args(args, dtype, device)?;
-        if let Some(Device::Cuda(_)) = device {
-            return Err(cuda_unavailable(".to(\"cuda\")"));
-        }
         let t = &slf.get().inner;
         let target = dtype.unwrap_or(t.dtype());
-        if target == t.dtype() && !copy {
-            return Ok(slf.clone());
+        let device = device.unwrap_or(t.device());
+        if device == t.device() {
+            if target == t.dtype() && !copy {
+                return Ok(slf.clone());
+            }
+            return wrap(slf.py(), t.to_dtype(target).py()?);
         }
-        wrap(slf.py(), t.to_dtype(target).py()?)
+        let py = slf.py();
+        let moved = if device.is_cpu() {
+            let host = py.detach(|| t.to_device_with(device, non_blocking)).py()?;
+            if target == t.dtype() { host } else { host.to_dtype(target).py()? }
+        } else {
+            let cast = if target == t.dtype() { t.clone() } else { t.to_dtype(target).py()? };
+            py.detach(|| cast.to_device_with(device, non_blocking)).py()?
+        };
+        wrap(py, moved)
     }
 
     /// A copy converted to `dtype` (Array API `astype`); with `copy=False`
@@ -388,24 +461,26 @@ impl PyTensor {
         copy: bool,
         device: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, Self>> {
-        require_cpu(device, "astype(device=...)")?;
         let dtype = dtype_from_py(dtype)?;
         let t = &slf.get().inner;
-        if !copy && dtype == t.dtype() {
+        let device = device_arg_or(device, t)?;
+        if !copy && dtype == t.dtype() && device == t.device() {
             return Ok(slf.clone());
         }
-        wrap(slf.py(), t.to_dtype(dtype).py()?)
+        let cast = if device.is_cpu() { t.cpu().py()? } else { t.clone() };
+        let cast = if cast.dtype() == dtype && cast.device() == t.device() { cast.clone_data().py()? } else { cast.to_dtype(dtype).py()? };
+        wrap(slf.py(), onto(cast, device)?)
     }
 
     /// The only element as a Python number.
     fn item<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        scalar_to_py(py, self.inner.item().py()?)
+        scalar_to_py(py, on_host(&self.inner)?.item().py()?)
     }
 
     /// Nested Python lists of Python numbers (a number for a 0-d tensor).
     fn tolist<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         check_tolist_fits(&self.inner)?;
-        tolist_rec(py, &self.inner, &mut Vec::new())
+        tolist_rec(py, &on_host(&self.inner)?, &mut Vec::new())
     }
 
     /// A copy in new memory (dense views keep their dimension order).

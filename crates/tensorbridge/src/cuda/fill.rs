@@ -18,7 +18,7 @@ use crate::tensor::Tensor;
 
 /// A new contiguous tensor of zeros on `device`.
 pub(crate) fn zeros(shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
-    let t = empty(shape, dtype, device, false)?;
+    let t = empty("zeros", shape, dtype, device, false)?;
     if !device.is_cpu() {
         memset_zero("zeros", device, t.storage().as_ptr() as u64, t.nbytes())?;
     }
@@ -29,7 +29,7 @@ pub(crate) fn zeros(shape: &[usize], dtype: DType, device: Device) -> Result<Ten
 /// (converted like a cast).
 pub(crate) fn full(shape: &[usize], value: Scalar, dtype: DType, device: Device) -> Result<Tensor> {
     const OP: &str = "full";
-    let t = empty(shape, dtype, device, false)?;
+    let t = empty(OP, shape, dtype, device, false)?;
     let (n, itemsize) = (t.numel(), dtype.itemsize());
     if n == 0 {
         return Ok(t);

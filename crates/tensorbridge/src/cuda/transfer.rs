@@ -186,14 +186,13 @@ pub(crate) fn tensor_is_pinned(t: &Tensor) -> bool {
 
 /// An uninitialised contiguous tensor on `device`; in pinned host memory
 /// when `device` is the CPU and `pinned`.
-pub(crate) fn empty(shape: &[usize], dtype: crate::DType, device: Device, pinned: bool) -> Result<Tensor> {
-    const OP: &str = "empty";
+pub(crate) fn empty(op: &'static str, shape: &[usize], dtype: crate::DType, device: Device, pinned: bool) -> Result<Tensor> {
     let layout = Layout::contiguous(shape)?;
     let len_bytes = layout.numel().checked_mul(dtype.itemsize()).ok_or(crate::Error::Overflow { what: "byte size" })?;
     let storage = match device {
-        Device::Cpu if pinned => pinned_storage(OP, len_bytes)?,
+        Device::Cpu if pinned => pinned_storage(op, len_bytes)?,
         Device::Cpu => Arc::new(Storage::zeroed(len_bytes)?),
-        Device::Cuda(_) => device_storage(OP, device, len_bytes)?,
+        Device::Cuda(_) => device_storage(op, device, len_bytes)?,
     };
     Ok(Tensor::from_parts(storage, layout, dtype))
 }

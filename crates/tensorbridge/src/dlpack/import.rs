@@ -13,7 +13,7 @@
 
 use super::ffi::{
     DLTensor, RawManaged, DLPACK_FLAG_BITMASK_READ_ONLY, DLPACK_MAJOR_VERSION, K_DL_CPU,
-    K_DL_CUDA_HOST, K_DL_CUDA_MANAGED, K_DL_ROCM_HOST,
+    K_DL_CUDA, K_DL_CUDA_HOST, K_DL_CUDA_MANAGED, K_DL_ROCM_HOST,
 };
 use crate::device::Device;
 use crate::dtype::DType;
@@ -118,6 +118,23 @@ fn is_host_addressable(device_type: i32) -> bool {
     )
 }
 
+/// The device of a DLPack tensor this process can use: host-addressable
+/// memory is the CPU's; CUDA memory needs a CUDA build and the device present.
+pub fn device_of(device_type: i32, device_id: i32) -> Option<Device> {
+    if is_host_addressable(device_type) {
+        return Some(Device::Cpu);
+    }
+    if device_type != K_DL_CUDA {
+        return None;
+    }
+    let ordinal = usize::try_from(device_id).ok()?;
+    #[cfg(feature = "cuda")]
+    let present = ordinal < crate::cuda::device_count();
+    #[cfg(not(feature = "cuda"))]
+    let present = false;
+    present.then_some(Device::Cuda(ordinal))
+}
+
 /// Compact row-major strides for a shape given by a producer that left
 /// `strides` null (allowed before DLPack 1.2). Shapes with a zero or negative
 /// size get zero strides: they describe no elements, or are refused later.
@@ -144,12 +161,10 @@ fn compact_strides(shape: &[i64]) -> Result<Vec<i64>> {
 /// `dl` was read from a live managed struct: when `ndim` is in range and
 /// `shape`/`strides` are non-null they point to `ndim` readable `i64`s.
 unsafe fn parts_of(dl: &DLTensor, flags: u64) -> Result<UncheckedParts> {
-    if !is_host_addressable(dl.device.device_type) {
-        return Err(Error::DLPackDevice {
-            device_type: dl.device.device_type,
-            device_id: dl.device.device_id,
-        });
-    }
+    let device = device_of(dl.device.device_type, dl.device.device_id).ok_or(Error::DLPackDevice {
+        device_type: dl.device.device_type,
+        device_id: dl.device.device_id,
+    })?;
     let bad_dtype = Error::DLPackDType {
         code: dl.dtype.code,
         bits: dl.dtype.bits,
@@ -214,7 +229,7 @@ unsafe fn parts_of(dl: &DLTensor, flags: u64) -> Result<UncheckedParts> {
         shape,
         strides,
         readonly: flags & DLPACK_FLAG_BITMASK_READ_ONLY != 0,
-        device: Device::Cpu,
+        device,
     })
 }
 

@@ -85,7 +85,7 @@ impl Tensor {
         }
         #[cfg(feature = "cuda")]
         {
-            crate::cuda::empty(shape, dtype, device, pinned)
+            crate::cuda::empty(if pinned { "pin_memory" } else { "empty" }, shape, dtype, device, pinned)
         }
         #[cfg(not(feature = "cuda"))]
         {

@@ -1,0 +1,89 @@
+//! `tensorbridge.cuda`'s compiled half: device queries and the caching
+//! allocator's counters, as the `_cuda_*` functions that `cuda.py` wraps.
+
+use pyo3::prelude::*;
+use tensorbridge::{cuda, Device};
+
+use crate::device::device_from_py;
+use crate::errors::{value_error, CoreResultExt};
+
+/// The CUDA device a `device=` argument names (`None`: device 0).
+fn cuda_device(device: Option<&Bound<'_, PyAny>>) -> PyResult<Device> {
+    let d = match device {
+        Some(d) if !d.is_none() => device_from_py(d)?,
+        _ => Device::Cuda(0),
+    };
+    if d.is_cpu() {
+        return Err(value_error("expected a CUDA device such as 0 or \"cuda:0\", got cpu"));
+    }
+    Ok(d)
+}
+
+/// Whether CUDA can be used here.
+#[pyfunction]
+fn _cuda_is_available() -> bool {
+    cuda::is_available()
+}
+
+/// The number of GPUs.
+#[pyfunction]
+fn _cuda_device_count() -> usize {
+    cuda::device_count()
+}
+
+/// Why CUDA is unavailable, or `None`.
+#[pyfunction]
+fn _cuda_unavailable_reason() -> Option<&'static str> {
+    cuda::unavailable_reason()
+}
+
+/// Bytes held by live tensors on a device.
+#[pyfunction]
+#[pyo3(signature = (device = None))]
+fn _cuda_memory_allocated(device: Option<&Bound<'_, PyAny>>) -> PyResult<usize> {
+    cuda::memory_allocated(cuda_device(device)?).py()
+}
+
+/// Bytes taken from the driver (live and cached) on a device.
+#[pyfunction]
+#[pyo3(signature = (device = None))]
+fn _cuda_memory_reserved(device: Option<&Bound<'_, PyAny>>) -> PyResult<usize> {
+    cuda::memory_reserved(cuda_device(device)?).py()
+}
+
+/// The most bytes live tensors have held at once on a device.
+#[pyfunction]
+#[pyo3(signature = (device = None))]
+fn _cuda_max_memory_allocated(device: Option<&Bound<'_, PyAny>>) -> PyResult<usize> {
+    cuda::max_memory_allocated(cuda_device(device)?).py()
+}
+
+/// Hands cached free blocks back to the driver.
+#[pyfunction]
+fn _cuda_empty_cache(py: Python<'_>) -> PyResult<()> {
+    py.detach(cuda::empty_cache).py()
+}
+
+/// Waits for the queued work of one device, or of all.
+#[pyfunction]
+#[pyo3(signature = (device = None))]
+fn _cuda_synchronize(py: Python<'_>, device: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+    let device = match device {
+        Some(d) if !d.is_none() => Some(cuda_device(Some(d))?),
+        _ => None,
+    };
+    py.detach(|| cuda::synchronize(device)).py()
+}
+
+/// Adds the functions to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_cuda_is_available, m)?)?;
+    m.add_function(wrap_pyfunction!(_cuda_device_count, m)?)?;
+    m.add_function(wrap_pyfunction!(_cuda_unavailable_reason, m)?)?;
+    m.add_function(wrap_pyfunction!(_cuda_memory_allocated, m)?)?;
+    m.add_function(wrap_pyfunction!(_cuda_memory_reserved, m)?)?;
+    m.add_function(wrap_pyfunction!(_cuda_max_memory_allocated, m)?)?;
+    m.add_function(wrap_pyfunction!(_cuda_empty_cache, m)?)?;
+    m.add_function(wrap_pyfunction!(_cuda_synchronize, m)?)?;
+    Ok(())
+}
