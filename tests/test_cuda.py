@@ -1,0 +1,319 @@
+"""SPEC §5: CUDA tensors, host<->device copies and GPU DLPack exchange.
+
+The first half runs everywhere: without CUDA, every request for a GPU
+tensor fails with a RuntimeError that says so, and nothing pretends to work.
+The second half needs a GPU (``scripts/gpu_check.sh`` runs it on one) and
+skips elsewhere. It follows the seed tutorial's GPU rules: a CUDA tensor is
+never a NumPy array without a copy, ``.cpu()`` makes that copy, and the copy
+shares nothing with the GPU tensor.
+"""
+
+from __future__ import annotations
+
+import gc
+import pickle
+import weakref
+
+import numpy as np
+import pytest
+
+import tensorbridge as tb
+
+from conftest import DTYPE_IDS, DTYPES
+
+HAS_CUDA = tb.cuda.is_available()
+needs_cuda = pytest.mark.skipif(not HAS_CUDA, reason="no CUDA device")
+without_cuda = pytest.mark.skipif(HAS_CUDA, reason="CUDA is available here")
+
+
+# ----------------------------------------------------------- without CUDA
+
+
+@without_cuda
+def test_queries_without_cuda():
+    assert tb.cuda.is_available() is False
+    assert tb.cuda.device_count() == 0
+    reason = tb.cuda.unavailable_reason()
+    assert isinstance(reason, str) and reason
+    assert tb.cuda.memory_allocated() == 0
+    assert tb.cuda.memory_reserved() == 0
+    assert tb.cuda.max_memory_allocated() == 0
+    tb.cuda.empty_cache()  # no-ops, as in PyTorch
+    tb.cuda.synchronize()
+
+
+@without_cuda
+@pytest.mark.parametrize(
+    "request_",
+    [
+        lambda t: t.cuda(),
+        lambda t: t.cuda(0, non_blocking=True),
+        lambda t: t.to("cuda:0"),
+        lambda t: t.to_device("cuda"),
+        lambda t: t.astype(tb.float64, device="cuda"),
+        lambda t: t.pin_memory(),
+        lambda t: tb.tensor(t, device="cuda"),
+        lambda t: tb.tensor([1.0], pin_memory=True),
+        lambda t: tb.empty(3, pin_memory=True),
+        lambda t: tb.zeros(3, device="cuda"),
+        lambda t: tb.full((2,), 7, device="cuda"),
+        lambda t: tb.zeros_like(t, device="cuda"),
+        lambda t: tb.arange(3, device="cuda"),
+        lambda t: tb.asarray(np.ones(2), device="cuda"),
+        lambda t: tb.from_dlpack(np.ones(2), device="cuda"),
+    ],
+)
+def test_every_cuda_request_says_cuda_is_unavailable(request_):
+    t = tb.tensor([1.0, 2.0])
+    with pytest.raises(RuntimeError, match=r"needs CUDA, which is not available here .*is_available\(\) is False"):
+        request_(t)
+
+
+@without_cuda
+def test_host_tensors_stay_where_they_are():
+    t = tb.tensor([1.0, 2.0])
+    assert t.cpu() is t and t.to("cpu") is t and t.to_device("cpu") is t
+    assert t.is_pinned() is False and t.is_cuda is False
+    a = t.numpy(force=True)
+    assert np.shares_memory(a, t.numpy())
+
+
+def test_cuda_argument_errors():
+    t = tb.tensor([1.0])
+    with pytest.raises(ValueError, match=r"use \.cpu\(\)"):
+        t.cuda("cpu")
+    with pytest.raises(ValueError, match="stream=None"):
+        t.to_device("cpu", stream=5)
+    with pytest.raises(ValueError, match="copy=False cannot be honoured"):
+        tb.asarray(np.ones(2), device="cuda", copy=False)
+    with pytest.raises(ValueError, match="pin_memory=True is for host tensors"):
+        tb.zeros(2, device="cuda", pin_memory=True)
+
+
+# ------------------------------------------------------------ with a GPU
+
+
+def _host_array(dtype, shape=(3, 4), seed=0):
+    rng = np.random.default_rng(seed)
+    raw = rng.integers(0, 256, size=int(np.prod(shape)) * dtype.itemsize, dtype=np.uint8)
+    if dtype == np.bool_:
+        raw &= 1  # only 0 and 1 are booleans
+    return raw.view(dtype).reshape(shape)
+
+
+@needs_cuda
+@pytest.mark.parametrize("np_dtype", [n for _, n in DTYPES], ids=DTYPE_IDS)
+def test_round_trip_is_bit_exact_for_every_dtype(np_dtype):
+    a = _host_array(np_dtype)
+    g = tb.tensor(a, device="cuda")
+    assert g.device == tb.device("cuda:0") and g.is_cuda and str(g.device) == "cuda:0"
+    back = g.cpu()
+    assert back.device == tb.device("cpu")
+    assert back.numpy().tobytes() == a.tobytes()
+    assert back.numpy().dtype == a.dtype
+
+
+@needs_cuda
+@pytest.mark.parametrize("nbytes", [0, 1, 4096, (8 << 20) - 4, (8 << 20) + 4, (40 << 20) + 12])
+def test_transfers_of_every_size_cross_the_staging_chunks(nbytes):
+    a = np.random.default_rng(1).integers(0, 256, size=nbytes, dtype=np.uint8)
+    g = tb.from_numpy(a).cuda()
+    assert g.shape == (nbytes,)
+    assert np.array_equal(g.cpu().numpy(), a)
+    assert np.array_equal(g.numpy(force=True), a)
+
+
+@needs_cuda
+def test_copies_share_nothing():
+    a = np.arange(6.0).reshape(2, 3)
+    g = tb.from_numpy(a).cuda()
+    a[0, 0] = 100.0  # the source changes after the copy
+    h = g.cpu()
+    assert h.numpy()[0, 0] == 0.0
+    assert not np.shares_memory(h.numpy(), a)
+    h2 = g.cpu()
+    assert not np.shares_memory(h.numpy(), h2.numpy())  # each .cpu() is a new copy
+
+
+@needs_cuda
+def test_numpy_needs_an_explicit_copy():
+    g = tb.zeros(3, device="cuda")
+    with pytest.raises(TypeError, match=r"\.cpu\(\)"):
+        g.numpy()
+    with pytest.raises((TypeError, BufferError, ValueError)):
+        np.asarray(g)
+    with pytest.raises((TypeError, BufferError, ValueError)):
+        memoryview(g)
+    assert np.array_equal(g.numpy(force=True), np.zeros(3, np.float32))
+
+
+@needs_cuda
+def test_printing_and_python_values_copy_to_the_host():
+    g = tb.tensor([[1.5, 2.0]], device="cuda")
+    assert repr(g).endswith("device='cuda:0')")
+    assert g.tolist() == [[1.5, 2.0]]
+    assert g[0, 1].item() == 2.0
+    assert float(g[0, 0]) == 1.5
+
+
+@needs_cuda
+def test_dense_views_keep_their_strides_and_others_become_contiguous():
+    a = np.arange(12.0, dtype=np.float32).reshape(3, 4)
+    g = tb.from_numpy(a.T).cuda()
+    assert g.shape == (4, 3) and g.stride() == (1, 4)  # transposed, as PyTorch keeps it
+    assert np.array_equal(g.cpu().numpy(), a.T)
+    for view in (a[:, ::2], a[::-1], np.broadcast_to(a[0], (5, 4))):
+        g = tb.from_numpy(view).cuda()
+        assert np.array_equal(g.cpu().numpy(), view)
+    gv = tb.from_numpy(a).cuda()[:, 1::2]  # a strided view of a GPU tensor
+    assert np.array_equal(gv.cpu().numpy(), a[:, 1::2])
+    assert gv.cpu().is_contiguous()
+
+
+@needs_cuda
+def test_empty_and_zero_d():
+    for a in (np.zeros((0, 3), np.float32), np.array(3.5)):
+        g = tb.from_numpy(a).cuda()
+        assert g.shape == a.shape
+        assert np.array_equal(g.cpu().numpy(), a)
+
+
+@needs_cuda
+def test_creation_on_the_device():
+    assert np.array_equal(tb.zeros((2, 3), device="cuda").cpu().numpy(), np.zeros((2, 3), np.float32))
+    assert np.array_equal(tb.ones(5, dtype=tb.int64, device="cuda").cpu().numpy(), np.ones(5, np.int64))
+    big = tb.full((1 << 20) + 3, 2.5, dtype=tb.float64, device="cuda")
+    assert np.array_equal(big.cpu().numpy(), np.full((1 << 20) + 3, 2.5))
+    assert np.array_equal(tb.arange(5, device="cuda").cpu().numpy(), np.arange(5))
+    x = tb.tensor([1, 2], device="cuda")
+    assert tb.zeros_like(x).device == x.device
+    assert tb.full_like(x, 7).cpu().tolist() == [7, 7]
+
+
+@needs_cuda
+def test_to_with_dtype_and_device():
+    t = tb.tensor([1, 2, 3])
+    g = t.to("cuda", tb.float64)
+    assert g.dtype == tb.float64 and g.is_cuda
+    h = g.to("cpu", dtype=tb.int32)
+    assert h.dtype == tb.int32 and h.tolist() == [1, 2, 3]
+    assert g.to("cuda") is g and g.cuda() is g
+
+
+@needs_cuda
+def test_operations_on_the_gpu_never_move_data_silently():
+    g = tb.ones(3, device="cuda")
+    for op in (lambda: g + g, lambda: g.sum(), lambda: tb.sort(g), lambda: g.contiguous()[None] * 2):
+        with pytest.raises(RuntimeError, match="cuda:0"):
+            op()
+
+
+@needs_cuda
+def test_pinned_memory_and_non_blocking_copies():
+    p = tb.empty(1 << 20, pin_memory=True)
+    assert p.is_pinned() and not p.is_cuda
+    src = tb.arange(1 << 20, dtype=tb.float32).pin_memory()
+    assert src.is_pinned() and src.pin_memory() is src
+    g = src.cuda(non_blocking=True)
+    del src  # the copy in flight keeps its source alive
+    gc.collect()
+    back = g.to("cpu", non_blocking=True)
+    assert back.is_pinned()
+    tb.cuda.synchronize()
+    assert np.array_equal(back.numpy(), np.arange(1 << 20, dtype=np.float32))
+    assert tb.tensor([1.0], pin_memory=True).is_pinned()
+
+
+@needs_cuda
+def test_caching_allocator_counts_and_reuses():
+    tb.cuda.synchronize()
+    base = tb.cuda.memory_allocated()
+    g = tb.empty(1 << 20, device="cuda")  # 4 MiB
+    ptr = g.data_ptr()
+    assert tb.cuda.memory_allocated() >= base + (4 << 20)
+    del g
+    gc.collect()
+    assert tb.cuda.memory_allocated() == base
+    reserved = tb.cuda.memory_reserved()
+    assert reserved >= base + (4 << 20)  # kept for reuse
+    again = tb.empty(1 << 20, device="cuda")
+    assert again.data_ptr() == ptr  # the freed block came back
+    del again
+    gc.collect()
+    tb.cuda.empty_cache()
+    assert tb.cuda.memory_reserved() < reserved
+    assert tb.cuda.max_memory_allocated() >= base + (4 << 20)
+
+
+@needs_cuda
+def test_out_of_memory_is_a_clear_error():
+    with pytest.raises(RuntimeError, match="CUDA out of memory"):
+        tb.empty(1 << 50, dtype=tb.uint8, device="cuda")
+
+
+@needs_cuda
+def test_pickle_round_trip_comes_back_on_the_gpu():
+    g = tb.tensor([[1.0, 2.0], [3.0, 4.0]], device="cuda")
+    for protocol in (2, 5):
+        back = pickle.loads(pickle.dumps(g, protocol=protocol))
+        assert back.is_cuda and back.tolist() == g.tolist()
+
+
+@needs_cuda
+def test_missing_ordinal_is_a_clear_error():
+    with pytest.raises(RuntimeError, match="does not exist"):
+        tb.zeros(1, device=f"cuda:{tb.cuda.device_count()}")
+
+
+# ----------------------------------------------- GPU DLPack with PyTorch
+
+
+def _torch_cuda():
+    torch = pytest.importorskip("torch")
+    if not (HAS_CUDA and torch.cuda.is_available()):
+        pytest.skip("no CUDA device")
+    return torch
+
+
+def test_torch_reads_our_gpu_memory_zero_copy():
+    torch = _torch_cuda()
+    g = tb.arange(6, dtype=tb.float32, device="cuda")
+    pt = torch.from_dlpack(g)
+    assert pt.device.type == "cuda" and pt.data_ptr() == g.data_ptr()
+    pt.mul_(2)  # PyTorch writes, tensorbridge sees it
+    torch.cuda.synchronize()
+    assert g.cpu().tolist() == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
+    owner = weakref.ref(g)
+    del g
+    gc.collect()
+    assert pt.cpu().tolist()[1] == 2.0  # the export keeps the memory alive
+    del pt
+    gc.collect()
+    assert owner() is None
+
+
+def test_we_read_torch_gpu_memory_zero_copy():
+    torch = _torch_cuda()
+    pt = torch.arange(8, dtype=torch.int64, device="cuda").reshape(2, 4)
+    g = tb.from_dlpack(pt)
+    assert g.is_cuda and g.data_ptr() == pt.data_ptr() and g.shape == (2, 4)
+    pt.add_(1)
+    assert g.cpu().tolist() == (torch.arange(8).reshape(2, 4) + 1).tolist()
+    t_view = tb.from_dlpack(pt.t())
+    assert t_view.stride() == (1, 4)
+    del pt
+    gc.collect()
+    assert g.cpu().tolist()[0] == [1, 2, 3, 4]  # we keep PyTorch's memory alive
+
+
+def test_torch_on_its_own_stream_sees_our_writes():
+    torch = _torch_cuda()
+    g = tb.full((1 << 22,), 3.0, device="cuda")
+    s = torch.cuda.Stream()
+    with torch.cuda.stream(s):
+        pt = torch.from_dlpack(g)  # passes s to __dlpack__, which orders our work first
+        total = pt.sum()
+    s.synchronize()
+    assert total.item() == 3.0 * (1 << 22)
+    with pytest.raises(ValueError, match="stream=0"):
+        g.__dlpack__(stream=0)
