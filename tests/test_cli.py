@@ -142,4 +142,4 @@ def test_bench_markdown_and_cuda() -> None:
     markdown = _run("bench", "--quick", "--markdown").stdout
     assert "| case | tensorbridge | NumPy | PyTorch |" in markdown
     assert "| --- |" in markdown
-    assert "CUDA is not available" in _run("bench", "--cuda").stdout
+    assert "CUDA is not available here" in _run("bench", "--cuda").stdout

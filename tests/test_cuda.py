@@ -16,9 +16,7 @@ import weakref
 
 import numpy as np
 import pytest
-
 import tensorbridge as tb
-
 from conftest import DTYPE_IDS, DTYPES
 
 HAS_CUDA = tb.cuda.is_available()
@@ -65,7 +63,9 @@ def test_queries_without_cuda():
 )
 def test_every_cuda_request_says_cuda_is_unavailable(request_):
     t = tb.tensor([1.0, 2.0])
-    with pytest.raises(RuntimeError, match=r"needs CUDA, which is not available here .*is_available\(\) is False"):
+    with pytest.raises(
+        RuntimeError, match=r"needs CUDA, which is not available here .*is_available\(\) is False"
+    ):
         request_(t)
 
 
@@ -180,8 +180,12 @@ def test_empty_and_zero_d():
 
 @needs_cuda
 def test_creation_on_the_device():
-    assert np.array_equal(tb.zeros((2, 3), device="cuda").cpu().numpy(), np.zeros((2, 3), np.float32))
-    assert np.array_equal(tb.ones(5, dtype=tb.int64, device="cuda").cpu().numpy(), np.ones(5, np.int64))
+    assert np.array_equal(
+        tb.zeros((2, 3), device="cuda").cpu().numpy(), np.zeros((2, 3), np.float32)
+    )
+    assert np.array_equal(
+        tb.ones(5, dtype=tb.int64, device="cuda").cpu().numpy(), np.ones(5, np.int64)
+    )
     big = tb.full((1 << 20) + 3, 2.5, dtype=tb.float64, device="cuda")
     assert np.array_equal(big.cpu().numpy(), np.full((1 << 20) + 3, 2.5))
     assert np.array_equal(tb.arange(5, device="cuda").cpu().numpy(), np.arange(5))
@@ -203,7 +207,12 @@ def test_to_with_dtype_and_device():
 @needs_cuda
 def test_operations_on_the_gpu_never_move_data_silently():
     g = tb.ones(3, device="cuda")
-    for op in (lambda: g + g, lambda: g.sum(), lambda: tb.sort(g), lambda: g.contiguous()[None] * 2):
+    for op in (
+        lambda: g + g,
+        lambda: g.sum(),
+        lambda: tb.sort(g),
+        lambda: g.contiguous()[None] * 2,
+    ):
         with pytest.raises(RuntimeError, match="cuda:0"):
             op()
 

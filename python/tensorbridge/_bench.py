@@ -26,6 +26,8 @@ import numpy as np
 
 import tensorbridge as tb
 
+from ._bench_cuda import device_line as cuda_device_line
+from ._bench_cuda import table as cuda_table
 from ._bench_dlpack import table as dlpack_table
 from ._bench_io import table as io_table
 from ._bench_ops import table as ops_table
@@ -321,14 +323,22 @@ def _import_torch(threads: int | None) -> ModuleType | None:
     return torch
 
 
-def _cuda_message() -> str:
-    """What ``bench --cuda`` says: host<->GPU cases need a CUDA build, which this is not."""
-    if tb.cuda.is_available():
-        return "CUDA is available, but the bench has no host<->GPU cases yet."
-    return (
-        "CUDA is not available in this build of tensorbridge "
-        "(tb.cuda.is_available() is False); nothing to benchmark."
-    )
+def _cuda_main(threads: int | None, quick: bool, markdown: bool) -> int:
+    """``bench --cuda``: the host<->GPU rows, or why there are none here."""
+    if not tb.cuda.is_available():
+        print(
+            "CUDA is not available here (tb.cuda.is_available() is False: "
+            f"{tb.cuda.unavailable_reason()}); nothing to benchmark."
+        )
+        return 0
+    torch = _import_torch(threads)
+    timing = QUICK_TIMING if quick else FULL_TIMING
+    bullet = "- " if markdown else ""
+    header = [*_header(torch, quick, timing), cuda_device_line()]
+    print("\n".join(bullet + line for line in header), end="\n\n")
+    print("Host<->GPU copies (targets in the target column):")
+    print(cuda_table(torch, timing, markdown, quick))
+    return 0
 
 
 def main(
@@ -336,8 +346,7 @@ def main(
 ) -> int:
     """Build the cases, time them all in this process, print header, table and legend."""
     if cuda:
-        print(_cuda_message())
-        return 0
+        return _cuda_main(threads, quick, markdown)
     torch = _import_torch(threads)
     sizes, timing = (QUICK_SIZES, QUICK_TIMING) if quick else (FULL_SIZES, FULL_TIMING)
     header = _header(torch, quick, timing)  # before the run: the load average is about others

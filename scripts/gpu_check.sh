@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The GPU check: run on a machine with an NVIDIA GPU, from the repository's
+# root, with the wheel `make wheel` built elsewhere (the GPU machine needs no
+# Rust toolchain and no network; its Python must have numpy, pytest,
+# hypothesis and, for the DLPack and benchmark rows, torch).
+#
+#   scripts/gpu_check.sh [path/to/tensorbridge-*.whl]
+#
+# Installs the wheel into a temporary directory (nothing system-wide), runs
+# the CUDA tests and the DLPack peer tests, then the CUDA benchmark, and
+# prints a short summary table last.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3}
+WHEEL=${1:-$(ls -t dist/tensorbridge-*.whl 2>/dev/null | head -n 1)}
+if [[ -z "${WHEEL}" || ! -f "${WHEEL}" ]]; then
+    echo "no wheel: build one with 'make wheel' and pass its path" >&2
+    exit 2
+fi
+SITE=$(mktemp -d)
+trap 'rm -rf "${SITE}"' EXIT
+"${PY}" -m pip install -q --no-index --no-deps --no-compile --target "${SITE}" "${WHEEL}" || exit 2
+# The installed package, not the sources in python/, is what gets imported.
+export PYTHONPATH="${SITE}"
+export PYTHONUNBUFFERED=1
+
+echo "== machine"
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null || echo "nvidia-smi not found"
+"${PY}" - <<'PY'
+import tensorbridge as tb
+print("tensorbridge", tb.__version__, "from", tb.__file__)
+print("cuda available:", tb.cuda.is_available(), "| devices:", tb.cuda.device_count(),
+      "| reason:", tb.cuda.unavailable_reason())
+PY
+
+echo "== tests"
+"${PY}" -m pytest -q -p no:cacheprovider -o addopts=-ra tests/test_cuda.py tests/test_dlpack_peers.py
+tests_rc=$?
+
+echo "== benchmark"
+bench=$("${PY}" -m tensorbridge bench --cuda --markdown)
+bench_rc=$?
+echo "${bench}"
+
+echo "== summary"
+echo "| check | result |"
+echo "| --- | --- |"
+echo "| CUDA and DLPack tests | $([[ ${tests_rc} -eq 0 ]] && echo passed || echo "FAILED (exit ${tests_rc})") |"
+echo "${bench}" | grep -E '^\| (host|device)' | awk -F'|' '{printf "| %s | tb %s, torch %s, %s (target %s) |\n", $2, $3, $4, $5, $6}' | sed 's/  */ /g'
+[[ ${tests_rc} -eq 0 && ${bench_rc} -eq 0 ]]
