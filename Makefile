@@ -11,6 +11,9 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 export CARGO_BUILD_JOBS ?= 2
+# NVRTC from PyTorch's pip dependencies (it runs without a GPU): the core's
+# tests compile every CUDA kernel with it when it is there.
+NVRTC_DIR = $$(dirname "$$(realpath $(VENV)/lib/python*/site-packages/nvidia/*/lib/libnvrtc.so* 2>/dev/null | head -n 1)")
 
 .PHONY: demo test bench wheel develop clean fuzz sanitize
 
@@ -35,7 +38,7 @@ demo: $(VENV)/.demo-deps
 
 test: $(VENV)/.test-deps
 	$(MAKE) develop
-	cargo test -p tensorbridge --all-features
+	TENSORBRIDGE_TEST_NVRTC_DIR="$(NVRTC_DIR)" cargo test -p tensorbridge --all-features
 	$(PY) -m pytest -q
 
 # The property tests at volume. Hypothesis: every property test (pytest's

@@ -205,16 +205,91 @@ def test_to_with_dtype_and_device():
 
 
 @needs_cuda
-def test_operations_on_the_gpu_never_move_data_silently():
+@pytest.mark.parametrize("name", ["add", "subtract", "multiply", "divide", "maximum", "minimum",
+                                  "equal", "not_equal", "less", "less_equal", "greater",
+                                  "greater_equal"])  # fmt: skip
+@pytest.mark.parametrize("dtypes", [("float32", "float32"), ("int32", "int64"), ("float16", "float64"),
+                                    ("uint8", "int8"), ("complex64", "float64"), ("bool", "bool")])  # fmt: skip
+def test_binary_kernels_match_numpy(name, dtypes):
+    rng = np.random.default_rng(3)
+    a = (rng.standard_normal((3, 1, 5)) * 20).astype(dtypes[0])
+    b = (rng.standard_normal((4, 5)) * 20).astype(dtypes[1])
+    if np.dtype(dtypes[0]).kind == "c" and name not in ("add", "subtract", "multiply", "divide",
+                                                        "equal", "not_equal"):  # fmt: skip
+        return
+    if name == "subtract" and dtypes == ("bool", "bool"):
+        return
+    if name == "divide":
+        b = np.where(b == 0, 1, b).astype(b.dtype)
+    host = getattr(tb, name)(tb.asarray(a), tb.asarray(b))
+    gpu = getattr(tb, name)(tb.asarray(a).cuda(), tb.asarray(b).T.cuda().T)
+    assert gpu.is_cuda and gpu.dtype == host.dtype and gpu.shape == host.shape
+    np.testing.assert_allclose(
+        gpu.cpu().numpy(), host.numpy(), rtol=1e-6 if name == "divide" else 0
+    )
+
+
+@needs_cuda
+def test_operators_scalars_and_unary_kernels():
+    a = np.linspace(-3, 3, 12, dtype=np.float32).reshape(3, 4)
+    g = tb.from_numpy(a).cuda()
+    np.testing.assert_array_equal((g * 2 + 1).cpu().numpy(), a * 2 + 1)
+    np.testing.assert_array_equal((-g).cpu().numpy(), -a)
+    np.testing.assert_array_equal(abs(g).cpu().numpy(), abs(a))
+    np.testing.assert_allclose(tb.exp(g).cpu().numpy(), np.exp(a), rtol=1e-6)
+    np.testing.assert_allclose(tb.sqrt(abs(g)).cpu().numpy(), np.sqrt(abs(a)), rtol=1e-6)
+    assert (g > 0).dtype == tb.bool
+    big = tb.tensor([2**31 - 1], dtype=tb.int32, device="cuda")
+    assert (big + 1).cpu().tolist() == [-(2**31)]  # wraps, as NumPy does
+
+
+@needs_cuda
+def test_casts_and_contiguous_copies_on_the_gpu():
+    a = np.arange(24, dtype=np.float64).reshape(2, 3, 4) - 11.5
+    g = tb.from_numpy(a).cuda()
+    for name, np_dtype in DTYPES:
+        if np_dtype == np.bool_:
+            continue
+        host = tb.from_numpy(a).astype(name)
+        on_gpu = g.astype(name)
+        assert on_gpu.is_cuda
+        assert on_gpu.cpu().numpy().tobytes() == host.numpy().tobytes(), name
+    t = g.permute_dims((2, 0, 1)) if hasattr(g, "permute_dims") else g.T
+    c = t.contiguous()
+    assert c.is_cuda and c.is_contiguous()
+    np.testing.assert_array_equal(c.cpu().numpy(), t.cpu().numpy())
+
+
+@needs_cuda
+@pytest.mark.parametrize("dtype", ["float32", "float64", "complex64", "complex128", "float16"])
+def test_matmul_through_cublas(dtype):
+    rng = np.random.default_rng(4)
+    a = rng.standard_normal((2, 5, 7)).astype(dtype)
+    b = rng.standard_normal((7, 3)).astype(dtype)
+    if np.dtype(dtype).kind == "c":
+        a = a + 1j * rng.standard_normal(a.shape).astype(dtype)
+    want = (a.astype(np.complex128 if np.dtype(dtype).kind == "c" else np.float64) @ b).astype(
+        dtype
+    )
+    ga, gb = tb.from_numpy(a).cuda(), tb.from_numpy(b).cuda()
+    tol = 1e-2 if dtype == "float16" else 1e-5
+    np.testing.assert_allclose((ga @ gb).cpu().numpy(), want, rtol=tol, atol=tol)
+    # Transposed operands go to cuBLAS without a copy.
+    at = tb.from_numpy(np.ascontiguousarray(np.swapaxes(a, -1, -2))).cuda()
+    np.testing.assert_allclose((at.mT @ gb).cpu().numpy(), want, rtol=tol, atol=tol)
+    v = tb.from_numpy(b[:, 0]).cuda()
+    np.testing.assert_allclose((ga @ v).cpu().numpy(), want[..., 0], rtol=tol, atol=tol)
+
+
+@needs_cuda
+def test_what_has_no_gpu_kernel_says_so_and_never_moves_data():
     g = tb.ones(3, device="cuda")
-    for op in (
-        lambda: g + g,
-        lambda: g.sum(),
-        lambda: tb.sort(g),
-        lambda: g.contiguous()[None] * 2,
-    ):
+    for op in (lambda: g.sum(), lambda: tb.sort(g), lambda: tb.cumulative_sum(g),
+               lambda: tb.ones((2, 2), dtype=tb.int32, device="cuda") @ tb.ones((2, 2), dtype=tb.int32, device="cuda")):  # fmt: skip
         with pytest.raises(RuntimeError, match="cuda:0"):
             op()
+    with pytest.raises(RuntimeError, match="same device"):
+        g + tb.ones(3)
 
 
 @needs_cuda

@@ -12,9 +12,35 @@ hands the unused ones back.
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
 from typing import Any
 
 from . import _core
+
+
+def _register_pip_cuda_libraries() -> None:
+    """Tells the core where pip's CUDA wheels keep NVRTC and cuBLAS.
+
+    PyTorch's CUDA builds depend on ``nvidia-*`` wheels whose libraries sit in
+    ``site-packages/nvidia/*/lib``, off the dynamic loader's path. Nothing is
+    loaded here: the core opens a library from these folders only when a
+    kernel or matrix product first needs it and the loader cannot find it.
+    """
+    try:
+        spec = importlib.util.find_spec("nvidia")
+    except (ImportError, ValueError):
+        return
+    if spec is None or not spec.submodule_search_locations:
+        return
+    dirs = [
+        str(lib) for root in spec.submodule_search_locations for lib in Path(root).glob("*/lib")
+    ]
+    if dirs:
+        _core._cuda_add_search_dirs(sorted(dirs))
+
+
+_register_pip_cuda_libraries()
 
 
 def is_available() -> bool:

@@ -14,7 +14,9 @@ fn cuda_device(device: Option<&Bound<'_, PyAny>>) -> PyResult<Device> {
         _ => Device::Cuda(0),
     };
     if d.is_cpu() {
-        return Err(value_error("expected a CUDA device such as 0 or \"cuda:0\", got cpu"));
+        return Err(value_error(
+            "expected a CUDA device such as 0 or \"cuda:0\", got cpu",
+        ));
     }
     Ok(d)
 }
@@ -75,6 +77,12 @@ fn _cuda_synchronize(py: Python<'_>, device: Option<&Bound<'_, PyAny>>) -> PyRes
     py.detach(|| cuda::synchronize(device)).py()
 }
 
+/// Directories to look for NVRTC and cuBLAS in (pip's `nvidia/*/lib`).
+#[pyfunction]
+fn _cuda_add_search_dirs(dirs: Vec<std::path::PathBuf>) {
+    cuda::add_search_dirs(dirs);
+}
+
 /// Adds the functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_cuda_is_available, m)?)?;
@@ -85,5 +93,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_cuda_max_memory_allocated, m)?)?;
     m.add_function(wrap_pyfunction!(_cuda_empty_cache, m)?)?;
     m.add_function(wrap_pyfunction!(_cuda_synchronize, m)?)?;
+    m.add_function(wrap_pyfunction!(_cuda_add_search_dirs, m)?)?;
     Ok(())
 }

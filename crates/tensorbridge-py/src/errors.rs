@@ -43,6 +43,7 @@ fn kind_of(e: &Error) -> Kind {
         Error::DeviceUnavailable { .. }
         | Error::CudaUnavailable { .. }
         | Error::NoSuchDevice { .. }
+        | Error::DeviceMismatch { .. }
         | Error::CudaDriver { .. }
         | Error::CudaOutOfMemory { .. } => Kind::Runtime,
         Error::DLPackDType { .. } => Kind::Type,

@@ -59,6 +59,16 @@ pub enum Error {
         /// Devices present.
         count: usize,
     },
+    /// Operands of one operation on different devices.
+    #[error("{op}: expected all tensors on the same device, got {a} and {b}; move one with .to(...), .cuda() or .cpu()")]
+    DeviceMismatch {
+        /// What was attempted.
+        op: &'static str,
+        /// One device.
+        a: Device,
+        /// The other.
+        b: Device,
+    },
     /// A CUDA driver call failed.
     #[error("{op}: {call} failed with {name} ({code}); the GPU or driver refused the request")]
     CudaDriver {

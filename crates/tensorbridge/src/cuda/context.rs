@@ -21,6 +21,7 @@ use cudarc::driver::{result, sys, DriverError};
 
 use super::cache::BlockCache;
 use super::inflight::InFlightCopies;
+use super::module::KernelCache;
 use super::staging::Staging;
 use crate::device::Device;
 use crate::error::{Error, Result};
@@ -87,6 +88,8 @@ pub(crate) fn unavailable(op: &'static str, reason: &str) -> Error {
 pub(crate) struct Gpu {
     /// The CUDA ordinal.
     pub ordinal: usize,
+    /// The driver's handle of the device.
+    dev: sys::CUdevice,
     /// The primary context, retained once and never released.
     ctx: sys::CUcontext,
     /// Free device blocks and byte counts.
@@ -95,6 +98,10 @@ pub(crate) struct Gpu {
     pub staging: Mutex<Staging>,
     /// Asynchronous copies whose memory must outlive them.
     pub in_flight: InFlightCopies,
+    /// Compiled kernels by name.
+    pub kernels: KernelCache,
+    /// The cuBLAS handle, created at the first matrix product.
+    pub blas: Mutex<Option<super::blas::BlasHandle>>,
 }
 
 // SAFETY: a CUcontext is a driver handle valid on every thread (it is made
@@ -112,6 +119,11 @@ impl Gpu {
         Device::Cuda(self.ordinal)
     }
 
+    /// The driver's handle of the device.
+    pub fn handle(&self) -> sys::CUdevice {
+        self.dev
+    }
+
     /// The device's primary context.
     pub fn context(&self) -> sys::CUcontext {
         self.ctx
@@ -121,14 +133,18 @@ impl Gpu {
     /// driver call that allocates, copies or launches needs.
     pub fn bind(&self, op: &'static str) -> Result<()> {
         // SAFETY: `ctx` was retained by `gpu` and is never released.
-        check(op, "cuCtxSetCurrent", unsafe { result::ctx::set_current(self.ctx) })
+        check(op, "cuCtxSetCurrent", unsafe {
+            result::ctx::set_current(self.ctx)
+        })
     }
 
     /// Waits until all work queued on the device's stream has finished.
     pub fn synchronize(&self, op: &'static str) -> Result<()> {
         self.bind(op)?;
         // SAFETY: the legacy default stream always exists in a current context.
-        check(op, "cuStreamSynchronize", unsafe { result::stream::synchronize(STREAM) })?;
+        check(op, "cuStreamSynchronize", unsafe {
+            result::stream::synchronize(STREAM)
+        })?;
         self.in_flight.reap(true);
         Ok(())
     }
@@ -167,13 +183,18 @@ pub(crate) fn gpu(op: &'static str, device: Device) -> Result<&'static Gpu> {
     let dev = check(op, "cuDeviceGet", result::device::get(ordinal_c))?;
     // SAFETY: `dev` came from cuDeviceGet. The reference is kept for the
     // life of the process, so the context is never torn down under a tensor.
-    let ctx = check(op, "cuDevicePrimaryCtxRetain", unsafe { result::primary_ctx::retain(dev) })?;
+    let ctx = check(op, "cuDevicePrimaryCtxRetain", unsafe {
+        result::primary_ctx::retain(dev)
+    })?;
     let g = Gpu {
         ordinal,
+        dev,
         ctx,
         cache: Mutex::new(BlockCache::default()),
         staging: Mutex::new(Staging::default()),
         in_flight: InFlightCopies::default(),
+        kernels: KernelCache::default(),
+        blas: Mutex::new(None),
     };
     Ok(slot.get_or_init(|| g))
 }
@@ -186,7 +207,11 @@ fn name_of(e: DriverError) -> String {
 }
 
 /// Maps a driver result to [`Error::CudaDriver`], naming the call.
-pub(crate) fn check<T>(op: &'static str, call: &'static str, r: std::result::Result<T, DriverError>) -> Result<T> {
+pub(crate) fn check<T>(
+    op: &'static str,
+    call: &'static str,
+    r: std::result::Result<T, DriverError>,
+) -> Result<T> {
     r.map_err(|e| Error::CudaDriver {
         op,
         call,

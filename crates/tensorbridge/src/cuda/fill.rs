@@ -40,7 +40,14 @@ pub(crate) fn full(shape: &[usize], value: Scalar, dtype: DType, device: Device)
     let base = t.storage().as_ptr() as u64;
     // SAFETY: `block` is contiguous host memory of seed * itemsize bytes;
     // the destination is the new tensor's device memory, at least as long.
-    unsafe { staging::upload(OP, gpu, base, std::slice::from_raw_parts(block.data_ptr(), seed * itemsize))? };
+    unsafe {
+        staging::upload(
+            OP,
+            gpu,
+            base,
+            std::slice::from_raw_parts(block.data_ptr(), seed * itemsize),
+        )?
+    };
     let mut done = seed;
     while done < n {
         let count = done.min(n - done);
@@ -48,7 +55,13 @@ pub(crate) fn full(shape: &[usize], value: Scalar, dtype: DType, device: Device)
         // are disjoint ranges of the tensor's memory; stream order puts the
         // copy after the writes of the source range.
         check(OP, "cuMemcpyDtoDAsync", unsafe {
-            sys::cuMemcpyDtoDAsync_v2(base + (done * itemsize) as u64, base, count * itemsize, STREAM).result()
+            sys::cuMemcpyDtoDAsync_v2(
+                base + (done * itemsize) as u64,
+                base,
+                count * itemsize,
+                STREAM,
+            )
+            .result()
         })?;
         done += count;
     }

@@ -43,15 +43,24 @@ impl InFlightCopies {
     /// Records an event after the work queued so far and keeps `src` and
     /// `dst` alive until it completes. `gpu`'s context must be bound.
     pub fn track(&self, op: &'static str, src: Arc<Storage>, dst: Arc<Storage>) -> Result<()> {
-        let event = check(op, "cuEventCreate", result::event::create(sys::CUevent_flags::CU_EVENT_DISABLE_TIMING))?;
+        let event = check(
+            op,
+            "cuEventCreate",
+            result::event::create(sys::CUevent_flags::CU_EVENT_DISABLE_TIMING),
+        )?;
         // SAFETY: a fresh event of the current context; STREAM exists.
-        if let Err(e) = check(op, "cuEventRecord", unsafe { result::event::record(event, STREAM) }) {
+        if let Err(e) = check(op, "cuEventRecord", unsafe {
+            result::event::record(event, STREAM)
+        }) {
             // SAFETY: created above, never recorded, destroyed once.
             let _ = unsafe { result::event::destroy(event) };
             return Err(e);
         }
         let mut list = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        list.push(InFlight { event, _keep: [src, dst] });
+        list.push(InFlight {
+            event,
+            _keep: [src, dst],
+        });
         Ok(())
     }
 

@@ -92,11 +92,18 @@ fn free_cached(op: &'static str, gpu: &'static Gpu) -> Result<()> {
 }
 
 /// New, uninitialised storage of `len_bytes` on a CUDA `device`.
-pub(crate) fn device_storage(op: &'static str, device: Device, len_bytes: usize) -> Result<Arc<Storage>> {
+pub(crate) fn device_storage(
+    op: &'static str,
+    device: Device,
+    len_bytes: usize,
+) -> Result<Arc<Storage>> {
     let gpu = gpu(op, device)?;
     if len_bytes == 0 {
         // SAFETY: no bytes: the dangling pointer is never dereferenced.
-        return unsafe { Storage::from_foreign(std::ptr::null_mut(), 0, device, false, Box::new(())) }.map(Arc::new);
+        return unsafe {
+            Storage::from_foreign(std::ptr::null_mut(), 0, device, false, Box::new(()))
+        }
+        .map(Arc::new);
     }
     let block = alloc_block(op, gpu, len_bytes)?;
     let ptr = block.addr as usize as *mut u8;
@@ -106,14 +113,21 @@ pub(crate) fn device_storage(op: &'static str, device: Device, len_bytes: usize)
 }
 
 /// Fills `len_bytes` at device address `addr` with zero bytes (queued).
-pub(crate) fn memset_zero(op: &'static str, device: Device, addr: u64, len_bytes: usize) -> Result<()> {
+pub(crate) fn memset_zero(
+    op: &'static str,
+    device: Device,
+    addr: u64,
+    len_bytes: usize,
+) -> Result<()> {
     if len_bytes == 0 {
         return Ok(());
     }
     let gpu = gpu(op, device)?;
     gpu.bind(op)?;
     // SAFETY: the caller passes `len_bytes` writable device bytes at `addr`.
-    check(op, "cuMemsetD8Async", unsafe { result::memset_d8_async(addr, 0, len_bytes, STREAM) })
+    check(op, "cuMemsetD8Async", unsafe {
+        result::memset_d8_async(addr, 0, len_bytes, STREAM)
+    })
 }
 
 /// Bytes of `device`'s memory held by live tensors (0 before first use).
@@ -128,7 +142,9 @@ pub fn memory_reserved(device: Device) -> Result<usize> {
 
 /// The most bytes live tensors have held on `device` at once.
 pub fn max_memory_allocated(device: Device) -> Result<usize> {
-    Ok(gpu("max_memory_allocated", device)?.cache().peak_allocated_bytes())
+    Ok(gpu("max_memory_allocated", device)?
+        .cache()
+        .peak_allocated_bytes())
 }
 
 /// Hands every cached free block of every device back to the driver, so
@@ -144,6 +160,7 @@ pub fn empty_cache() -> Result<()> {
 pub fn synchronize(device: Option<Device>) -> Result<()> {
     match device {
         Some(d) => gpu("synchronize", d)?.synchronize("synchronize"),
-        None => (0..super::device_count()).try_for_each(|i| gpu("synchronize", Device::Cuda(i))?.synchronize("synchronize")),
+        None => (0..super::device_count())
+            .try_for_each(|i| gpu("synchronize", Device::Cuda(i))?.synchronize("synchronize")),
     }
 }

@@ -10,22 +10,37 @@
 //! - `pinned`: page-locked host memory;
 //! - `staging` and `transfer`: host↔device and device↔device copies;
 //! - `inflight`: keeping memory alive under asynchronous copies;
-//! - `fill`: creating filled device tensors.
+//! - `fill`: creating filled device tensors;
+//! - `source`, `module` and `elementwise`: kernels generated per dtype,
+//!   compiled by NVRTC, cached and launched;
+//! - `blas`: matrix products through cuBLAS;
+//! - `libraries`: finding NVRTC and cuBLAS.
 //!
 //! The public entry points are methods of [`crate::Tensor`]
 //! (`to_device`, `pin_memory`, ...) and the functions re-exported here.
 
+mod blas;
 mod cache;
 mod context;
+mod elementwise;
 mod fill;
 mod inflight;
+mod libraries;
 mod memory;
+mod module;
 mod pinned;
+mod source;
 mod staging;
 mod transfer;
 
 pub use context::{device_count, is_available, unavailable_reason};
-pub use memory::{empty_cache, max_memory_allocated, memory_allocated, memory_reserved, synchronize};
+pub use memory::{
+    empty_cache, max_memory_allocated, memory_allocated, memory_reserved, synchronize,
+};
 
+pub use libraries::add_search_dirs;
+
+pub(crate) use blas::matmul;
+pub(crate) use elementwise::elementwise;
 pub(crate) use fill::{full, zeros};
 pub(crate) use transfer::{empty, pin_memory, tensor_is_pinned, to_device};

@@ -74,13 +74,17 @@ pub(crate) fn pinned_storage(op: &'static str, len_bytes: usize) -> Result<Arc<S
     let gpu = gpu(op, Device::Cuda(0))?;
     if len_bytes == 0 {
         // SAFETY: no bytes: the dangling pointer is never dereferenced.
-        return unsafe { Storage::from_foreign(std::ptr::null_mut(), 0, Device::Cpu, false, Box::new(())) }.map(Arc::new);
+        return unsafe {
+            Storage::from_foreign(std::ptr::null_mut(), 0, Device::Cpu, false, Box::new(()))
+        }
+        .map(Arc::new);
     }
     let buf = PinnedBuffer::new(op, gpu, len_bytes)?;
     let ptr = buf.as_ptr();
     // SAFETY: the buffer holds `len_bytes` readable and writable host bytes
     // until the storage drops it.
-    unsafe { Storage::from_foreign(ptr, len_bytes, Device::Cpu, false, Box::new(buf)) }.map(Arc::new)
+    unsafe { Storage::from_foreign(ptr, len_bytes, Device::Cpu, false, Box::new(buf)) }
+        .map(Arc::new)
 }
 
 /// Whether host memory at `ptr` is page-locked, by tensorbridge or by

@@ -56,7 +56,9 @@ impl Slot {
     fn wait(&mut self, op: &'static str) -> Result<()> {
         if self.busy {
             // SAFETY: the event was created in this device's context and recorded.
-            check(op, "cuEventSynchronize", unsafe { result::event::synchronize(self.event) })?;
+            check(op, "cuEventSynchronize", unsafe {
+                result::event::synchronize(self.event)
+            })?;
             self.busy = false;
         }
         Ok(())
@@ -65,7 +67,9 @@ impl Slot {
     /// Records that the GPU's queued work now covers this buffer.
     fn record(&mut self, op: &'static str) -> Result<()> {
         // SAFETY: the event belongs to the current context; STREAM exists.
-        check(op, "cuEventRecord", unsafe { result::event::record(self.event, STREAM) })?;
+        check(op, "cuEventRecord", unsafe {
+            result::event::record(self.event, STREAM)
+        })?;
         self.busy = true;
         Ok(())
     }
@@ -76,8 +80,16 @@ impl Staging {
     fn slots(&mut self, op: &'static str, gpu: &'static Gpu) -> Result<&mut [Slot]> {
         while self.slots.len() < SLOTS {
             let buf = PinnedBuffer::new(op, gpu, CHUNK_BYTES)?;
-            let event = check(op, "cuEventCreate", result::event::create(sys::CUevent_flags::CU_EVENT_DISABLE_TIMING))?;
-            self.slots.push(Slot { buf, event, busy: false });
+            let event = check(
+                op,
+                "cuEventCreate",
+                result::event::create(sys::CUevent_flags::CU_EVENT_DISABLE_TIMING),
+            )?;
+            self.slots.push(Slot {
+                buf,
+                event,
+                busy: false,
+            });
         }
         Ok(&mut self.slots)
     }
@@ -89,12 +101,21 @@ impl Staging {
 /// `src` is readable and `dst` writable for `len` bytes; they do not overlap.
 unsafe fn host_copy(src: *const u8, dst: *mut u8, len: usize) {
     // SAFETY: the caller's guarantee.
-    let (s, d) = unsafe { (std::slice::from_raw_parts(src, len), std::slice::from_raw_parts_mut(dst, len)) };
+    let (s, d) = unsafe {
+        (
+            std::slice::from_raw_parts(src, len),
+            std::slice::from_raw_parts_mut(dst, len),
+        )
+    };
     if len < PARALLEL_COPY_MIN_BYTES {
         d.copy_from_slice(s);
     } else {
-        let piece = len.div_ceil(rayon::current_num_threads()).next_multiple_of(64 << 10);
-        d.par_chunks_mut(piece).zip(s.par_chunks(piece)).for_each(|(d, s)| d.copy_from_slice(s));
+        let piece = len
+            .div_ceil(rayon::current_num_threads())
+            .next_multiple_of(64 << 10);
+        d.par_chunks_mut(piece)
+            .zip(s.par_chunks(piece))
+            .for_each(|(d, s)| d.copy_from_slice(s));
     }
 }
 
@@ -103,12 +124,19 @@ unsafe fn host_copy(src: *const u8, dst: *mut u8, len: usize) {
 /// # Safety
 /// `dst` is writable device memory of `gpu` for `src.len()` bytes, kept
 /// allocated until the stream's queued work has run.
-pub(crate) unsafe fn upload(op: &'static str, gpu: &'static Gpu, dst: u64, src: &[u8]) -> Result<()> {
+pub(crate) unsafe fn upload(
+    op: &'static str,
+    gpu: &'static Gpu,
+    dst: u64,
+    src: &[u8],
+) -> Result<()> {
     gpu.bind(op)?;
     if src.len() <= DIRECT_MAX_BYTES {
         // SAFETY: the caller's guarantee for `dst`; for pageable `src` the
         // driver returns once it has staged the bytes.
-        return check(op, "cuMemcpyHtoDAsync", unsafe { result::memcpy_htod_async(dst, src, STREAM) });
+        return check(op, "cuMemcpyHtoDAsync", unsafe {
+            result::memcpy_htod_async(dst, src, STREAM)
+        });
     }
     let mut staging = gpu.staging.lock().unwrap_or_else(|e| e.into_inner());
     let slots = staging.slots(op, gpu)?;
@@ -133,12 +161,19 @@ pub(crate) unsafe fn upload(op: &'static str, gpu: &'static Gpu, dst: u64, src: 
 ///
 /// # Safety
 /// `src` is readable device memory of `gpu` for `dst.len()` bytes.
-pub(crate) unsafe fn download(op: &'static str, gpu: &'static Gpu, dst: &mut [u8], src: u64) -> Result<()> {
+pub(crate) unsafe fn download(
+    op: &'static str,
+    gpu: &'static Gpu,
+    dst: &mut [u8],
+    src: u64,
+) -> Result<()> {
     gpu.bind(op)?;
     if dst.len() <= DIRECT_MAX_BYTES {
         // SAFETY: the caller's guarantee for `src`; to pageable memory the
         // driver returns once the bytes have landed.
-        check(op, "cuMemcpyDtoHAsync", unsafe { result::memcpy_dtoh_async(dst, src, STREAM) })?;
+        check(op, "cuMemcpyDtoHAsync", unsafe {
+            result::memcpy_dtoh_async(dst, src, STREAM)
+        })?;
         return gpu.synchronize(op);
     }
     let mut staging = gpu.staging.lock().unwrap_or_else(|e| e.into_inner());

@@ -58,7 +58,11 @@ fn empty_on(op: &'static str, t: &Tensor, device: Device) -> Result<Tensor> {
         Device::Cpu => Arc::new(Storage::uninit(0)?),
         Device::Cuda(_) => device_storage(op, device, 0)?,
     };
-    Ok(Tensor::from_parts(storage, Layout::contiguous(t.shape())?, t.dtype()))
+    Ok(Tensor::from_parts(
+        storage,
+        Layout::contiguous(t.shape())?,
+        t.dtype(),
+    ))
 }
 
 /// `t` on `device`: the tensor itself when it is already there, else a
@@ -76,7 +80,11 @@ pub(crate) fn to_device(t: &Tensor, device: Device, non_blocking: bool) -> Resul
 fn upload(t: &Tensor, device: Device, non_blocking: bool) -> Result<Tensor> {
     const OP: &str = "copying to CUDA";
     let gpu = gpu(OP, device)?;
-    let src = if t.dense_order().is_some() { t.clone() } else { t.to_contiguous()? };
+    let src = if t.dense_order().is_some() {
+        t.clone()
+    } else {
+        t.to_contiguous()?
+    };
     let Some(span) = Span::of(&src) else {
         return empty_on(OP, t, device);
     };
@@ -89,7 +97,13 @@ fn upload(t: &Tensor, device: Device, non_blocking: bool) -> Result<Tensor> {
         check(OP, "cuMemcpyHtoDAsync", unsafe {
             sys::cuMemcpyHtoDAsync_v2(dst, span.start(&src).cast(), span.len_bytes, STREAM).result()
         })?;
-        finish(OP, gpu, non_blocking, src.storage().clone(), storage.clone())?;
+        finish(
+            OP,
+            gpu,
+            non_blocking,
+            src.storage().clone(),
+            storage.clone(),
+        )?;
     } else {
         // SAFETY: the span's bytes are the source's readable memory.
         let bytes = unsafe { std::slice::from_raw_parts(span.start(&src), span.len_bytes) };
@@ -147,7 +161,14 @@ fn between_gpus(t: &Tensor, device: Device) -> Result<Tensor> {
     // SAFETY: both ranges are live device memory of len_bytes in their
     // devices' contexts; both stay alive until the copy finishes (tracked).
     check(OP, "cuMemcpyPeerAsync", unsafe {
-        result::memcpy_peer_async(to.context(), storage.as_ptr() as u64, from.context(), span.start(t) as u64, span.len_bytes, STREAM)
+        result::memcpy_peer_async(
+            to.context(),
+            storage.as_ptr() as u64,
+            from.context(),
+            span.start(t) as u64,
+            span.len_bytes,
+            STREAM,
+        )
     })?;
     finish(OP, to, true, t.storage().clone(), storage.clone())?;
     span.rebase(t, storage)
@@ -155,7 +176,13 @@ fn between_gpus(t: &Tensor, device: Device) -> Result<Tensor> {
 
 /// After queuing an asynchronous copy between `src` and `dst`: keeps both
 /// alive until it finishes (`non_blocking`), or waits for it.
-fn finish(op: &'static str, gpu: &'static Gpu, non_blocking: bool, src: Arc<Storage>, dst: Arc<Storage>) -> Result<()> {
+fn finish(
+    op: &'static str,
+    gpu: &'static Gpu,
+    non_blocking: bool,
+    src: Arc<Storage>,
+    dst: Arc<Storage>,
+) -> Result<()> {
     gpu.in_flight.reap(false);
     if non_blocking {
         gpu.in_flight.track(op, src, dst)
@@ -186,9 +213,18 @@ pub(crate) fn tensor_is_pinned(t: &Tensor) -> bool {
 
 /// An uninitialised contiguous tensor on `device`; in pinned host memory
 /// when `device` is the CPU and `pinned`.
-pub(crate) fn empty(op: &'static str, shape: &[usize], dtype: crate::DType, device: Device, pinned: bool) -> Result<Tensor> {
+pub(crate) fn empty(
+    op: &'static str,
+    shape: &[usize],
+    dtype: crate::DType,
+    device: Device,
+    pinned: bool,
+) -> Result<Tensor> {
     let layout = Layout::contiguous(shape)?;
-    let len_bytes = layout.numel().checked_mul(dtype.itemsize()).ok_or(crate::Error::Overflow { what: "byte size" })?;
+    let len_bytes = layout
+        .numel()
+        .checked_mul(dtype.itemsize())
+        .ok_or(crate::Error::Overflow { what: "byte size" })?;
     let storage = match device {
         Device::Cpu if pinned => pinned_storage(op, len_bytes)?,
         Device::Cpu => Arc::new(Storage::zeroed(len_bytes)?),

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::layout::broadcast_shapes;
 use crate::ops::unary::{float_for, widen_half};
 use crate::promote::{can_cast_same_kind, promote_types};
-use crate::tensor::Tensor;
+use crate::tensor::{on_device, Elementwise, Tensor};
 
 /// The binary elementwise functions.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -178,10 +178,12 @@ pub fn binary_plan(op: BinaryOp, a: DType, b: DType) -> Result<BinaryPlan> {
 /// Applies `op` to every pair of elements of `a` and `b` broadcast
 /// together, into a new tensor.
 pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    a.require_cpu(op.name())?;
-    b.require_cpu(op.name())?;
     let plan = binary_plan(op, a.dtype(), b.dtype())?;
     let shape = broadcast_shapes(a.shape(), b.shape(), op.name())?;
+    if !a.device().is_cpu() || !b.device().is_cpu() {
+        let kernel = Elementwise::Binary(op.name());
+        return on_device(op.name(), kernel, &[a, b], plan.compute, plan.out, &shape);
+    }
     let cast = |t: &Tensor| -> Result<Tensor> {
         if t.dtype() == plan.compute {
             Ok(t.clone())

@@ -87,7 +87,13 @@ fn batched_product(
 /// logical (or of and), as in NumPy.
 pub fn matmul(x1: &Tensor, x2: &Tensor) -> Result<Tensor> {
     const OP: &str = "matmul";
-    require_cpu(OP, &[x1, x2])?;
+    if x1.device() != x2.device() {
+        return Err(Error::DeviceMismatch {
+            op: OP,
+            a: x1.device(),
+            b: x2.device(),
+        });
+    }
     if x1.ndim() == 0 || x2.ndim() == 0 {
         return Err(incompatible(
             OP,
@@ -124,7 +130,11 @@ pub fn matmul(x1: &Tensor, x2: &Tensor) -> Result<Tensor> {
             "the batch dimensions (all but the last two) must broadcast together",
         )
     })?;
-    let out = batched_product(&a, &b, &batch, dtype, false)?;
+    let out = if a.device().is_cpu() {
+        batched_product(&a, &b, &batch, dtype, false)?
+    } else {
+        crate::tensor::matmul_on_device(&a, &b, &batch, dtype)?
+    };
     let mut shape = out.shape().to_vec();
     let last = shape.len() - 1;
     match (x1.ndim() == 1, x2.ndim() == 1) {

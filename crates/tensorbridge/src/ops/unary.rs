@@ -11,7 +11,7 @@
 
 use crate::dtype::{DType, DTypeKind};
 use crate::error::{Error, Result};
-use crate::tensor::Tensor;
+use crate::tensor::{on_device, Elementwise, Tensor};
 
 /// The unary elementwise functions.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -236,8 +236,10 @@ pub fn unary_plan(op: UnaryOp, dtype: DType) -> Result<UnaryPlan> {
 /// Applies `op` to every element of `x` into a new tensor (in `x`'s
 /// dimension order when `x` is dense, else C order).
 pub fn unary(op: UnaryOp, x: &Tensor) -> Result<Tensor> {
-    x.require_cpu(op.name())?;
     let plan = unary_plan(op, x.dtype())?;
+    if !x.device().is_cpu() {
+        return on_device(op.name(), Elementwise::Unary(op.name()), &[x], plan.compute, plan.out, x.shape());
+    }
     let input = if x.dtype() == plan.compute {
         x.clone()
     } else {

@@ -46,7 +46,10 @@ impl Tensor {
 
     /// Always a new C-contiguous copy.
     pub fn to_contiguous(&self) -> Result<Tensor> {
-        self.require_cpu("contiguous")?;
+        if !self.device().is_cpu() {
+            let d = self.dtype();
+            return super::on_device("contiguous", super::Elementwise::Cast, &[self], d, d, self.shape());
+        }
         self.copied(self.dtype(), false)
     }
 
@@ -60,7 +63,9 @@ impl Tensor {
     /// rules. See [`Tensor::to`] for the variant that returns `self` when
     /// nothing changes.
     pub fn to_dtype(&self, dtype: DType) -> Result<Tensor> {
-        self.require_cpu("to")?;
+        if !self.device().is_cpu() {
+            return super::on_device("to", super::Elementwise::Cast, &[self], dtype, dtype, self.shape());
+        }
         self.copied(dtype, true)
     }
 

@@ -8,11 +8,71 @@ use crate::error::Result;
 use crate::scalar::Scalar;
 use crate::tensor::Tensor;
 
+/// An elementwise operation as the device kernels know it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Elementwise {
+    /// A cast or copy: each element converted to the output dtype.
+    Cast,
+    /// A unary function by its Array API name.
+    Unary(&'static str),
+    /// A binary function by its Array API name.
+    Binary(&'static str),
+}
+
+/// `expr` over `inputs` (broadcast to `shape`) on their non-CPU device,
+/// computing in `compute` and returning a new contiguous `out` tensor.
+pub(crate) fn on_device(
+    op: &'static str,
+    expr: Elementwise,
+    inputs: &[&Tensor],
+    compute: DType,
+    out: DType,
+    shape: &[usize],
+) -> Result<Tensor> {
+    #[cfg(feature = "cuda")]
+    {
+        crate::cuda::elementwise(op, &expr, inputs, compute, out, shape)
+    }
+    #[cfg(not(feature = "cuda"))]
+    {
+        let _ = (expr, compute, out, shape);
+        let device = inputs
+            .iter()
+            .map(|t| t.device())
+            .find(|d| !d.is_cpu())
+            .unwrap_or_default();
+        Err(crate::error::Error::DeviceUnavailable { op, device })
+    }
+}
+
+/// The batched matrix product of two tensors on a non-CPU device (see
+/// [`crate::ops::linalg::matmul`] for the shapes).
+pub(crate) fn matmul_on_device(
+    a: &Tensor,
+    b: &Tensor,
+    batch: &[usize],
+    dtype: DType,
+) -> Result<Tensor> {
+    #[cfg(feature = "cuda")]
+    {
+        crate::cuda::matmul(a, b, batch, dtype)
+    }
+    #[cfg(not(feature = "cuda"))]
+    {
+        let _ = (b, batch, dtype);
+        Err(crate::error::Error::DeviceUnavailable {
+            op: "matmul",
+            device: a.device(),
+        })
+    }
+}
+
 #[cfg(not(feature = "cuda"))]
 fn no_cuda(op: &'static str) -> crate::error::Error {
     crate::error::Error::CudaUnavailable {
         op,
-        reason: "this build of tensorbridge has no CUDA support (the cargo feature `cuda` is off)".to_string(),
+        reason: "this build of tensorbridge has no CUDA support (the cargo feature `cuda` is off)"
+            .to_string(),
     }
 }
 
@@ -85,7 +145,13 @@ impl Tensor {
         }
         #[cfg(feature = "cuda")]
         {
-            crate::cuda::empty(if pinned { "pin_memory" } else { "empty" }, shape, dtype, device, pinned)
+            crate::cuda::empty(
+                if pinned { "pin_memory" } else { "empty" },
+                shape,
+                dtype,
+                device,
+                pinned,
+            )
         }
         #[cfg(not(feature = "cuda"))]
         {

@@ -1,0 +1,442 @@
+//! The CUDA C++ source of the elementwise kernels, generated per dtype
+//! combination and compiled at run time by NVRTC (see `module`).
+//!
+//! One kernel shape serves casts, copies, unary and binary functions: a
+//! grid-stride loop over the output's elements in C order, each thread
+//! turning its linear index into byte offsets through the (merged) shape and
+//! every operand's byte strides. Values are loaded in their storage type,
+//! converted to the *compute* type the operation's plan names (the same
+//! plan the CPU kernels follow: [`crate::ops::binary::binary_plan`]),
+//! combined, and converted to the output's storage type.
+//!
+//! The conversions follow the CPU kernels (`crate::cpu::cast`, NumPy on
+//! x86-64): float16 and bfloat16 compute in float and round to nearest even
+//! when stored, float64 to float16 rounds once; bool stores 0 or 1; complex
+//! to real keeps the real part; float to integer truncates, and NaN or
+//! out-of-range values give what x86's conversions give. One difference
+//! remains: NaN payloads through float16 are the GPU's, not NumPy's
+//! software conversion's. Signed integer arithmetic wraps (it goes through
+//! the unsigned type, where C++ defines wrapping).
+
+use crate::dtype::DType;
+use crate::tensor::Elementwise as Expr;
+
+/// The most dimensions a kernel indexes after merging; more is refused.
+pub(crate) const MAX_DIMS: usize = 8;
+
+/// Definitions every kernel program starts with.
+const PRELUDE: &str = r#"
+#define TB_MAX_DIMS 8
+struct TbIndex {
+    long long shape[TB_MAX_DIMS];
+    long long strides[3][TB_MAX_DIMS];
+    int ndim;
+};
+
+struct __align__(8) tb_c64 { float re, im; };
+struct __align__(16) tb_c128 { double re, im; };
+
+__device__ __forceinline__ float tb_h2f(unsigned short h) {
+    float f;
+    asm("{ cvt.f32.f16 %0, %1; }" : "=f"(f) : "h"(h));
+    return f;
+}
+__device__ __forceinline__ unsigned short tb_f2h(float f) {
+    unsigned short h;
+    asm("{ cvt.rn.f16.f32 %0, %1; }" : "=h"(h) : "f"(f));
+    return h;
+}
+__device__ __forceinline__ float tb_b2f(unsigned short b) {
+    return __uint_as_float(((unsigned int)b) << 16);
+}
+__device__ __forceinline__ unsigned short tb_f2b(float f) {
+    unsigned int u = __float_as_uint(f);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return (unsigned short)((u >> 16) | 0x40u);
+    u += 0x7fffu + ((u >> 16) & 1u);
+    return (unsigned short)(u >> 16);
+}
+
+template <typename To, typename From> struct TbCvt {
+    static __device__ __forceinline__ To f(From x) { return (To)x; }
+};
+
+// Float to integer as x86's truncating conversions give it in NumPy's
+// loops (the CPU kernels' rule): NaN and out-of-range values give the
+// minimum of int32/int64; narrower types keep the low bits of the int32;
+// unsigned 32/64-bit types subtract 2^31/2^63 from large values first.
+// Comparing in double is exact for float inputs too.
+__device__ __forceinline__ int tb_cvt_i32(double x) {
+    return (x > -2147483649.0 && x < 2147483648.0) ? (int)x : (int)0x80000000u;
+}
+__device__ __forceinline__ long long tb_cvt_i64(double x) {
+    return (x >= -9223372036854775808.0 && x < 9223372036854775808.0) ? (long long)x
+                                                                       : (long long)0x8000000000000000ull;
+}
+__device__ __forceinline__ unsigned int tb_cvt_u32(double x) {
+    const bool big = x >= 2147483648.0;
+    return (unsigned int)tb_cvt_i32(big ? x - 2147483648.0 : x) ^ (big ? 0x80000000u : 0u);
+}
+__device__ __forceinline__ unsigned long long tb_cvt_u64(double x) {
+    const bool big = x >= 9223372036854775808.0;
+    return (unsigned long long)tb_cvt_i64(big ? x - 9223372036854775808.0 : x) ^ (big ? 0x8000000000000000ull : 0ull);
+}
+#define TB_FROM_FLOAT(T, EXPR) \
+    template <> struct TbCvt<T, float> { static __device__ __forceinline__ T f(float x) { const double v = x; return EXPR; } }; \
+    template <> struct TbCvt<T, double> { static __device__ __forceinline__ T f(double v) { return EXPR; } };
+TB_FROM_FLOAT(signed char, (signed char)tb_cvt_i32(v))
+TB_FROM_FLOAT(short, (short)tb_cvt_i32(v))
+TB_FROM_FLOAT(int, tb_cvt_i32(v))
+TB_FROM_FLOAT(long long, tb_cvt_i64(v))
+TB_FROM_FLOAT(unsigned char, (unsigned char)tb_cvt_i32(v))
+TB_FROM_FLOAT(unsigned short, (unsigned short)tb_cvt_i32(v))
+TB_FROM_FLOAT(unsigned int, tb_cvt_u32(v))
+TB_FROM_FLOAT(unsigned long long, tb_cvt_u64(v))
+
+// float64 to float16 rounds once, as NumPy does.
+__device__ __forceinline__ unsigned short tb_d2h(double d) {
+    unsigned short h;
+    asm("{ cvt.rn.f16.f64 %0, %1; }" : "=h"(h) : "d"(d));
+    return h;
+}
+template <typename From> struct TbCvt<tb_c64, From> {
+    static __device__ __forceinline__ tb_c64 f(From x) { tb_c64 r = {(float)x, 0.0f}; return r; }
+};
+template <typename From> struct TbCvt<tb_c128, From> {
+    static __device__ __forceinline__ tb_c128 f(From x) { tb_c128 r = {(double)x, 0.0}; return r; }
+};
+template <typename To> struct TbCvt<To, tb_c64> {
+    static __device__ __forceinline__ To f(tb_c64 x) { return TbCvt<To, float>::f(x.re); }
+};
+template <typename To> struct TbCvt<To, tb_c128> {
+    static __device__ __forceinline__ To f(tb_c128 x) { return TbCvt<To, double>::f(x.re); }
+};
+template <> struct TbCvt<tb_c64, tb_c64> {
+    static __device__ __forceinline__ tb_c64 f(tb_c64 x) { return x; }
+};
+template <> struct TbCvt<tb_c128, tb_c128> {
+    static __device__ __forceinline__ tb_c128 f(tb_c128 x) { return x; }
+};
+template <> struct TbCvt<tb_c64, tb_c128> {
+    static __device__ __forceinline__ tb_c64 f(tb_c128 x) { tb_c64 r = {(float)x.re, (float)x.im}; return r; }
+};
+template <> struct TbCvt<tb_c128, tb_c64> {
+    static __device__ __forceinline__ tb_c128 f(tb_c64 x) { tb_c128 r = {(double)x.re, (double)x.im}; return r; }
+};
+template <> struct TbCvt<bool, tb_c64> {
+    static __device__ __forceinline__ bool f(tb_c64 x) { return x.re != 0.0f || x.im != 0.0f; }
+};
+template <> struct TbCvt<bool, tb_c128> {
+    static __device__ __forceinline__ bool f(tb_c128 x) { return x.re != 0.0 || x.im != 0.0; }
+};
+
+template <typename C> __device__ __forceinline__ C tb_cadd(C a, C b) { C r = {a.re + b.re, a.im + b.im}; return r; }
+template <typename C> __device__ __forceinline__ C tb_csub(C a, C b) { C r = {a.re - b.re, a.im - b.im}; return r; }
+template <typename C> __device__ __forceinline__ C tb_cmul(C a, C b) {
+    C r = {a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re};
+    return r;
+}
+// Smith's algorithm, as NumPy divides complex numbers.
+template <typename C> __device__ __forceinline__ C tb_cdiv(C a, C b) {
+    C r;
+    if (fabs(b.re) >= fabs(b.im)) {
+        if (b.re == 0 && b.im == 0) {
+            r.re = a.re / fabs(b.re);
+            r.im = a.im / fabs(b.im);
+        } else {
+            auto rat = b.im / b.re;
+            auto scl = 1.0 / (b.re + b.im * rat);
+            r.re = (a.re + a.im * rat) * scl;
+            r.im = (a.im - a.re * rat) * scl;
+        }
+    } else {
+        auto rat = b.re / b.im;
+        auto scl = 1.0 / (b.im + b.re * rat);
+        r.re = (a.re * rat + a.im) * scl;
+        r.im = (a.im * rat - a.re) * scl;
+    }
+    return r;
+}
+template <typename C> __device__ __forceinline__ bool tb_ceq(C a, C b) { return a.re == b.re && a.im == b.im; }
+"#;
+
+/// How a dtype is stored and computed in CUDA C++.
+struct CudaType {
+    /// The type arithmetic runs in.
+    compute: &'static str,
+    /// Loading from a `const char*` expression into the compute type.
+    load: fn(&str) -> String,
+    /// Storing a compute-type expression through a `char*` expression.
+    store: fn(&str, &str) -> String,
+}
+
+macro_rules! plain {
+    ($t:literal) => {
+        CudaType {
+            compute: $t,
+            load: |p| format!("(*(const {}*)({p}))", $t),
+            store: |p, v| format!("*({}*)({p}) = {v}", $t),
+        }
+    };
+}
+
+fn cuda_type(d: DType) -> CudaType {
+    match d {
+        DType::Bool => CudaType {
+            compute: "bool",
+            load: |p| format!("(*(const unsigned char*)({p}) != 0)"),
+            store: |p, v| format!("*(unsigned char*)({p}) = ({v}) ? 1 : 0"),
+        },
+        DType::Int8 => plain!("signed char"),
+        DType::Int16 => plain!("short"),
+        DType::Int32 => plain!("int"),
+        DType::Int64 => plain!("long long"),
+        DType::UInt8 => plain!("unsigned char"),
+        DType::UInt16 => plain!("unsigned short"),
+        DType::UInt32 => plain!("unsigned int"),
+        DType::UInt64 => plain!("unsigned long long"),
+        DType::Float16 => CudaType {
+            compute: "float",
+            load: |p| format!("tb_h2f(*(const unsigned short*)({p}))"),
+            store: |p, v| format!("*(unsigned short*)({p}) = tb_f2h({v})"),
+        },
+        DType::BFloat16 => CudaType {
+            compute: "float",
+            load: |p| format!("tb_b2f(*(const unsigned short*)({p}))"),
+            store: |p, v| format!("*(unsigned short*)({p}) = tb_f2b({v})"),
+        },
+        DType::Float32 => plain!("float"),
+        DType::Float64 => plain!("double"),
+        DType::Complex64 => plain!("tb_c64"),
+        DType::Complex128 => plain!("tb_c128"),
+    }
+}
+
+/// The unsigned type signed arithmetic wraps through, for the wide signed
+/// compute types (narrower ones promote to `int`, which cannot overflow).
+fn wrapping_type(compute: &str) -> Option<&'static str> {
+    match compute {
+        "int" => Some("unsigned int"),
+        "long long" => Some("unsigned long long"),
+        _ => None,
+    }
+}
+
+/// The C++ expression of `expr` over `x`/`y` of the compute dtype `c`;
+/// `None` when there is no kernel for that function and dtype.
+fn expression(expr: &Expr, c: DType) -> Option<String> {
+    let ct = cuda_type(c).compute;
+    let complex = c.is_complex();
+    let float = matches!(ct, "float" | "double");
+    let wrap = wrapping_type(ct);
+    Some(match *expr {
+        Expr::Cast => "x".to_string(),
+        Expr::Unary(name) => match name {
+            "negative" if complex => format!("{ct}{{-x.re, -x.im}}"),
+            "negative" => match wrap {
+                Some(u) => format!("({ct})(({u})0 - ({u})x)"),
+                None => "-x".to_string(),
+            },
+            "positive" => "x".to_string(),
+            "abs" if complex => return None,
+            "abs" if float => "fabs(x)".to_string(),
+            "abs" if ct.starts_with("unsigned") || ct == "bool" => "x".to_string(),
+            "abs" => match wrap {
+                Some(u) => format!("(x < 0 ? ({ct})(({u})0 - ({u})x) : x)"),
+                None => "(x < 0 ? -x : x)".to_string(),
+            },
+            "sqrt" | "exp" | "log" | "sin" | "cos" | "tan" | "tanh" | "floor" | "ceil"
+            | "trunc" | "expm1" | "log1p"
+                if float =>
+            {
+                format!("{name}(x)")
+            }
+            "square" if complex => "tb_cmul(x, x)".to_string(),
+            "square" => match wrap {
+                Some(u) => format!("({ct})(({u})x * ({u})x)"),
+                None => "x * x".to_string(),
+            },
+            "isnan" if float => "(x != x)".to_string(),
+            "isinf" if float => "isinf(x)".to_string(),
+            "isfinite" if float => "isfinite(x)".to_string(),
+            "isnan" | "isinf" if !complex => "false".to_string(),
+            "isfinite" if !complex => "true".to_string(),
+            "logical_not" if !complex => "!x".to_string(),
+            _ => return None,
+        },
+        Expr::Binary(name) => match name {
+            "add" if complex => "tb_cadd(x, y)".to_string(),
+            "subtract" if complex => "tb_csub(x, y)".to_string(),
+            "multiply" if complex => "tb_cmul(x, y)".to_string(),
+            "divide" if complex => "tb_cdiv(x, y)".to_string(),
+            "equal" if complex => "tb_ceq(x, y)".to_string(),
+            "not_equal" if complex => "!tb_ceq(x, y)".to_string(),
+            _ if complex => return None,
+            "add" | "subtract" | "multiply" => {
+                let op = match name {
+                    "add" => "+",
+                    "subtract" => "-",
+                    _ => "*",
+                };
+                match wrap {
+                    Some(u) => format!("({ct})(({u})x {op} ({u})y)"),
+                    // bool: `+` is or and `*` is and once converted back.
+                    None => format!("x {op} y"),
+                }
+            }
+            "divide" if float => "x / y".to_string(),
+            // NumPy's loops: the first operand wins ties and NaNs propagate.
+            "maximum" => "((x >= y || x != x) ? x : y)".to_string(),
+            "minimum" => "((x <= y || x != x) ? x : y)".to_string(),
+            "equal" => "x == y".to_string(),
+            "not_equal" => "x != y".to_string(),
+            "less" => "x < y".to_string(),
+            "less_equal" => "x <= y".to_string(),
+            "greater" => "x > y".to_string(),
+            "greater_equal" => "x >= y".to_string(),
+            "logical_and" => "((bool)x && (bool)y)".to_string(),
+            "logical_or" => "((bool)x || (bool)y)".to_string(),
+            _ => return None,
+        },
+    })
+}
+
+/// The dtypes of one kernel: its operands (one or two), the compute dtype
+/// and the output.
+pub(crate) struct Signature<'a> {
+    /// The operands' dtypes.
+    pub inputs: &'a [DType],
+    /// The dtype the operation computes in.
+    pub compute: DType,
+    /// The output's dtype.
+    pub out: DType,
+}
+
+/// A kernel's name: the expression and every dtype, so each distinct
+/// kernel is compiled once.
+pub(crate) fn kernel_name(expr: &Expr, sig: &Signature<'_>) -> String {
+    let what = match expr {
+        Expr::Cast => "cast",
+        Expr::Unary(n) | Expr::Binary(n) => n,
+    };
+    let mut name = format!("tb_{what}");
+    for d in sig.inputs.iter().chain([&sig.compute, &sig.out]) {
+        name.push('_');
+        name.push_str(d.name());
+    }
+    name
+}
+
+/// The full program (prelude and one kernel) computing `expr`, or `None`
+/// when there is no CUDA kernel for it at these dtypes.
+pub(crate) fn program(expr: &Expr, sig: &Signature<'_>) -> Option<(String, String)> {
+    // float64 -> float16 rounds once (NumPy): the cast computes in float64.
+    let wide_to_half = matches!(expr, Expr::Cast)
+        && sig.out == DType::Float16
+        && matches!(sig.inputs, [DType::Float64 | DType::Complex128]);
+    let sig = &Signature {
+        inputs: sig.inputs,
+        compute: if wide_to_half {
+            DType::Float64
+        } else {
+            sig.compute
+        },
+        out: sig.out,
+    };
+    let body = expression(expr, sig.compute)?;
+    let name = kernel_name(expr, sig);
+    let c = cuda_type(sig.compute);
+    let o = cuda_type(sig.out);
+    // What the expression yields: bool for predicates, else the compute type.
+    let result_ct = if sig.out == DType::Bool && sig.compute != DType::Bool {
+        "bool"
+    } else {
+        c.compute
+    };
+    let mut params = Vec::new();
+    let mut loads = Vec::new();
+    for (k, d) in sig.inputs.iter().enumerate() {
+        let t = cuda_type(*d);
+        let var = ["x", "y"][k];
+        params.push(format!("const char* in{k}"));
+        let load = (t.load)(&format!("in{k} + off[{k}]"));
+        // NumPy's float16 -> uint32 loop is scalar: through int64, low bits.
+        let converted = if *d == DType::Float16 && sig.compute == DType::UInt32 {
+            format!("(unsigned int)tb_cvt_i64({load})")
+        } else {
+            format!(
+                "TbCvt<{ct}, {from}>::f({load})",
+                ct = c.compute,
+                from = t.compute
+            )
+        };
+        loads.push(format!(
+            "        const {ct} {var} = {converted};",
+            ct = c.compute
+        ));
+    }
+    let out_slot = 2; // the output's strides always take the last slot
+    let at = format!("out + off[{out_slot}]");
+    let store = if sig.out == DType::Float16 && result_ct == "double" {
+        format!("*(unsigned short*)({at}) = tb_d2h(r)")
+    } else {
+        (o.store)(
+            &at,
+            &format!("TbCvt<{oc}, {rc}>::f(r)", oc = o.compute, rc = result_ct),
+        )
+    };
+    let src = format!(
+        r#"{PRELUDE}
+extern "C" __global__ void {name}({params}, char* out, long long n, TbIndex ix) {{
+    const long long step = (long long)gridDim.x * blockDim.x;
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += step) {{
+        long long rest = i;
+        long long off[3] = {{0, 0, 0}};
+        for (int d = ix.ndim - 1; d >= 0; --d) {{
+            const long long k = rest % ix.shape[d];
+            rest /= ix.shape[d];
+            off[0] += k * ix.strides[0][d];
+            off[1] += k * ix.strides[1][d];
+            off[2] += k * ix.strides[2][d];
+        }}
+{loads}
+        const {result_ct} r = ({body});
+        {store};
+    }}
+}}
+"#,
+        params = params.join(", "),
+        loads = loads.join("\n"),
+    );
+    Some((name, src))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn programs_name_their_dtypes_and_refuse_what_has_no_kernel() {
+        let sig = Signature {
+            inputs: &[DType::Int32, DType::Float64],
+            compute: DType::Float64,
+            out: DType::Float64,
+        };
+        let (name, src) = program(&Expr::Binary("add"), &sig).unwrap();
+        assert_eq!(name, "tb_add_int32_float64_float64_float64");
+        assert!(src.contains("extern \"C\" __global__ void tb_add_int32_float64_float64_float64("));
+        assert!(src.contains("TbCvt<double, int>::f"));
+        let c = Signature {
+            inputs: &[DType::Complex64],
+            compute: DType::Complex64,
+            out: DType::Float32,
+        };
+        assert!(program(&Expr::Unary("abs"), &c).is_none());
+        let wrap = Signature {
+            inputs: &[DType::Int64, DType::Int64],
+            compute: DType::Int64,
+            out: DType::Int64,
+        };
+        let (_, src) = program(&Expr::Binary("multiply"), &wrap).unwrap();
+        assert!(src.contains("(long long)((unsigned long long)x * (unsigned long long)y)"));
+    }
+}
