@@ -277,6 +277,7 @@ pub fn eye(n_rows: i64, n_cols: Option<i64>, k: i64, dtype: Option<DType>) -> Re
 }
 
 fn triangle(x: &Tensor, k: i64, keep: Triangle, op: &'static str) -> Result<Tensor> {
+    x.require_cpu(op)?;
     if x.ndim() < 2 {
         return Err(Error::TooFewDims {
             op,
@@ -366,6 +367,9 @@ fn zeros_in_order_of(x: &Tensor, dtype: Option<DType>) -> Result<Tensor> {
 
 /// Zeros of `x`'s shape (`zeros_like(x, /, *, dtype=None)`).
 pub fn zeros_like(x: &Tensor, dtype: Option<DType>) -> Result<Tensor> {
+    if !x.device().is_cpu() {
+        return Tensor::zeros_on(x.shape(), dtype.unwrap_or(x.dtype()), x.device());
+    }
     zeros_in_order_of(x, dtype)
 }
 
@@ -377,13 +381,16 @@ pub fn ones_like(x: &Tensor, dtype: Option<DType>) -> Result<Tensor> {
 /// A new tensor of `x`'s shape (`empty_like(x, /, *, dtype=None)`); its
 /// values are zero, since fresh memory is never handed out uninitialised.
 pub fn empty_like(x: &Tensor, dtype: Option<DType>) -> Result<Tensor> {
-    zeros_in_order_of(x, dtype)
+    zeros_like(x, dtype)
 }
 
 /// `value` in every element of a tensor of `x`'s shape
 /// (`full_like(x, /, fill_value, *, dtype=None)`); the dtype defaults to
 /// `x`'s and `value` is converted to it like a cast.
 pub fn full_like(x: &Tensor, value: Scalar, dtype: Option<DType>) -> Result<Tensor> {
+    if !x.device().is_cpu() {
+        return Tensor::full_on(x.shape(), value, dtype.unwrap_or(x.dtype()), x.device());
+    }
     let out = zeros_in_order_of(x, dtype)?;
     out.fill_(value)?;
     Ok(out)

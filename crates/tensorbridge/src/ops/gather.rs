@@ -44,6 +44,7 @@ fn check_index_dtype(indices: &Tensor, op: &'static str) -> Result<()> {
 /// rule; NumPy would flatten).
 pub fn take(x: &Tensor, indices: &Tensor, axis: Option<i64>) -> Result<Tensor> {
     require_cpu(x, "take")?;
+    require_cpu(indices, "take")?;
     check_index_dtype(indices, "take")?;
     let axis = match axis {
         Some(a) => normalize_axis(a, x.ndim(), "take")?,
@@ -78,6 +79,7 @@ pub fn take(x: &Tensor, indices: &Tensor, axis: Option<i64>) -> Result<Tensor> {
 /// result has the broadcast shape with `indices`' size along `axis`.
 pub fn take_along_axis(x: &Tensor, indices: &Tensor, axis: i64) -> Result<Tensor> {
     require_cpu(x, "take_along_axis")?;
+    require_cpu(indices, "take_along_axis")?;
     check_index_dtype(indices, "take_along_axis")?;
     if x.ndim() != indices.ndim() {
         return Err(Error::InvalidArgument {
@@ -148,6 +150,7 @@ fn block_dims(plan: &IndexPlan) -> (Dims, Dims) {
 /// [`super::index_key`] for the rules).
 pub fn gather_key(x: &Tensor, key: &[IndexItem]) -> Result<Tensor> {
     require_cpu(x, "index")?;
+    require_cpu_key(key)?;
     if let Some(mask) = super::mask::leading_mask(x, key) {
         return super::mask::select_leading(x, &mask);
     }
@@ -228,6 +231,14 @@ fn positions_of(index: &Tensor) -> &[i64] {
     crate::cpu::gather::as_i64_slice(index)
 }
 
+/// Index arrays must be in host memory too: their values are read there.
+pub(crate) fn require_cpu_key(key: &[IndexItem]) -> Result<()> {
+    key.iter().try_for_each(|item| match item {
+        IndexItem::Array(t) => require_cpu(t, "index"),
+        IndexItem::Basic(_) => Ok(()),
+    })
+}
+
 /// `value` broadcast to `shape` as a C-contiguous tensor of `dtype` that
 /// shares no memory with `x` (one element when `value` has one).
 pub(crate) fn prepare_value(
@@ -274,6 +285,8 @@ pub(crate) fn prepare_value(
 /// keep the last value written (NumPy's order).
 pub fn scatter_key(x: &Tensor, key: &[IndexItem], value: &Tensor) -> Result<()> {
     x.check_writable("index assignment")?;
+    require_cpu_key(key)?;
+    require_cpu(value, "index assignment")?;
     if let Some(mask) = super::mask::leading_mask(x, key) {
         return super::mask::assign_leading(x, &mask, value);
     }

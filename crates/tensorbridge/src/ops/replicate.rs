@@ -34,6 +34,7 @@ fn as_dims(shape: &[usize]) -> Vec<i64> {
 /// `repeats` holds one count for every element along the axis, or a single
 /// count for all of them; counts must be non-negative.
 pub fn repeat(x: &Tensor, repeats: &[i64], axis: Option<i64>) -> Result<Tensor> {
+    x.require_cpu("repeat")?;
     let (x, a) = match axis {
         None => (x.reshape(&[-1])?, 0),
         Some(axis) => (x.clone(), normalize_axis(axis, x.ndim(), "repeat")?),
@@ -95,6 +96,8 @@ pub fn repeat(x: &Tensor, repeats: &[i64], axis: Option<i64>) -> Result<Tensor> 
 /// of a dtype that converts to int64 without loss (bool, signed integers,
 /// uint8..uint32), as NumPy's `same_kind`-safe cast of `repeats` requires.
 pub fn repeat_by(x: &Tensor, repeats: &Tensor, axis: Option<i64>) -> Result<Tensor> {
+    x.require_cpu("repeat")?;
+    repeats.require_cpu("repeat")?;
     let d = repeats.dtype();
     let safe = matches!(d.kind(), DTypeKind::Bool | DTypeKind::Int)
         || matches!(d, DType::UInt8 | DType::UInt16 | DType::UInt32);
@@ -119,6 +122,7 @@ pub fn repeat_by(x: &Tensor, repeats: &Tensor, axis: Option<i64>) -> Result<Tens
 /// (`tile(x, repetitions, /)`). When the lengths differ, the shorter of
 /// `x.shape` and `repetitions` is padded with leading ones, as NumPy does.
 pub fn tile(x: &Tensor, repetitions: &[i64]) -> Result<Tensor> {
+    x.require_cpu("tile")?;
     let reps = counts(repetitions, "tile", "repetitions")?;
     let d = reps.len().max(x.ndim());
     let reps: Vec<usize> = std::iter::repeat_n(1, d - reps.len()).chain(reps).collect();

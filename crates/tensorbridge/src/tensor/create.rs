@@ -251,6 +251,7 @@ impl Tensor {
     /// A new tensor holding this view's elements converted to `dtype`,
     /// C-contiguous or (`preserve_order`) in the view's dense order.
     pub(crate) fn copied(&self, dtype: DType, preserve_order: bool) -> Result<Tensor> {
+        self.require_cpu("copy")?;
         // SAFETY: `copy_cast` writes every element of `out` before it is
         // returned.
         let out = unsafe {
