@@ -293,6 +293,38 @@ def test_what_has_no_gpu_kernel_says_so_and_never_moves_data():
 
 
 @needs_cuda
+def test_writes_into_gpu_tensors():
+    a = np.arange(12.0).reshape(3, 4)
+    g = tb.from_numpy(a).cuda()
+    g[0] = 7.0  # fill_ of a view
+    g[1:, ::2] = tb.tensor([[1.0, 2.0]])  # copy_ from the host, broadcast
+    g += 1  # in place: computed on the GPU, cast back into g
+    want = a.copy()
+    want[0] = 7.0
+    want[1:, ::2] = [[1.0, 2.0]]
+    want += 1
+    np.testing.assert_array_equal(g.cpu().numpy(), want)
+    h = tb.zeros((3, 4), dtype=tb.float64)
+    h.copy_(g)  # a GPU tensor into host memory
+    np.testing.assert_array_equal(h.numpy(), want)
+    g.T.copy_(g.T.contiguous() * 0 + 5)  # strided destination
+    assert g.cpu().numpy().tolist() == [[5.0] * 4] * 3
+
+
+@needs_cuda
+def test_cuda_array_interface():
+    g = tb.arange(6, dtype=tb.float32, device="cuda").reshape(2, 3)
+    cai = g.__cuda_array_interface__
+    assert cai["shape"] == (2, 3) and cai["typestr"] == "<f4" and cai["version"] == 3
+    assert cai["data"] == (g.data_ptr(), False) and cai["strides"] is None
+    assert g.T.__cuda_array_interface__["strides"] == (4, 12)
+    assert not hasattr(tb.ones(2), "__cuda_array_interface__")
+    torch = pytest.importorskip("torch")
+    pt = torch.as_tensor(g, device="cuda")
+    assert pt.data_ptr() == g.data_ptr()
+
+
+@needs_cuda
 def test_pinned_memory_and_non_blocking_copies():
     p = tb.empty(1 << 20, pin_memory=True)
     assert p.is_pinned() and not p.is_cuda

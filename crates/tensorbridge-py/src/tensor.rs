@@ -645,6 +645,37 @@ impl PyTensor {
         Ok(d)
     }
 
+    /// The CUDA array interface (version 3) of a CUDA tensor, which CuPy,
+    /// Numba and PyTorch read to share its memory; absent (AttributeError)
+    /// for host tensors and for bfloat16, which it cannot describe.
+    /// `stream` is 1, the legacy default stream tensorbridge queues its work
+    /// on, so consumers order their reads after it.
+    #[getter]
+    fn __cuda_array_interface__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let t = &self.inner;
+        if t.dtype() == DType::BFloat16 || !matches!(t.device(), Device::Cuda(_)) {
+            return Err(PyAttributeError::new_err(
+                "__cuda_array_interface__ is only available for CUDA tensors of dtypes other than bfloat16; use __dlpack__",
+            ));
+        }
+        let d = PyDict::new(py);
+        let order = if t.itemsize() == 1 { "|" } else { "<" };
+        d.set_item("shape", PyTuple::new(py, t.shape())?)?;
+        d.set_item("typestr", format!("{order}{}", t.dtype().info().typestr))?;
+        let readonly = t.is_readonly() || t.layout().has_internal_overlap();
+        let ptr = if t.numel() == 0 { 0 } else { t.data_ptr() as usize };
+        d.set_item("data", (ptr, readonly))?;
+        if t.is_contiguous() {
+            d.set_item("strides", py.None())?;
+        } else {
+            let isz = t.itemsize() as isize;
+            d.set_item("strides", PyTuple::new(py, t.strides().iter().map(|&s| s * isz))?)?;
+        }
+        d.set_item("stream", 1)?;
+        d.set_item("version", 3)?;
+        Ok(d)
+    }
+
     unsafe fn __getbuffer__(slf: Bound<'_, Self>, view: *mut ffi::Py_buffer, flags: c_int) -> PyResult<()> {
         let t = slf.get().inner.clone();
         // SAFETY: CPython passes a valid Py_buffer for this request.

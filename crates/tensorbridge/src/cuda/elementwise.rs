@@ -104,17 +104,13 @@ pub(crate) fn elementwise(
     shape: &[usize],
 ) -> Result<Tensor> {
     let device = common_device(op, inputs)?;
-    let unavailable = Error::DeviceUnavailable { op, device };
     let dtypes: Vec<DType> = inputs.iter().map(|t| t.dtype()).collect();
     let sig = Signature {
         inputs: &dtypes,
         compute,
         out,
     };
-    let Some((name, src)) = program(expr, &sig) else {
-        return Err(unavailable);
-    };
-    let gpu = gpu(op, device)?;
+    let (name, src) = program(expr, &sig).ok_or(Error::DeviceUnavailable { op, device })?;
     // Operands on the device, broadcast to the output's shape.
     let mut operands = Vec::with_capacity(inputs.len());
     for t in inputs {
@@ -126,41 +122,84 @@ pub(crate) fn elementwise(
         operands.push(t.broadcast_to(shape)?);
     }
     let layout = Layout::contiguous(shape)?;
-    let numel = layout.numel();
-    let len_bytes = numel
+    let len_bytes = layout
+        .numel()
         .checked_mul(out.itemsize())
         .ok_or(Error::Overflow { what: "byte size" })?;
-    let storage = device_storage(op, device, len_bytes)?;
-    let result = Tensor::from_parts(storage, layout, out);
-    if numel == 0 {
-        return Ok(result);
+    let result = Tensor::from_parts(device_storage(op, device, len_bytes)?, layout, out);
+    launch_into(op, &name, src, &operands, &result)?;
+    Ok(result)
+}
+
+/// Copies `src` into the CUDA tensor `dst` (any strides), converting to
+/// `dst`'s dtype and broadcasting `src` to its shape; `src` may be on the
+/// host or another GPU (it is copied to `dst`'s device first). The caller
+/// checked that `dst` is writable without internal overlap.
+pub(crate) fn copy_into(op: &'static str, dst: &Tensor, src: &Tensor) -> Result<()> {
+    let device = dst.device();
+    let src = if src.device() == device {
+        src.clone()
+    } else {
+        src.to_device(device)?
+    };
+    let mut src = src.broadcast_to(dst.shape())?;
+    if src.may_share_memory(dst) {
+        if src.same_storage(dst) && src.layout() == dst.layout() && src.dtype() == dst.dtype() {
+            return Ok(());
+        }
+        src = src.to_contiguous()?;
     }
+    let out = dst.dtype();
+    let sig = Signature {
+        inputs: &[src.dtype()],
+        compute: out,
+        out,
+    };
+    let (name, source) =
+        program(&Elementwise::Cast, &sig).ok_or(Error::DeviceUnavailable { op, device })?;
+    launch_into(op, &name, source, &[src], dst)
+}
+
+/// Launches the kernel `name` (compiled from `source` on first use) over
+/// `operands`, already on `out`'s device and broadcast to its shape,
+/// writing every element of `out`.
+fn launch_into(
+    op: &'static str,
+    name: &str,
+    source: String,
+    operands: &[Tensor],
+    out: &Tensor,
+) -> Result<()> {
+    let device = out.device();
+    let numel = out.numel();
+    if numel == 0 {
+        return Ok(());
+    }
+    let gpu = gpu(op, device)?;
     let mut strides: Vec<Vec<isize>> = operands.iter().map(|t| t.strides().to_vec()).collect();
-    strides.push(result.strides().to_vec());
+    strides.push(out.strides().to_vec());
     let mut itemsizes: Vec<usize> = operands.iter().map(|t| t.itemsize()).collect();
     itemsizes.push(out.itemsize());
-    let mut ix = index(shape, &strides, &itemsizes).ok_or(unavailable)?;
+    let mut ix =
+        index(out.shape(), &strides, &itemsizes).ok_or(Error::DeviceUnavailable { op, device })?;
     // The output always takes the last slot of the kernel's strides.
     if operands.len() == 1 {
         ix.strides[2] = ix.strides[1];
         ix.strides[1] = [0; MAX_DIMS];
     }
-    let k = kernel(op, gpu, &name, || src)?;
+    let k = kernel(op, gpu, name, || source)?;
     let mut ptrs: Vec<u64> = operands.iter().map(|t| t.data_ptr() as u64).collect();
-    ptrs.push(result.data_ptr() as u64);
+    ptrs.push(out.data_ptr() as u64);
     let mut n = numel as i64;
     let mut params: Vec<*mut c_void> = ptrs.iter_mut().map(|p| (p as *mut u64).cast()).collect();
     params.push((&mut n as *mut i64).cast());
     params.push((&mut ix as *mut TbIndex).cast());
     // SAFETY: the parameters match the generated signature (one device
     // pointer per operand, the output pointer, the count, the index); the
-    // index keeps every offset inside the operands' and output's views,
-    // which stay alive until the stream has run the kernel (operands are
-    // held by `operands` until this returns, and their storage goes back
-    // to a cache whose reuse is ordered on the same stream).
-    unsafe { launch(op, gpu, k, numel as u64, &mut params)? };
-    drop(operands);
-    Ok(result)
+    // index keeps every offset inside the operands' and output's views.
+    // The operands' memory outlives the kernel: it returns to a cache whose
+    // reuse is queued on the same stream, after this kernel.
+    unsafe { launch(op, gpu, k, numel as u64, &mut params) }
 }
 
 #[cfg(test)]

@@ -41,6 +41,6 @@ pub use memory::{
 pub use libraries::add_search_dirs;
 
 pub(crate) use blas::matmul;
-pub(crate) use elementwise::elementwise;
+pub(crate) use elementwise::{copy_into, elementwise};
 pub(crate) use fill::{full, zeros};
 pub(crate) use transfer::{empty, pin_memory, tensor_is_pinned, to_device};

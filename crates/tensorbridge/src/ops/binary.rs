@@ -205,7 +205,9 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor) -> Result<Tensor> {
 /// NumPy's `same_kind` rule (`float32 += float64` works, `int += float`
 /// does not); `a` must be writable without internal overlap.
 pub fn binary_(op: BinaryOp, a: &Tensor, b: &Tensor) -> Result<()> {
-    a.check_writable(op.name())?;
+    if a.device().is_cpu() {
+        a.check_writable(op.name())?;
+    }
     let plan = binary_plan(op, a.dtype(), b.dtype())?;
     if !can_cast_same_kind(plan.out, a.dtype()) {
         return Err(Error::DTypeMismatch {
@@ -221,6 +223,10 @@ pub fn binary_(op: BinaryOp, a: &Tensor, b: &Tensor) -> Result<()> {
             expected: a.shape().to_vec(),
             got: b.shape().to_vec(),
         });
+    }
+    if !a.device().is_cpu() {
+        // On a GPU: the result computed aside, then cast into `a`.
+        return a.copy_(&binary(op, a, b)?);
     }
     // The common case (`f32 += f32`, `i64 *= 2`) writes straight into `a`;
     // the rest computes aside and casts back.

@@ -23,9 +23,14 @@ impl Tensor {
         }
     }
 
-    /// Checks that `self` may be written through.
+    /// Checks that `self` may be written through by a CPU kernel.
     pub(crate) fn check_writable(&self, op: &'static str) -> Result<()> {
         self.require_cpu(op)?;
+        self.check_writable_anywhere(op)
+    }
+
+    /// Checks that `self` may be written through, on whatever device.
+    fn check_writable_anywhere(&self, op: &'static str) -> Result<()> {
         if self.is_readonly() {
             return Err(Error::ReadOnly { op });
         }
@@ -79,14 +84,20 @@ impl Tensor {
     }
 
     /// Copies `src` into `self`, broadcasting and casting (`copy_`).
+    ///
+    /// Across devices the source is copied to `self`'s device first (a GPU
+    /// tensor into host memory, or host memory into a GPU tensor).
     pub fn copy_(&self, src: &Tensor) -> Result<()> {
-        self.check_writable("copy_")?;
-        src.require_cpu("copy_")?;
+        self.check_writable_anywhere("copy_")?;
         let src = src.broadcast_to(self.shape()).map_err(|_| Error::ShapeMismatch {
             op: "copy_",
             expected: self.shape().to_vec(),
             got: src.shape().to_vec(),
         })?;
+        if !self.device().is_cpu() {
+            return super::copy_on_device("copy_", self, &src);
+        }
+        let src = if src.device().is_cpu() { src } else { src.cpu()? };
         let src = if self.may_share_memory(&src) {
             if src.same_storage(self) && src.layout() == self.layout() && src.dtype() == self.dtype() {
                 return Ok(());
@@ -101,6 +112,11 @@ impl Tensor {
 
     /// Sets every element to `value`, converted like a cast (`fill_`).
     pub fn fill_(&self, value: Scalar) -> Result<()> {
+        if !self.device().is_cpu() {
+            self.check_writable_anywhere("fill_")?;
+            let v = Tensor::full(&[], value, self.dtype())?;
+            return super::copy_on_device("fill_", self, &v);
+        }
         self.check_writable("fill_")?;
         cpu::fill::fill(self, value);
         Ok(())

@@ -45,6 +45,23 @@ pub(crate) fn on_device(
     }
 }
 
+/// Copies `src` (any device) into `dst` on a non-CPU device, converting and
+/// broadcasting like [`Tensor::copy_`]; `dst` was checked writable.
+pub(crate) fn copy_on_device(op: &'static str, dst: &Tensor, src: &Tensor) -> Result<()> {
+    #[cfg(feature = "cuda")]
+    {
+        crate::cuda::copy_into(op, dst, src)
+    }
+    #[cfg(not(feature = "cuda"))]
+    {
+        let _ = src;
+        Err(crate::error::Error::DeviceUnavailable {
+            op,
+            device: dst.device(),
+        })
+    }
+}
+
 /// The batched matrix product of two tensors on a non-CPU device (see
 /// [`crate::ops::linalg::matmul`] for the shapes).
 pub(crate) fn matmul_on_device(

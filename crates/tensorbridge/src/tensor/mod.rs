@@ -11,7 +11,7 @@
 mod convert;
 mod create;
 mod device;
-pub(crate) use device::{matmul_on_device, on_device, Elementwise};
+pub(crate) use device::{copy_on_device, matmul_on_device, on_device, Elementwise};
 pub use create::{element_align, strides_from_bytes, UncheckedParts};
 mod index;
 mod shared;
