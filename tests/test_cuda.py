@@ -433,3 +433,15 @@ def test_torch_on_its_own_stream_sees_our_writes():
     assert total.item() == 3.0 * (1 << 22)
     with pytest.raises(ValueError, match="stream=0"):
         g.__dlpack__(stream=0)
+
+
+@needs_cuda
+def test_dlpack_to_the_host_copies_only_when_allowed():
+    g = tb.arange(4.0, dtype=tb.float64, device="cuda")
+    assert g.__dlpack_device__() == (2, 0)
+    a = np.from_dlpack(g, device="cpu", copy=True)
+    assert a.tolist() == [0.0, 1.0, 2.0, 3.0]
+    with pytest.raises(BufferError, match="DLPack device"):
+        g.__dlpack__(max_version=(1, 0), dl_device=(1, 0), copy=False)
+    with pytest.raises((BufferError, TypeError, RuntimeError)):
+        np.from_dlpack(g)  # NumPy holds host memory only

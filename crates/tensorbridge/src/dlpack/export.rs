@@ -180,7 +180,11 @@ impl Drop for Exported {
 /// `request.copy == Some(true)`), keeps it alive until the deleter runs, and
 /// fills shape and strides (always, as DLPack 1.2 requires).
 ///
-/// Errors: a `dl_device` other than the tensor's ([`Error::DLPackDevice`]);
+/// A GPU tensor asked for with `dl_device` on the CPU is copied to the host
+/// (and flagged as copied) unless `copy` is `Some(false)`.
+///
+/// Errors: a `dl_device` other than the tensor's, except that host copy
+/// ([`Error::DLPackDevice`]);
 /// a read-only tensor in the legacy ABI, which cannot say read-only
 /// ([`Error::DLPackReadOnly`]).
 pub fn export(
@@ -188,20 +192,33 @@ pub fn export(
     request: &ExportRequest,
     release: Option<ReleaseHook>,
 ) -> Result<Exported> {
-    let device = dl_device_of(tensor.device());
+    let mut device = dl_device_of(tensor.device());
+    // A GPU tensor asked for on the host (and allowed to copy) is copied there.
+    let mut to_host = false;
     if let Some(want) = request.dl_device {
         if want != device {
-            return Err(Error::DLPackDevice {
-                device_type: want.device_type,
-                device_id: want.device_id,
-            });
+            let host = DLDevice {
+                device_type: K_DL_CPU,
+                device_id: 0,
+            };
+            if want != host || request.copy == Some(false) {
+                return Err(Error::DLPackDevice {
+                    device_type: want.device_type,
+                    device_id: want.device_id,
+                });
+            }
+            to_host = true;
+            device = host;
         }
     }
-    let copied = request.copy == Some(true);
+    let copied = request.copy == Some(true) || to_host;
     // Borrow unless copying: cloning the handle would allocate its layout
     // twice on the hot path of every zero-copy exchange.
     let copy;
-    let tensor = if copied {
+    let tensor = if to_host {
+        copy = tensor.cpu()?;
+        &copy
+    } else if copied {
         copy = tensor.clone_data()?;
         &copy
     } else {
