@@ -11,8 +11,8 @@
 //! - `staging` and `transfer`: host↔device and device↔device copies;
 //! - `inflight`: keeping memory alive under asynchronous copies;
 //! - `fill`: creating filled device tensors;
-//! - `source`, `module` and `elementwise`: kernels generated per dtype,
-//!   compiled by NVRTC, cached and launched;
+//! - `source`, `compile`, `module` and `elementwise`: kernels generated
+//!   per dtype, compiled by NVRTC, cached and launched;
 //! - `blas`: matrix products through cuBLAS;
 //! - `libraries`: finding NVRTC and cuBLAS.
 //!
@@ -21,6 +21,7 @@
 
 mod blas;
 mod cache;
+mod compile;
 mod context;
 mod elementwise;
 mod fill;

@@ -12,8 +12,8 @@ use std::ffi::{c_void, CString};
 use std::sync::Mutex;
 
 use cudarc::driver::{result, sys};
-use cudarc::nvrtc::{compile_ptx_with_opts, CompileOptions};
 
+use super::compile::compile;
 use super::context::{check, Gpu, STREAM};
 use super::libraries::{ensure, Library};
 use crate::error::{Error, Result};
@@ -43,28 +43,16 @@ pub(crate) fn kernel(
     }
     ensure(op, Library::Nvrtc)?;
     gpu.bind(op)?;
-    let (major, minor) = compute_capability(op, gpu)?;
-    let opts = CompileOptions {
-        options: vec![
-            format!("--gpu-architecture=compute_{major}{minor}"),
-            "--std=c++17".to_string(),
-        ],
-        name: Some(format!("{name}.cu")),
-        ..Default::default()
-    };
-    let ptx = compile_ptx_with_opts(source(), opts).map_err(|e| Error::CudaDriver {
+    let capability = compute_capability(op, gpu)?;
+    let image = compile(name, &source(), capability).map_err(|e| Error::CudaDriver {
         op,
         call: "nvrtcCompileProgram",
-        name: format!("{e}"),
+        name: e.0,
         code: -1,
     })?;
-    let image = CString::new(ptx.to_src()).map_err(|_| Error::InvalidArgument {
-        op,
-        reason: "NVRTC produced PTX with an interior NUL byte",
-    })?;
-    // SAFETY: a NUL-terminated PTX image; the context is bound.
+    // SAFETY: a cubin or NUL-terminated PTX image; the context is bound.
     let module = check(op, "cuModuleLoadData", unsafe {
-        result::module::load_data(image.as_ptr().cast())
+        result::module::load_data(image.0.as_ptr().cast())
     })?;
     let cname = CString::new(name).expect("kernel names are identifiers");
     // SAFETY: the module was just loaded and defines `name` (extern "C").
@@ -138,7 +126,6 @@ mod tests {
     use crate::ops::binary::{binary_plan, BINARY_OPS};
     use crate::ops::unary::{unary_plan, UNARY_OPS};
     use crate::tensor::Elementwise;
-    use cudarc::nvrtc::{compile_ptx_with_opts, CompileOptions};
 
     /// Compiles every kernel the planner can ask for with NVRTC, which runs
     /// without a GPU. Needs libnvrtc: on the loader's path, or in the
@@ -193,19 +180,13 @@ mod tests {
             }
         }
         assert!(programs.len() > 500, "only {} kernels", programs.len());
+        use rayon::prelude::*;
         let failures: Vec<String> = programs
-            .iter()
+            .par_iter()
             .filter_map(|(name, src)| {
-                let opts = CompileOptions {
-                    options: vec![
-                        "--gpu-architecture=compute_80".to_string(),
-                        "--std=c++17".to_string(),
-                    ],
-                    ..Default::default()
-                };
-                compile_ptx_with_opts(src, opts)
+                super::super::compile::build_for_test(name, src)
                     .err()
-                    .map(|e| format!("{name}: {e}"))
+                    .map(|e| e.0)
             })
             .collect();
         assert!(
