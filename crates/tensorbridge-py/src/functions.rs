@@ -30,7 +30,13 @@ pub fn tensor<'py>(
     pin_memory: bool,
 ) -> PyResult<Bound<'py, PyTensor>> {
     let device = device_arg(device)?;
-    let t = to_tensor(data, opt_dtype(dtype)?, Copy::Always)?;
+    if pin_memory && !device.is_cpu() {
+        return Err(value_error(format!("pin_memory=True is for host tensors; a tensor on {device} cannot be pinned")));
+    }
+    // The copy to a GPU is the copy `tensor` promises: the host data is read
+    // in place for it, not copied twice.
+    let host_copy = if device.is_cpu() { Copy::Always } else { Copy::IfNeeded };
+    let t = to_tensor(data, opt_dtype(dtype)?, host_copy)?;
     let t = if pin_memory { t.pin_memory().py()? } else { t };
     wrap(py, py.detach(|| t.to_device(device)).py()?)
 }
