@@ -38,7 +38,10 @@ pub fn tensor<'py>(
     let host_copy = if device.is_cpu() { Copy::Always } else { Copy::IfNeeded };
     let t = to_tensor(data, opt_dtype(dtype)?, host_copy)?;
     let t = if pin_memory { t.pin_memory().py()? } else { t };
-    wrap(py, py.detach(|| t.to_device(device)).py()?)
+    let moved = py.detach(|| t.to_device(device)).py()?;
+    // A GPU tensor asked for on its own device still gets a copy.
+    let moved = if moved.same_storage(&t) && !device.is_cpu() { moved.clone_data().py()? } else { moved };
+    wrap(py, moved)
 }
 
 /// `from_numpy(a)`: always shares the array's memory, or raises.
