@@ -133,6 +133,7 @@ def test_copies_share_nothing():
     assert not np.shares_memory(h.numpy(), a)
     h2 = g.cpu()
     assert not np.shares_memory(h.numpy(), h2.numpy())  # each .cpu() is a new copy
+    assert tb.tensor(g, device="cuda").data_ptr() != g.data_ptr()  # tensor() always copies
 
 
 @needs_cuda
@@ -445,3 +446,37 @@ def test_dlpack_to_the_host_copies_only_when_allowed():
         g.__dlpack__(max_version=(1, 0), dl_device=(1, 0), copy=False)
     with pytest.raises((BufferError, TypeError, RuntimeError)):
         np.from_dlpack(g)  # NumPy holds host memory only
+
+
+# ------------------------------------------------- GPU DLPack with CuPy and JAX
+
+
+@needs_cuda
+def test_cupy_exchange_is_zero_copy_both_ways():
+    cp = pytest.importorskip("cupy")
+    g = tb.arange(6, dtype=tb.float32, device="cuda")
+    c = cp.from_dlpack(g)
+    assert c.data.ptr == g.data_ptr()
+    c *= 3  # CuPy writes on its stream; __dlpack__ ordered ours before it
+    cp.cuda.runtime.deviceSynchronize()
+    assert g.cpu().tolist() == [0.0, 3.0, 6.0, 9.0, 12.0, 15.0]
+    c2 = cp.asarray(g)  # through __cuda_array_interface__
+    assert c2.data.ptr == g.data_ptr()
+    x = cp.arange(10, dtype=cp.int32).reshape(2, 5)[:, ::2]
+    t = tb.from_dlpack(x)
+    assert t.is_cuda and t.data_ptr() == x.data.ptr and t.stride() == (5, 2)
+    assert t.cpu().tolist() == cp.asnumpy(x).tolist()
+
+
+@needs_cuda
+def test_jax_exchange():
+    jax = pytest.importorskip("jax")
+    jnp = pytest.importorskip("jax.numpy")
+    if not any(d.platform == "gpu" for d in jax.devices()):
+        pytest.skip("JAX sees no GPU")
+    g = tb.arange(8, dtype=tb.float32, device="cuda")
+    j = jnp.from_dlpack(g)
+    assert np.asarray(j).tolist() == list(range(8))
+    x = jnp.arange(5, dtype=jnp.int64) * 2 if jax.config.jax_enable_x64 else jnp.arange(5) * 2
+    t = tb.from_dlpack(x)
+    assert t.is_cuda and t.cpu().tolist() == [0, 2, 4, 6, 8]
