@@ -67,26 +67,16 @@ pub(crate) fn kernel(
 /// The device's compute capability, `(major, minor)`.
 fn compute_capability(op: &'static str, gpu: &Gpu) -> Result<(i32, i32)> {
     use sys::CUdevice_attribute::*;
-    // SAFETY: `device()` came from cuDeviceGet; attributes are plain queries.
-    unsafe {
-        let major = check(
-            op,
-            "cuDeviceGetAttribute",
-            result::device::get_attribute(
-                gpu.handle(),
-                CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR,
-            ),
-        )?;
-        let minor = check(
-            op,
-            "cuDeviceGetAttribute",
-            result::device::get_attribute(
-                gpu.handle(),
-                CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR,
-            ),
-        )?;
-        Ok((major, minor))
-    }
+    let attribute = |a: sys::CUdevice_attribute| {
+        // SAFETY: the handle came from cuDeviceGet; attributes are plain queries.
+        check(op, "cuDeviceGetAttribute", unsafe {
+            result::device::get_attribute(gpu.handle(), a)
+        })
+    };
+    Ok((
+        attribute(CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR)?,
+        attribute(CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR)?,
+    ))
 }
 
 /// Threads per block of the elementwise kernels.
