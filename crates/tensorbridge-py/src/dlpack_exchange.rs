@@ -375,9 +375,10 @@ unsafe extern "C" fn dltensor_from_py_object_no_sync(
     })
 }
 
-/// `current_work_stream`: tensorbridge runs no device work, so it has no
-/// stream on any device: `*out_current_stream` is set to null (what the
-/// header prescribes for the CPU). Needs no GIL unless `out` is null.
+/// `current_work_stream`: null on every device. For the CPU that is what
+/// the header prescribes; on a CUDA device tensorbridge queues all its work
+/// on the legacy default stream, whose handle is null. Needs no GIL unless
+/// `out` is null.
 unsafe extern "C" fn current_work_stream(
     device_type: i32,
     device_id: i32,
