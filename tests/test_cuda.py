@@ -38,6 +38,8 @@ def test_queries_without_cuda():
     assert tb.cuda.max_memory_allocated() == 0
     tb.cuda.empty_cache()  # no-ops, as in PyTorch
     tb.cuda.synchronize()
+    with pytest.raises(RuntimeError, match="needs CUDA"):
+        tb.cuda.get_device_name()
 
 
 @without_cuda
@@ -374,6 +376,15 @@ def test_pickle_round_trip_comes_back_on_the_gpu():
     for protocol in (2, 5):
         back = pickle.loads(pickle.dumps(g, protocol=protocol))
         assert back.is_cuda and back.tolist() == g.tolist()
+
+
+@needs_cuda
+def test_device_name():
+    name = tb.cuda.get_device_name()
+    assert isinstance(name, str) and name
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        assert name == torch.cuda.get_device_name(0)
 
 
 @needs_cuda

@@ -63,6 +63,11 @@ def current_device() -> int:
     return 0
 
 
+def get_device_name(device: Any = None) -> str:
+    """The name of ``device``'s GPU (device 0 by default); RuntimeError without CUDA."""
+    return _core._cuda_get_device_name(device)
+
+
 def synchronize(device: Any = None) -> None:
     """Waits until the queued work of ``device`` (every device by default) is done."""
     if is_available():
@@ -94,6 +99,7 @@ __all__ = [
     "current_device",
     "device_count",
     "empty_cache",
+    "get_device_name",
     "is_available",
     "max_memory_allocated",
     "memory_allocated",

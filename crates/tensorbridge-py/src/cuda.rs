@@ -39,6 +39,13 @@ fn _cuda_unavailable_reason() -> Option<&'static str> {
     cuda::unavailable_reason()
 }
 
+/// The GPU's name.
+#[pyfunction]
+#[pyo3(signature = (device = None))]
+fn _cuda_get_device_name(device: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+    cuda::device_name(cuda_device(device)?).py()
+}
+
 /// Bytes held by live tensors on a device.
 #[pyfunction]
 #[pyo3(signature = (device = None))]
@@ -88,6 +95,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_cuda_is_available, m)?)?;
     m.add_function(wrap_pyfunction!(_cuda_device_count, m)?)?;
     m.add_function(wrap_pyfunction!(_cuda_unavailable_reason, m)?)?;
+    m.add_function(wrap_pyfunction!(_cuda_get_device_name, m)?)?;
     m.add_function(wrap_pyfunction!(_cuda_memory_allocated, m)?)?;
     m.add_function(wrap_pyfunction!(_cuda_memory_reserved, m)?)?;
     m.add_function(wrap_pyfunction!(_cuda_max_memory_allocated, m)?)?;

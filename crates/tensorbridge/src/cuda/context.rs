@@ -71,6 +71,13 @@ pub fn device_count() -> usize {
     driver().map_or(0, |d| d.gpus.len())
 }
 
+/// The marketing name of `device`'s GPU, such as `NVIDIA H100 80GB HBM3`.
+pub fn device_name(device: Device) -> Result<String> {
+    const OP: &str = "get_device_name";
+    let g = gpu(OP, device)?;
+    check(OP, "cuDeviceGetName", result::device::get_name(g.handle()))
+}
+
 /// Why CUDA is unavailable, or `None` when it is available.
 pub fn unavailable_reason() -> Option<&'static str> {
     driver().err()

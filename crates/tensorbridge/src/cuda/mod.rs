@@ -34,7 +34,7 @@ mod source;
 mod staging;
 mod transfer;
 
-pub use context::{device_count, is_available, unavailable_reason};
+pub use context::{device_count, device_name, is_available, unavailable_reason};
 pub use memory::{
     empty_cache, max_memory_allocated, memory_allocated, memory_reserved, synchronize,
 };
