@@ -274,6 +274,8 @@ fn walk(obj: &Bound<'_, PyAny>, depth: usize, shape: &[usize], items: &mut Vec<I
             &shape[depth..]
         )));
     }
+    // A GPU tensor inside a list is read through a host copy, as PyTorch does.
+    let t = if t.device().is_cpu() { t } else { t.cpu().py()? };
     items.push(Item::Block(t));
     Ok(())
 }

@@ -24,6 +24,7 @@ struct Base(usize);
 /// without `axis`) the index along `axis` of each first maximum (`MAX`) or
 /// minimum. `x` holds elements of `T`; the axis must not be empty.
 pub fn arg_extreme<T: Ordered, const MAX: bool>(x: &Tensor, axis: usize, out: &Tensor) {
+    super::host::only("arg_extreme", &[x, out]);
     assert_eq!(x.itemsize(), std::mem::size_of::<T>());
     assert!(out.is_contiguous() && out.itemsize() == 8);
     let n = x.shape()[axis];

@@ -15,6 +15,7 @@ use crate::{DType, Error, Result, Tensor};
 /// Runs `op` on `a` and `b` (both in the compute dtype) broadcast to
 /// `shape`, into a new tensor of `out_dtype`.
 pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, shape: &[usize], out_dtype: DType) -> Result<Tensor> {
+    super::host::only("binary", &[a, b]);
     let like = [a, b].into_iter().find(|t| t.shape() == shape && t.dense_order().is_some());
     // SAFETY: every loop below writes every element of `out`.
     let out = unsafe {
@@ -35,6 +36,7 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, shape: &[usize], out_dtype: 
 /// shares no memory with `a` or is `a` itself (same layout), so every
 /// element is read before it is written.
 pub fn binary_into(op: BinaryOp, a: &Tensor, b: &Tensor) -> Result<()> {
+    super::host::only("binary_into", &[a, b]);
     let b = b.broadcast_to(a.shape())?;
     run(op, a, a, &b)
 }

@@ -24,6 +24,7 @@ struct Bases {
 /// without internal overlap, and no memory shared between the two (copy
 /// `src` aside first if it overlaps).
 pub fn copy_cast(src: &Tensor, dst: &Tensor) {
+    super::host::only("copy_cast", &[src, dst]);
     assert_eq!(src.shape(), dst.shape(), "copy_cast needs equal shapes");
     debug_assert!(!dst.is_readonly() && !dst.layout().has_internal_overlap());
     let Some(plan) = Plan2::new(
@@ -86,6 +87,7 @@ pub fn copy_cast(src: &Tensor, dst: &Tensor) {
 /// The elements of a contiguous CPU tensor, copied into a `Vec<T>`; bool
 /// bytes are normalised to 0/1. `T`'s size must equal the itemsize.
 pub fn to_vec<T: crate::Element>(c: &Tensor) -> Vec<T> {
+    super::host::only("to_vec", &[c]);
     assert!(c.is_contiguous() && c.device().is_cpu());
     assert_eq!(std::mem::size_of::<T>(), c.itemsize());
     let mut out = Vec::<T>::with_capacity(c.numel());
@@ -109,6 +111,7 @@ pub fn to_vec<T: crate::Element>(c: &Tensor) -> Vec<T> {
 /// view per part.
 pub fn copy_into_flat(src: &Tensor, dst: &Tensor, start: usize) -> crate::Result<()> {
     dst.check_writable("copy")?;
+    src.require_cpu("copy")?;
     let n = src.numel();
     if !dst.is_contiguous() || start.checked_add(n).is_none_or(|end| end > dst.numel()) {
         return Err(crate::Error::InvalidArgument {

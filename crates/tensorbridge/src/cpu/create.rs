@@ -254,6 +254,7 @@ pub enum Triangle {
 /// every element outside the kept triangle. Zero bytes are the value zero
 /// of every dtype (+0.0 for floats, `false` for bool).
 pub fn zero_outside_triangle(out: &Tensor, k: i64, keep: Triangle) {
+    super::host::only("zero_outside_triangle", &[out]);
     assert!(out.is_contiguous() && out.ndim() >= 2 && out.device().is_cpu() && !out.is_readonly());
     let nd = out.ndim();
     let (rows, cols) = (out.shape()[nd - 2], out.shape()[nd - 1]);

@@ -25,6 +25,7 @@ struct AlignedBytes([u8; 16]);
 
 /// Writes `value` into every element of `dst` (caller checked writability).
 pub fn fill(dst: &Tensor, value: Scalar) {
+    super::host::only("fill", &[dst]);
     let elem = AlignedBytes(scalar_to_bytes(value, dst.dtype()));
     let zeros = vec![0isize; dst.ndim()];
     let Some(plan) = Plan2::new(dst.shape(), &zeros, 0, dst.strides(), dst.layout().offset() as isize) else {
@@ -42,6 +43,7 @@ pub fn fill(dst: &Tensor, value: Scalar) {
 
 /// Reads the element at `offset_bytes` from the start of `t`'s storage.
 pub fn read_scalar(t: &Tensor, offset_bytes: usize) -> Scalar {
+    super::host::only("read_scalar", &[t]);
     assert!(offset_bytes + t.itemsize() <= t.storage().len_bytes());
     // SAFETY: the range was just checked to lie inside the storage.
     let bytes = unsafe { std::slice::from_raw_parts(t.storage().as_ptr().add(offset_bytes), t.itemsize()) };
@@ -51,6 +53,7 @@ pub fn read_scalar(t: &Tensor, offset_bytes: usize) -> Scalar {
 /// Writes `values` into the contiguous 1-d tensor `dst`, each converted like
 /// a cast (the general path of building a tensor from Python numbers).
 pub fn write_scalars(dst: &Tensor, values: &[Scalar]) -> crate::Result<()> {
+    super::host::only("write_scalars", &[dst]);
     dst.check_writable("write")?;
     assert!(dst.ndim() == 1 && dst.is_contiguous() && dst.numel() == values.len());
     let dtype = dst.dtype();

@@ -305,6 +305,7 @@ fn ranges(n: usize, parts: usize) -> Vec<std::ops::Range<usize>> {
 
 /// The elements of a contiguous int64 CPU tensor, borrowed.
 pub fn as_i64_slice(t: &Tensor) -> &[i64] {
+    super::host::only("as_i64_slice", &[t]);
     assert!(t.is_contiguous() && t.dtype() == DType::Int64 && t.device().is_cpu());
     if t.numel() == 0 {
         return &[];
@@ -325,6 +326,7 @@ pub fn contiguous_as(x: &Tensor, dtype: DType) -> crate::Result<Tensor> {
 /// The blocks of `src`, copied in order into a new C-contiguous tensor of
 /// `shape` (whose element count is outer × picks × inner).
 pub fn gather(src: &Tensor, blocks: Blocks<'_>, shape: &[usize]) -> crate::Result<Tensor> {
+    super::host::only("gather", &[src]);
     let blocks_n = blocks.outer_len() * blocks.picks.len();
     let inner_n = blocks.inner_len();
     // SAFETY: every element is written below (one per block and inner
@@ -397,6 +399,7 @@ pub fn gather(src: &Tensor, blocks: Blocks<'_>, shape: &[usize]) -> crate::Resul
 /// fills them with it. The caller checked that `dst` is writable and that
 /// `src` does not overlap it.
 pub fn scatter(dst: &Tensor, blocks: Blocks<'_>, src: &Tensor) {
+    super::host::only("scatter", &[dst, src]);
     let blocks_n = blocks.outer_len() * blocks.picks.len();
     let inner_n = blocks.inner_len();
     let fill = src.numel() == 1;

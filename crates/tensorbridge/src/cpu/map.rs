@@ -49,6 +49,7 @@ where
     I: Copy,
     O: Copy,
 {
+    super::host::only("map1", &[out, x]);
     debug_assert_eq!(std::mem::size_of::<I>(), x.itemsize());
     debug_assert_eq!(std::mem::size_of::<O>(), out.itemsize());
     let Some((walk, bases)) = walk_of([out, x]) else {
@@ -85,6 +86,7 @@ where
     I: Copy,
     O: Copy,
 {
+    super::host::only("map2", &[out, a, b]);
     debug_assert_eq!(std::mem::size_of::<I>(), a.itemsize());
     debug_assert_eq!(std::mem::size_of::<I>(), b.itemsize());
     debug_assert_eq!(std::mem::size_of::<O>(), out.itemsize());

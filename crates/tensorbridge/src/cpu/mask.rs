@@ -71,6 +71,7 @@ pub fn count(mask: &[u8]) -> usize {
 
 /// The bytes of a contiguous CPU tensor of one-byte elements (a mask).
 pub fn bytes_of(m: &Tensor) -> &[u8] {
+    super::host::only("bytes_of", &[m]);
     assert!(m.is_contiguous() && m.itemsize() == 1 && m.device().is_cpu());
     if m.numel() == 0 {
         return &[];
@@ -85,6 +86,7 @@ pub fn bytes_of(m: &Tensor) -> &[u8] {
 /// (contiguous bool) covers: a new tensor of shape
 /// `(count,) + x.shape[mask.ndim:]`.
 pub fn select(x: &Tensor, mask: &Tensor) -> crate::Result<Tensor> {
+    super::host::only("select", &[x, mask]);
     assert!(x.is_contiguous() && mask.shape() == &x.shape()[..mask.ndim()]);
     let bytes = bytes_of(mask);
     let rest = &x.shape()[mask.ndim()..];
@@ -118,6 +120,7 @@ pub fn select(x: &Tensor, mask: &Tensor) -> crate::Result<Tensor> {
 /// no memory with `x` or `mask`, and holds one element or one block per
 /// selected position.
 pub fn assign(x: &Tensor, mask: &Tensor, value: &Tensor) {
+    super::host::only("assign", &[x, mask, value]);
     assert!(x.is_contiguous() && mask.shape() == &x.shape()[..mask.ndim()]);
     assert!(value.is_contiguous() && value.dtype() == x.dtype() && !x.is_readonly());
     let bytes = bytes_of(mask);

@@ -223,6 +223,7 @@ impl Batches {
 /// C-contiguous tensor of zeros sharing no memory with `a` or `b`, and that
 /// the dtype is not f16/bf16 (compute those in f32).
 pub fn matmul_into(a: &Tensor, b: &Tensor, out: &Tensor, conj_a: bool) {
+    super::host::only("matmul_into", &[a, b, out]);
     let Some(geom) = Batches::new(a, b, out) else {
         return;
     };
@@ -410,6 +411,7 @@ fn blocked_rows<T: DotElement>(
 /// that `out` is fresh, C-contiguous and disjoint from the inputs, and that
 /// the dtype is not f16/bf16.
 pub fn dot_into(a: &Tensor, b: &Tensor, out: &Tensor, conj_a: bool) {
+    super::host::only("dot_into", &[a, b, out]);
     match out.dtype() {
         DType::Float32 => dot_batches::<f32>(a, b, out, conj_a),
         DType::Float64 => dot_batches::<f64>(a, b, out, conj_a),

@@ -14,6 +14,7 @@ pub mod fill;
 pub mod float;
 pub mod fold;
 pub mod gather;
+pub mod host;
 pub mod int;
 pub mod map;
 pub mod mask;

@@ -282,6 +282,7 @@ where
     F: Fold,
     S: Fn(usize, F::Acc) + Sync,
 {
+    super::host::only("reduce", &[x]);
     assert_eq!(
         x.itemsize(),
         std::mem::size_of::<F::In>(),
@@ -561,6 +562,7 @@ unsafe fn fold_dims<F: Fold>(
 /// Reduces `x` into the new contiguous tensor `out` (the kept shape, dtype
 /// of `F::Out`): `out[i] = op.finish(acc_i)`.
 pub fn reduce_into<F: Fold>(op: &F, x: &Tensor, reduce_dims: &[bool], out: &Tensor) {
+    super::host::only("reduce_into", &[x, out]);
     assert!(out.is_contiguous() && !out.is_readonly());
     assert_eq!(out.itemsize(), std::mem::size_of::<F::Out>());
     let n_out = out.numel();

@@ -40,6 +40,7 @@ impl Counts<'_> {
 /// Calls `f` with the elements of `t`, a contiguous CPU int64 tensor,
 /// borrowed in place (no copy).
 pub fn with_i64_slice<R>(t: &Tensor, f: impl FnOnce(&[i64]) -> R) -> R {
+    super::host::only("with_i64_slice", &[t]);
     assert!(t.is_contiguous() && t.device().is_cpu() && t.dtype() == crate::DType::Int64);
     if t.numel() == 0 {
         return f(&[]);

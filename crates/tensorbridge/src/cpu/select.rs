@@ -82,6 +82,7 @@ unsafe fn run<T: Copy>(
 /// `where(cond, a, b)` as a new contiguous tensor: `cond` a bool tensor,
 /// `a` and `b` of one dtype, all three of one (broadcast) shape.
 pub fn select(cond: &Tensor, a: &Tensor, b: &Tensor) -> crate::Result<Tensor> {
+    super::host::only("select", &[cond, a, b]);
     assert!(a.dtype() == b.dtype() && cond.itemsize() == 1);
     assert!(cond.shape() == a.shape() && a.shape() == b.shape());
     // SAFETY: the walk below writes every element.

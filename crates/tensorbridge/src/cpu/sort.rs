@@ -369,6 +369,7 @@ impl Lanes {
 /// The caller guarantees that `out` is fresh (writable, no internal
 /// overlap, disjoint from `x`).
 pub fn sort_into(x: &Tensor, axis: usize, descending: bool, out: &Tensor) {
+    super::host::only("sort_into", &[x, out]);
     assert_eq!(x.dtype(), out.dtype(), "sort_into needs equal dtypes");
     let lanes = Lanes::new(x, axis, out);
     dispatch_ordered!(x.dtype(), T => sort_lanes::<T>(&lanes, descending))
@@ -397,6 +398,7 @@ fn sort_lanes<T: Ordered>(lanes: &Lanes, descending: bool) {
 /// The caller guarantees that `out` is fresh (writable, no internal
 /// overlap, disjoint from `x`).
 pub fn argsort_into(x: &Tensor, axis: usize, descending: bool, out: &Tensor) {
+    super::host::only("argsort_into", &[x, out]);
     assert_eq!(out.dtype(), DType::Int64, "argsort_into writes int64");
     let lanes = Lanes::new(x, axis, out);
     if lanes.len <= u32::MAX as usize {
@@ -562,6 +564,7 @@ pub struct Groups {
 /// Sorts the 1-D tensor `x` stably and groups equal elements (`-0.0`
 /// equals `0.0`; every NaN is distinct, as the Array API standard says).
 pub fn unique_groups(x: &Tensor) -> Groups {
+    super::host::only("unique_groups", &[x]);
     assert_eq!(x.ndim(), 1, "unique_groups takes a 1-D tensor");
     dispatch_ordered!(x.dtype(), T => groups::<T>(x))
 }
@@ -600,6 +603,7 @@ fn groups<T: Ordered>(x: &Tensor) -> Groups {
 /// (same dtype as the 1-D `x`); the caller checks every index is in bounds
 /// and that `out` is fresh.
 pub fn take_into(x: &Tensor, indices: &[usize], out: &Tensor) {
+    super::host::only("take_into", &[x, out]);
     assert!(x.ndim() == 1 && out.ndim() == 1 && out.is_contiguous() && x.dtype() == out.dtype());
     assert_eq!(
         out.shape()[0],

@@ -15,6 +15,7 @@ use crate::{DType, Result, Tensor};
 /// `out_dtype` (the loop's output dtype), in `x`'s dimension order when `x`
 /// is dense.
 pub fn unary(op: UnaryOp, x: &Tensor, out_dtype: DType) -> Result<Tensor> {
+    super::host::only("unary", &[x]);
     // SAFETY: every loop below writes every element of `out`.
     let out = unsafe { x.uninit_like(out_dtype)? };
     run(op, &out, x);

@@ -145,7 +145,8 @@ impl Tensor {
         Ok(self.get(&vec![0; self.ndim()]))
     }
 
-    /// The elements in C order, copied into a `Vec` of the matching type.
+    /// The elements in C order, copied into a `Vec` of the matching type
+    /// (from any device).
     pub fn to_vec<T: Element>(&self) -> Result<Vec<T>> {
         if T::DTYPE != self.dtype() {
             return Err(Error::DTypeMismatch {
@@ -154,15 +155,15 @@ impl Tensor {
                 got: self.dtype(),
             });
         }
-        Ok(cpu::copy::to_vec(&self.contiguous()?))
+        // A GPU tensor is read through a host copy.
+        Ok(cpu::copy::to_vec(&self.cpu()?.contiguous()?))
     }
 
-    /// The elements in C order as native-endian bytes.
+    /// The elements in C order as native-endian bytes (from any device).
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        self.require_cpu("to_bytes")?;
         // A 0-d tensor is viewed as one element first: a dtype view that
         // changes the itemsize needs a last dimension to resize.
-        let flat = self.contiguous()?.reshape(&[self.numel() as i64])?;
+        let flat = self.cpu()?.contiguous()?.reshape(&[self.numel() as i64])?;
         Ok(cpu::copy::to_vec::<u8>(&flat.view_dtype(DType::UInt8)?))
     }
 }
