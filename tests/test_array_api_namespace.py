@@ -41,7 +41,13 @@ def test_function_exists_with_the_standard_signature(name):
     got = inspect.signature(getattr(tb, name))
     want_params = [(p.name, p.kind) for p in want.parameters.values()]
     got_params = [(p.name, p.kind) for p in got.parameters.values()]
-    assert got_params == want_params, f"{name}{got} != {name}{want}"
+    assert got_params[: len(want_params)] == want_params, f"{name}{got} != {name}{want}"
+    # The standard (2024.12, gh-870) lets implementations add arguments; ours
+    # (PyTorch's `pin_memory=`) come after the standard's, keyword-only, with
+    # defaults, so every call the standard allows still works.
+    for extra in list(got.parameters.values())[len(want_params) :]:
+        assert extra.kind is inspect.Parameter.KEYWORD_ONLY, (name, extra)
+        assert extra.default is not inspect.Parameter.empty, (name, extra)
     for p in want.parameters.values():
         plain = p.default is None or isinstance(p.default, (bool, int, float, str))
         if p.default is not inspect.Parameter.empty and plain:
