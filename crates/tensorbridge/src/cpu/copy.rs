@@ -129,8 +129,14 @@ pub fn copy_into_flat(src: &Tensor, dst: &Tensor, start: usize) -> crate::Result
         return Ok(());
     }
     let strides = crate::layout::contiguous_strides(src.shape())?;
-    let plan = Plan2::new(src.shape(), src.strides(), src.layout().offset() as isize, &strides, 0)
-        .expect("non-empty");
+    let plan = Plan2::new(
+        src.shape(),
+        src.strides(),
+        src.layout().offset() as isize,
+        &strides,
+        0,
+    )
+    .expect("non-empty");
     let src_base = src.storage().as_ptr() as usize;
     let (fs, ts) = (from.itemsize() as isize, to.itemsize() as isize);
     plan.for_each_run(|oa, ob, len, sa, sb| {

@@ -35,7 +35,13 @@ impl Plan2 {
     /// A plan for `shape` with strides `a` and `b`, or `None` when there is
     /// nothing to visit (an empty shape). Iteration order is unspecified: the
     /// plan may reverse or reorder dimensions to make runs long.
-    pub fn new(shape: &[usize], a: &[isize], offset_a: isize, b: &[isize], offset_b: isize) -> Option<Plan2> {
+    pub fn new(
+        shape: &[usize],
+        a: &[isize],
+        offset_a: isize,
+        b: &[isize],
+        offset_b: isize,
+    ) -> Option<Plan2> {
         if shape.contains(&0) {
             return None;
         }
@@ -63,7 +69,11 @@ impl Plan2 {
         }
         // Order dimensions by destination stride, largest first, so the
         // destination is written in address order; ties keep source order.
-        dims.sort_by(|x, y| y.stride_b.cmp(&x.stride_b).then(y.stride_a.abs().cmp(&x.stride_a.abs())));
+        dims.sort_by(|x, y| {
+            y.stride_b
+                .cmp(&x.stride_b)
+                .then(y.stride_a.abs().cmp(&x.stride_a.abs()))
+        });
         let dims = merge(dims);
         let tile = pick_tile(&dims);
         Some(Plan2 {
@@ -103,7 +113,10 @@ impl Plan2 {
     /// calling `origin(offset_a, offset_b)` once per index of the remaining
     /// outer dimensions. Kernels that transpose through a buffer use this
     /// instead of [`Plan2::for_each_run`]. Returns `None` for untiled plans.
-    pub fn for_each_tile_origin(&self, mut origin: impl FnMut(isize, isize, Dim2, Dim2)) -> Option<()> {
+    pub fn for_each_tile_origin(
+        &self,
+        mut origin: impl FnMut(isize, isize, Dim2, Dim2),
+    ) -> Option<()> {
         let t = self.tile?;
         let n = self.dims.len();
         let (td, inner) = (self.dims[t], self.dims[n - 1]);
@@ -113,7 +126,9 @@ impl Plan2 {
             .filter(|&(k, _)| k != t)
             .map(|(_, d)| *d)
             .collect();
-        odometer(&outer, self.offset_a, self.offset_b, &mut |oa, ob| origin(oa, ob, td, inner));
+        odometer(&outer, self.offset_a, self.offset_b, &mut |oa, ob| {
+            origin(oa, ob, td, inner)
+        });
         Some(())
     }
 
@@ -126,9 +141,12 @@ impl Plan2 {
         };
         let n = self.dims.len();
         match self.tile {
-            None => odometer(&self.dims[..n - 1], self.offset_a, self.offset_b, &mut |oa, ob| {
-                run(oa, ob, inner.size, inner.stride_a, inner.stride_b)
-            }),
+            None => odometer(
+                &self.dims[..n - 1],
+                self.offset_a,
+                self.offset_b,
+                &mut |oa, ob| run(oa, ob, inner.size, inner.stride_a, inner.stride_b),
+            ),
             Some(_) => {
                 self.for_each_tile_origin(|oa, ob, td, inner| {
                     for t0 in (0..td.size).step_by(TILE) {
@@ -261,7 +279,11 @@ mod tests {
     fn view_strategy() -> impl Strategy<Value = (Vec<usize>, Vec<i64>, Vec<bool>)> {
         prop::collection::vec(1usize..6, 0..4).prop_flat_map(|shape| {
             let n = shape.len();
-            (Just(shape), Just((0..n as i64).collect::<Vec<_>>()).prop_shuffle(), prop::collection::vec(any::<bool>(), n))
+            (
+                Just(shape),
+                Just((0..n as i64).collect::<Vec<_>>()).prop_shuffle(),
+                prop::collection::vec(any::<bool>(), n),
+            )
         })
     }
 
