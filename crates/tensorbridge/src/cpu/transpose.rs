@@ -17,6 +17,12 @@ const IB: usize = IB_V;
 const TB_V: usize = 64;
 const IB_V: usize = 64;
 
+/// Granularity at which a tiled plan may be split along its tile dimension
+/// without changing the tiles either kernel here or
+/// [`Plan2::for_each_run`] walks: a whole number of both.
+pub const SPLIT_ALIGN: usize = TB;
+const _: () = assert!(SPLIT_ALIGN % crate::strided::TILE == 0);
+
 /// Executes a tiled plan for elements of type `T` (a same-size stand-in for
 /// the dtype). Returns false (doing nothing) for untiled plans.
 ///

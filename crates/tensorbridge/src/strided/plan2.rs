@@ -90,13 +90,16 @@ impl Plan2 {
     }
 
     /// Splits the plan into at most `parts` plans along its first dimension,
-    /// each covering a contiguous range of it.
-    pub fn split(&self, parts: usize) -> Vec<Plan2> {
+    /// each covering a contiguous range of it. Every range but the last has
+    /// a length that is a multiple of `align`, so a kernel that blocks the
+    /// first dimension in steps of `align` sees the same blocks in the parts
+    /// as in the whole plan.
+    pub fn split(&self, parts: usize, align: usize) -> Vec<Plan2> {
         let Some(first) = self.dims.first() else {
             return vec![self.clone()];
         };
         let parts = parts.clamp(1, first.size);
-        let chunk = first.size.div_ceil(parts);
+        let chunk = first.size.div_ceil(parts).next_multiple_of(align.max(1));
         (0..first.size)
             .step_by(chunk)
             .map(|start| {
@@ -276,6 +279,28 @@ mod tests {
         assert_eq!(plan_pairs(&p).len(), 64 * 64);
     }
 
+    #[test]
+    fn split_keeps_blocks_whole() {
+        let src = Layout::contiguous(&[200, 64]).unwrap().transpose(0, 1);
+        let dst = Layout::contiguous(&[64, 200]).unwrap();
+        let p = Plan2::new(src.shape(), src.strides(), 0, dst.strides(), 0).unwrap();
+        assert_eq!((p.tile, p.dims[0].size), (Some(0), 64));
+        let p = Plan2::new(dst.shape(), dst.strides(), 0, src.strides(), 0).unwrap();
+        assert_eq!(p.dims[0].size, 200);
+        for (parts, align) in [(1, 64), (3, 64), (8, 32), (16, 64), (500, 1), (7, 1)] {
+            let got = p.split(parts, align);
+            let sizes: Vec<usize> = got.iter().map(|q| q.dims[0].size).collect();
+            assert!(got.len() <= parts, "{parts} {align}: {sizes:?}");
+            assert_eq!(sizes.iter().sum::<usize>(), 200);
+            assert!(
+                sizes[..sizes.len() - 1].iter().all(|s| s % align == 0),
+                "{sizes:?}"
+            );
+        }
+        assert_eq!(p.split(3, 64).len(), 2);
+        assert_eq!(p.split(8, 64).len(), 4);
+    }
+
     fn view_strategy() -> impl Strategy<Value = (Vec<usize>, Vec<i64>, Vec<bool>)> {
         prop::collection::vec(1usize..6, 0..4).prop_flat_map(|shape| {
             let n = shape.len();
@@ -289,7 +314,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn plans_visit_each_pair_once((shape, perm, flips) in view_strategy(), (shape2, perm2, flips2) in view_strategy(), parts in 1usize..4) {
+        fn plans_visit_each_pair_once((shape, perm, flips) in view_strategy(), (shape2, perm2, flips2) in view_strategy(), parts in 1usize..6, align in 1usize..4) {
             prop_assume!(shape.len() == shape2.len());
             // Build two views of the same final shape from permuted, flipped bases.
             let base_a = Layout::contiguous(&shape).unwrap();
@@ -309,7 +334,7 @@ mod tests {
             prop_assert_eq!(b.shape(), &target[..]);
             let want = pairs(&target, &a, &b);
             let p = Plan2::new(&target, a.strides(), a.offset() as isize, b.strides(), b.offset() as isize).unwrap();
-            let mut got: Vec<(isize, isize)> = p.split(parts).iter().flat_map(plan_pairs).collect();
+            let mut got: Vec<(isize, isize)> = p.split(parts, align).iter().flat_map(plan_pairs).collect();
             got.sort();
             let want: Vec<_> = want.into_iter().collect();
             prop_assert_eq!(got, want);
