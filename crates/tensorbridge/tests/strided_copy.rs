@@ -57,3 +57,43 @@ proptest! {
         prop_assert_eq!(flat(&v), reference(&v));
     }
 }
+
+/// Transposing copies large enough to be split into many parts, with sides
+/// that are not whole tiles, under several pool sizes (the split depends on
+/// the thread count): every element lands where the view says, with and
+/// without a cast on the way.
+#[test]
+fn split_transposed_copies_match_the_view() {
+    let cases = [
+        (517, 1031, DType::Float32, DType::Float32),
+        (1031, 517, DType::Float64, DType::Float64),
+        (700, 900, DType::Int8, DType::Int8),
+        (613, 577, DType::Float32, DType::Float64),
+        (577, 613, DType::Int8, DType::Int16),
+    ];
+    for threads in [2, 3, 8] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        for (rows, cols, from, to) in cases {
+            let n = rows * cols;
+            let base = Tensor::from_vec((0..n as i64).collect(), &[rows, cols])
+                .unwrap()
+                .to_dtype(from)
+                .unwrap();
+            let view = base.transpose(0, 1).unwrap();
+            let out = Tensor::zeros(&[cols, rows], to).unwrap();
+            pool.install(|| out.copy_(&view)).unwrap();
+            for i in 0..cols {
+                for j in 0..rows {
+                    assert_eq!(
+                        out.get(&[i, j]),
+                        view.get(&[i, j]),
+                        "{threads} threads, {from:?}->{to:?} at {i},{j}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -3,13 +3,28 @@
 //! The walk comes from [`crate::strided::Plan2`] (merged dimensions,
 //! cache tiles for transposes); each inner run goes to the cast kernel,
 //! which is a plain `memcpy` when the dtypes match and both runs are
-//! contiguous. Large copies are split across rayon's threads.
+//! contiguous. Large copies are split into several parts per thread and
+//! handed out by [`super::parallel::for_each_part`], so a thread whose core
+//! is busy with another process holds back one small part, not half the
+//! copy.
 
 use crate::strided::Plan2;
 use crate::tensor::Tensor;
 
 /// Elements below which a copy stays on the calling thread.
 pub const PARALLEL_MIN_ELEMENTS: usize = 1 << 18;
+
+/// Parts per thread a large copy is split into: enough that the threads on
+/// free cores can take over the share of one that is slowed down. A thread
+/// sharing its core may still be holding the last part when the others are
+/// done, so parts are kept small: on a 2-core machine with one core shared,
+/// four per thread left the transposed 4096² copy about as slow as the
+/// equal split half the time, eight per thread did not.
+const PARTS_PER_THREAD: usize = 8;
+
+/// Bytes read plus written below which a part is not split further, so that
+/// claiming a part stays cheap next to copying it.
+const PART_MIN_BYTES: usize = 256 << 10;
 
 /// Addresses passed to worker threads (raw pointers are not `Send`).
 #[derive(Copy, Clone)]
@@ -74,14 +89,20 @@ pub fn copy_cast(src: &Tensor, dst: &Tensor) {
     let threads = rayon::current_num_threads();
     if plan.numel() < PARALLEL_MIN_ELEMENTS || threads < 2 {
         run_plan(&plan);
-    } else {
-        let parts = plan.split(threads);
-        rayon::scope(|s| {
-            for p in &parts {
-                s.spawn(|_| run_plan(p));
-            }
-        });
+        return;
     }
+    let traffic_bytes = plan.numel().saturating_mul(from.itemsize() + to.itemsize());
+    let parts = (threads * PARTS_PER_THREAD)
+        .min(traffic_bytes / PART_MIN_BYTES)
+        .max(threads);
+    // Split a tiled plan's tile dimension on tile boundaries, so every part
+    // walks the same cache tiles the whole plan would.
+    let align = if plan.tile == Some(0) {
+        super::transpose::SPLIT_ALIGN
+    } else {
+        1
+    };
+    super::parallel::for_each_part(&plan.split(parts, align), run_plan);
 }
 
 /// The elements of a contiguous CPU tensor, copied into a `Vec<T>`; bool
@@ -132,8 +153,14 @@ pub fn copy_into_flat(src: &Tensor, dst: &Tensor, start: usize) -> crate::Result
         return Ok(());
     }
     let strides = crate::layout::contiguous_strides(src.shape())?;
-    let plan = Plan2::new(src.shape(), src.strides(), src.layout().offset() as isize, &strides, 0)
-        .expect("non-empty");
+    let plan = Plan2::new(
+        src.shape(),
+        src.strides(),
+        src.layout().offset() as isize,
+        &strides,
+        0,
+    )
+    .expect("non-empty");
     let src_base = src.storage().as_ptr() as usize;
     let (fs, ts) = (from.itemsize() as isize, to.itemsize() as isize);
     plan.for_each_run(|oa, ob, len, sa, sb| {

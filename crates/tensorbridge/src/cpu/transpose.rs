@@ -17,6 +17,12 @@ const IB: usize = IB_V;
 const TB_V: usize = 64;
 const IB_V: usize = 64;
 
+/// Granularity at which a tiled plan may be split along its tile dimension
+/// without changing the tiles either kernel here or
+/// [`Plan2::for_each_run`] walks: a whole number of both.
+pub const SPLIT_ALIGN: usize = TB;
+const _: () = assert!(SPLIT_ALIGN % crate::strided::TILE == 0);
+
 /// Executes a tiled plan for elements of type `T` (a same-size stand-in for
 /// the dtype). Returns false (doing nothing) for untiled plans.
 ///
@@ -51,7 +57,14 @@ pub unsafe fn copy_tiled<T: Copy + Default>(plan: &Plan2, src: *const T, dst: *m
 /// # Safety
 ///
 /// As [`copy_tiled`].
-unsafe fn buffered<T: Copy + Default>(src: *const T, dst: *mut T, oa: isize, ob: isize, td: Dim2, inner: Dim2) {
+unsafe fn buffered<T: Copy + Default>(
+    src: *const T,
+    dst: *mut T,
+    oa: isize,
+    ob: isize,
+    td: Dim2,
+    inner: Dim2,
+) {
     let mut buf = vec![T::default(); TB * IB];
     for t0 in (0..td.size).step_by(TB) {
         let tn = TB.min(td.size - t0);
@@ -127,7 +140,8 @@ mod sse2 {
     //! the x86-64 baseline, so no runtime detection is needed).
 
     use std::arch::x86_64::{
-        __m128, _mm_loadu_ps, _mm_movehl_ps, _mm_movelh_ps, _mm_storeu_ps, _mm_unpackhi_ps, _mm_unpacklo_ps,
+        __m128, _mm_loadu_ps, _mm_movehl_ps, _mm_movelh_ps, _mm_storeu_ps, _mm_unpackhi_ps,
+        _mm_unpacklo_ps,
     };
 
     use super::{IB, TB};
@@ -139,7 +153,14 @@ mod sse2 {
     /// # Safety
     ///
     /// As [`super::copy_tiled`], with `td.stride_a == 1` and `inner.stride_b == 1`.
-    pub(super) unsafe fn transpose_u32(src: *const f32, dst: *mut f32, oa: isize, ob: isize, td: Dim2, inner: Dim2) {
+    pub(super) unsafe fn transpose_u32(
+        src: *const f32,
+        dst: *mut f32,
+        oa: isize,
+        ob: isize,
+        td: Dim2,
+        inner: Dim2,
+    ) {
         let (sa, db) = (inner.stride_a, td.stride_b);
         for t0 in (0..td.size).step_by(TB) {
             let t1 = (t0 + TB).min(td.size);
@@ -173,7 +194,10 @@ mod sse2 {
                     let from_i = if t < t4 { i4 } else { i0 };
                     for i in from_i..i1 {
                         // SAFETY: element (t, i) is inside the plan.
-                        unsafe { *dst.offset(ob + t as isize * db + i as isize) = *src.offset(oa + t as isize + i as isize * sa) };
+                        unsafe {
+                            *dst.offset(ob + t as isize * db + i as isize) =
+                                *src.offset(oa + t as isize + i as isize * sa)
+                        };
                     }
                 }
             }
@@ -190,7 +214,12 @@ mod sse2 {
             let b = _mm_unpacklo_ps(r[2], r[3]);
             let c = _mm_unpackhi_ps(r[0], r[1]);
             let d = _mm_unpackhi_ps(r[2], r[3]);
-            [_mm_movelh_ps(a, b), _mm_movehl_ps(b, a), _mm_movelh_ps(c, d), _mm_movehl_ps(d, c)]
+            [
+                _mm_movelh_ps(a, b),
+                _mm_movehl_ps(b, a),
+                _mm_movelh_ps(c, d),
+                _mm_movehl_ps(d, c),
+            ]
         }
     }
 }

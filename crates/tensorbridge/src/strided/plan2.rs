@@ -35,7 +35,13 @@ impl Plan2 {
     /// A plan for `shape` with strides `a` and `b`, or `None` when there is
     /// nothing to visit (an empty shape). Iteration order is unspecified: the
     /// plan may reverse or reorder dimensions to make runs long.
-    pub fn new(shape: &[usize], a: &[isize], offset_a: isize, b: &[isize], offset_b: isize) -> Option<Plan2> {
+    pub fn new(
+        shape: &[usize],
+        a: &[isize],
+        offset_a: isize,
+        b: &[isize],
+        offset_b: isize,
+    ) -> Option<Plan2> {
         if shape.contains(&0) {
             return None;
         }
@@ -63,7 +69,11 @@ impl Plan2 {
         }
         // Order dimensions by destination stride, largest first, so the
         // destination is written in address order; ties keep source order.
-        dims.sort_by(|x, y| y.stride_b.cmp(&x.stride_b).then(y.stride_a.abs().cmp(&x.stride_a.abs())));
+        dims.sort_by(|x, y| {
+            y.stride_b
+                .cmp(&x.stride_b)
+                .then(y.stride_a.abs().cmp(&x.stride_a.abs()))
+        });
         let dims = merge(dims);
         let tile = pick_tile(&dims);
         Some(Plan2 {
@@ -80,13 +90,16 @@ impl Plan2 {
     }
 
     /// Splits the plan into at most `parts` plans along its first dimension,
-    /// each covering a contiguous range of it.
-    pub fn split(&self, parts: usize) -> Vec<Plan2> {
+    /// each covering a contiguous range of it. Every range but the last has
+    /// a length that is a multiple of `align`, so a kernel that blocks the
+    /// first dimension in steps of `align` sees the same blocks in the parts
+    /// as in the whole plan.
+    pub fn split(&self, parts: usize, align: usize) -> Vec<Plan2> {
         let Some(first) = self.dims.first() else {
             return vec![self.clone()];
         };
         let parts = parts.clamp(1, first.size);
-        let chunk = first.size.div_ceil(parts);
+        let chunk = first.size.div_ceil(parts).next_multiple_of(align.max(1));
         (0..first.size)
             .step_by(chunk)
             .map(|start| {
@@ -103,7 +116,10 @@ impl Plan2 {
     /// calling `origin(offset_a, offset_b)` once per index of the remaining
     /// outer dimensions. Kernels that transpose through a buffer use this
     /// instead of [`Plan2::for_each_run`]. Returns `None` for untiled plans.
-    pub fn for_each_tile_origin(&self, mut origin: impl FnMut(isize, isize, Dim2, Dim2)) -> Option<()> {
+    pub fn for_each_tile_origin(
+        &self,
+        mut origin: impl FnMut(isize, isize, Dim2, Dim2),
+    ) -> Option<()> {
         let t = self.tile?;
         let n = self.dims.len();
         let (td, inner) = (self.dims[t], self.dims[n - 1]);
@@ -113,7 +129,9 @@ impl Plan2 {
             .filter(|&(k, _)| k != t)
             .map(|(_, d)| *d)
             .collect();
-        odometer(&outer, self.offset_a, self.offset_b, &mut |oa, ob| origin(oa, ob, td, inner));
+        odometer(&outer, self.offset_a, self.offset_b, &mut |oa, ob| {
+            origin(oa, ob, td, inner)
+        });
         Some(())
     }
 
@@ -126,9 +144,12 @@ impl Plan2 {
         };
         let n = self.dims.len();
         match self.tile {
-            None => odometer(&self.dims[..n - 1], self.offset_a, self.offset_b, &mut |oa, ob| {
-                run(oa, ob, inner.size, inner.stride_a, inner.stride_b)
-            }),
+            None => odometer(
+                &self.dims[..n - 1],
+                self.offset_a,
+                self.offset_b,
+                &mut |oa, ob| run(oa, ob, inner.size, inner.stride_a, inner.stride_b),
+            ),
             Some(_) => {
                 self.for_each_tile_origin(|oa, ob, td, inner| {
                     for t0 in (0..td.size).step_by(TILE) {
@@ -258,16 +279,42 @@ mod tests {
         assert_eq!(plan_pairs(&p).len(), 64 * 64);
     }
 
+    #[test]
+    fn split_keeps_blocks_whole() {
+        let src = Layout::contiguous(&[200, 64]).unwrap().transpose(0, 1);
+        let dst = Layout::contiguous(&[64, 200]).unwrap();
+        let p = Plan2::new(src.shape(), src.strides(), 0, dst.strides(), 0).unwrap();
+        assert_eq!((p.tile, p.dims[0].size), (Some(0), 64));
+        let p = Plan2::new(dst.shape(), dst.strides(), 0, src.strides(), 0).unwrap();
+        assert_eq!(p.dims[0].size, 200);
+        for (parts, align) in [(1, 64), (3, 64), (8, 32), (16, 64), (500, 1), (7, 1)] {
+            let got = p.split(parts, align);
+            let sizes: Vec<usize> = got.iter().map(|q| q.dims[0].size).collect();
+            assert!(got.len() <= parts, "{parts} {align}: {sizes:?}");
+            assert_eq!(sizes.iter().sum::<usize>(), 200);
+            assert!(
+                sizes[..sizes.len() - 1].iter().all(|s| s % align == 0),
+                "{sizes:?}"
+            );
+        }
+        assert_eq!(p.split(3, 64).len(), 2);
+        assert_eq!(p.split(8, 64).len(), 4);
+    }
+
     fn view_strategy() -> impl Strategy<Value = (Vec<usize>, Vec<i64>, Vec<bool>)> {
         prop::collection::vec(1usize..6, 0..4).prop_flat_map(|shape| {
             let n = shape.len();
-            (Just(shape), Just((0..n as i64).collect::<Vec<_>>()).prop_shuffle(), prop::collection::vec(any::<bool>(), n))
+            (
+                Just(shape),
+                Just((0..n as i64).collect::<Vec<_>>()).prop_shuffle(),
+                prop::collection::vec(any::<bool>(), n),
+            )
         })
     }
 
     proptest! {
         #[test]
-        fn plans_visit_each_pair_once((shape, perm, flips) in view_strategy(), (shape2, perm2, flips2) in view_strategy(), parts in 1usize..4) {
+        fn plans_visit_each_pair_once((shape, perm, flips) in view_strategy(), (shape2, perm2, flips2) in view_strategy(), parts in 1usize..6, align in 1usize..4) {
             prop_assume!(shape.len() == shape2.len());
             // Build two views of the same final shape from permuted, flipped bases.
             let base_a = Layout::contiguous(&shape).unwrap();
@@ -287,7 +334,7 @@ mod tests {
             prop_assert_eq!(b.shape(), &target[..]);
             let want = pairs(&target, &a, &b);
             let p = Plan2::new(&target, a.strides(), a.offset() as isize, b.strides(), b.offset() as isize).unwrap();
-            let mut got: Vec<(isize, isize)> = p.split(parts).iter().flat_map(plan_pairs).collect();
+            let mut got: Vec<(isize, isize)> = p.split(parts, align).iter().flat_map(plan_pairs).collect();
             got.sort();
             let want: Vec<_> = want.into_iter().collect();
             prop_assert_eq!(got, want);
