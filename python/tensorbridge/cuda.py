@@ -74,19 +74,24 @@ def synchronize(device: Any = None) -> None:
         _core._cuda_synchronize(device)
 
 
+def _memory_stats(device: Any) -> tuple[int, int, int]:
+    """(allocated, reserved, peak allocated) bytes of ``device``; zeros without CUDA."""
+    return _core._cuda_memory_stats(device) if is_available() else (0, 0, 0)
+
+
 def memory_allocated(device: Any = None) -> int:
     """Bytes of ``device``'s memory held by live tensors (0 without CUDA)."""
-    return _core._cuda_memory_allocated(device) if is_available() else 0
+    return _memory_stats(device)[0]
 
 
 def memory_reserved(device: Any = None) -> int:
     """Bytes of ``device``'s memory taken from the driver: live plus cached."""
-    return _core._cuda_memory_reserved(device) if is_available() else 0
+    return _memory_stats(device)[1]
 
 
 def max_memory_allocated(device: Any = None) -> int:
     """The most bytes live tensors have held on ``device`` at once."""
-    return _core._cuda_max_memory_allocated(device) if is_available() else 0
+    return _memory_stats(device)[2]
 
 
 def empty_cache() -> None:

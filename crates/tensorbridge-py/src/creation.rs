@@ -16,7 +16,8 @@ use crate::dtype::dtype_from_py;
 use crate::errors::{type_error, value_error, CoreResultExt};
 use crate::input::{check_int_fits, scalar_from_py};
 use crate::operand::tensor_arg;
-use crate::tensor::{device_arg, device_arg_or, onto, wrap, PyTensor};
+use crate::tensor::{wrap, PyTensor};
+use crate::tensor_device::{device_arg, device_arg_or, onto};
 
 /// An optional `dtype=` argument (`None` means "not given").
 pub(crate) fn dtype_arg(dtype: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DType>> {

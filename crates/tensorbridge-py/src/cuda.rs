@@ -46,25 +46,17 @@ fn _cuda_get_device_name(device: Option<&Bound<'_, PyAny>>) -> PyResult<String> 
     cuda::device_name(cuda_device(device)?).py()
 }
 
-/// Bytes held by live tensors on a device.
+/// A device's allocator counters: bytes held by live tensors, bytes taken
+/// from the driver (live and cached), and the most live bytes at once.
 #[pyfunction]
 #[pyo3(signature = (device = None))]
-fn _cuda_memory_allocated(device: Option<&Bound<'_, PyAny>>) -> PyResult<usize> {
-    cuda::memory_allocated(cuda_device(device)?).py()
-}
-
-/// Bytes taken from the driver (live and cached) on a device.
-#[pyfunction]
-#[pyo3(signature = (device = None))]
-fn _cuda_memory_reserved(device: Option<&Bound<'_, PyAny>>) -> PyResult<usize> {
-    cuda::memory_reserved(cuda_device(device)?).py()
-}
-
-/// The most bytes live tensors have held at once on a device.
-#[pyfunction]
-#[pyo3(signature = (device = None))]
-fn _cuda_max_memory_allocated(device: Option<&Bound<'_, PyAny>>) -> PyResult<usize> {
-    cuda::max_memory_allocated(cuda_device(device)?).py()
+fn _cuda_memory_stats(device: Option<&Bound<'_, PyAny>>) -> PyResult<(usize, usize, usize)> {
+    let d = cuda_device(device)?;
+    Ok((
+        cuda::memory_allocated(d).py()?,
+        cuda::memory_reserved(d).py()?,
+        cuda::max_memory_allocated(d).py()?,
+    ))
 }
 
 /// Hands cached free blocks back to the driver.
@@ -96,9 +88,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_cuda_device_count, m)?)?;
     m.add_function(wrap_pyfunction!(_cuda_unavailable_reason, m)?)?;
     m.add_function(wrap_pyfunction!(_cuda_get_device_name, m)?)?;
-    m.add_function(wrap_pyfunction!(_cuda_memory_allocated, m)?)?;
-    m.add_function(wrap_pyfunction!(_cuda_memory_reserved, m)?)?;
-    m.add_function(wrap_pyfunction!(_cuda_max_memory_allocated, m)?)?;
+    m.add_function(wrap_pyfunction!(_cuda_memory_stats, m)?)?;
     m.add_function(wrap_pyfunction!(_cuda_empty_cache, m)?)?;
     m.add_function(wrap_pyfunction!(_cuda_synchronize, m)?)?;
     m.add_function(wrap_pyfunction!(_cuda_add_search_dirs, m)?)?;

@@ -56,7 +56,7 @@ fn order_for_consumer(t: &Tensor, stream: &Bound<'_, PyAny>) -> PyResult<()> {
         0 => Err(value_error(
             "__dlpack__: stream=0 is ambiguous for CUDA and disallowed by the DLPack protocol; pass 1 for the legacy default stream or 2 for the per-thread default stream",
         )),
-        _ => t.device().index().map_or(Ok(()), |_| tensorbridge::cuda::synchronize(Some(t.device())).py()),
+        _ => tensorbridge::cuda::synchronize(Some(t.device())).py(),
     }
 }
 

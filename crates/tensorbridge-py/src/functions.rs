@@ -10,7 +10,8 @@ use crate::device::device_from_py;
 use crate::errors::{type_error, value_error, CoreResultExt};
 use crate::input::{from_ndarray, scalar_from_py, to_tensor, Copy};
 use crate::numpy::share_ndarray;
-use crate::tensor::{device_arg, int_args, onto, wrap, PyTensor};
+use crate::tensor::{int_args, wrap, PyTensor};
+use crate::tensor_device::{convert, device_arg, onto};
 
 fn opt_dtype(dtype: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DType>> {
     match dtype {
@@ -79,8 +80,8 @@ pub fn as_tensor<'py>(
         if dtype.is_none_or(|d| d == inner.dtype()) && device == inner.device() {
             return Ok(t.clone().into_any());
         }
-        let host = if dtype.is_none_or(|d| d == inner.dtype()) { inner.clone() } else { inner.cpu().py()?.to_dtype(dtype.unwrap()).py()? };
-        return Ok(wrap(py, onto(host, device)?)?.into_any());
+        let out = convert(py, inner, dtype.unwrap_or(inner.dtype()), device, false)?;
+        return Ok(wrap(py, out)?.into_any());
     }
     let device = device_arg(device)?;
     Ok(wrap(py, onto(to_tensor(data, dtype, Copy::IfNeeded)?, device)?)?.into_any())
@@ -111,14 +112,11 @@ pub fn asarray<'py>(
             )));
         }
         let t = match obj.cast::<PyTensor>() {
-            Ok(t) => t.get().inner.cpu().py()?,
+            Ok(t) => t.get().inner.clone(),
             Err(_) => to_tensor(obj, None, Copy::IfNeeded)?,
         };
-        let t = match dtype {
-            Some(d) if d != t.dtype() => t.to_dtype(d).py()?,
-            _ => t,
-        };
-        return Ok(wrap(py, py.detach(|| t.to_device(device)).py()?)?.into_any());
+        let out = convert(py, &t, dtype.unwrap_or(t.dtype()), device, false)?;
+        return Ok(wrap(py, out)?.into_any());
     }
     if let Ok(t) = obj.cast::<PyTensor>() {
         if copy != Copy::Always && dtype.is_none_or(|d| d == t.get().inner.dtype()) {

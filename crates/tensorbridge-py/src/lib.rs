@@ -41,6 +41,7 @@ mod set;
 mod sort;
 mod shared_memory;
 mod tensor;
+mod tensor_device;
 mod tensor_math;
 mod type_functions;
 

@@ -29,7 +29,8 @@ use tensorbridge::{DType, Device, Error, ForeignOwner, Storage, Tensor, Unchecke
 
 use crate::errors::{value_error, CoreResultExt};
 use crate::numpy::PyOwner;
-use crate::tensor::{onto, wrap, PyTensor};
+use crate::tensor::{wrap, PyTensor};
+use crate::tensor_device::onto;
 
 /// What the rebuild function is called in error messages.
 const OP: &str = "unpickling a tensor";

@@ -6,6 +6,7 @@
 //! itself when nothing changes (`cpu`, `to`, `contiguous`) return the very
 //! same Python object.
 
+use std::borrow::Cow;
 use std::os::raw::c_int;
 
 use pyo3::exceptions::PyAttributeError;
@@ -13,9 +14,9 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use tensorbridge::format::{format_tensor, PrintOptions};
-use tensorbridge::{DType, Device, Scalar, Tensor};
+use tensorbridge::{DType, Scalar, Tensor};
 
-use crate::device::{device_from_py, PyDevice};
+use crate::device::PyDevice;
 use crate::dtype::{dtype_from_py, PyDType};
 use crate::errors::{type_error, value_error, CoreResultExt};
 use crate::input::check_int_fits;
@@ -33,42 +34,15 @@ pub fn wrap(py: Python<'_>, t: Tensor) -> PyResult<Bound<'_, PyTensor>> {
     Bound::new(py, PyTensor { inner: t })
 }
 
-/// Reads a `device=` argument: `None` means the CPU.
-pub fn device_arg(device: Option<&Bound<'_, PyAny>>) -> PyResult<Device> {
-    match device {
-        Some(d) if !d.is_none() => device_from_py(d),
-        _ => Ok(Device::Cpu),
-    }
-}
-
-/// The `device=` of a `*_like` function: `None` means `x`'s device.
-pub fn device_arg_or(device: Option<&Bound<'_, PyAny>>, x: &Tensor) -> PyResult<Device> {
-    match device {
-        Some(d) if !d.is_none() => device_from_py(d),
-        _ => Ok(x.device()),
-    }
-}
-
-/// A tensor made on the CPU, moved to `device` (itself for the CPU).
-pub fn onto(t: Tensor, device: Device) -> PyResult<Tensor> {
-    t.to_device(device).py()
-}
-
 /// `t` in host memory: itself on the CPU, else a copy (for conversions to
 /// Python values and text, which read every element).
-fn on_host(t: &Tensor) -> PyResult<Tensor> {
-    t.cpu().py()
-}
-
-/// `slf` on `device`: itself when it is there, else a copy (made without
-/// the GIL, so other Python threads run during large transfers).
-fn move_to<'py>(slf: &Bound<'py, PyTensor>, device: Device, non_blocking: bool) -> PyResult<Bound<'py, PyTensor>> {
-    let t = &slf.get().inner;
-    if t.device() == device {
-        return Ok(slf.clone());
+/// A host tensor is borrowed as is (no handle clone on `float(t)` and friends).
+fn on_host(t: &Tensor) -> PyResult<Cow<'_, Tensor>> {
+    if t.device().is_cpu() {
+        Ok(Cow::Borrowed(t))
+    } else {
+        t.cpu().map(Cow::Owned).py()
     }
-    let py = slf.py();
-    wrap(py, py.detach(|| t.to_device_with(device, non_blocking)).py()?)
 }
 
 /// Reads `f(2, 3)` or `f((2, 3))` or `f([2, 3])` into a list of ints.
@@ -144,7 +118,7 @@ fn tolist_rec<'py>(py: Python<'py>, t: &Tensor, index: &mut Vec<usize>) -> PyRes
 /// `repr(t)`: PyTorch's format with `tensorbridge.` dtypes; a CUDA
 /// tensor is copied to the host to be printed, and says its device.
 pub fn repr(t: &Tensor) -> String {
-    match t.cpu() {
+    match on_host(t) {
         Ok(h) => format_tensor(h.shape(), h.dtype(), t.device(), &|idx: &[usize]| h.get(idx), &PrintOptions::default()),
         Err(e) => format!("tensor(<{} elements on {} that could not be copied to the host: {e}>)", t.numel(), t.device()),
     }
@@ -159,39 +133,6 @@ fn single_scalar(t: &Tensor, what: &str) -> PyResult<Scalar> {
         )));
     }
     on_host(t)?.item().py()
-}
-
-/// Parses `to(...)`'s flexible arguments into (dtype, device).
-fn parse_to_args(
-    args: &Bound<'_, PyTuple>,
-    dtype: Option<&Bound<'_, PyAny>>,
-    device: Option<&Bound<'_, PyAny>>,
-) -> PyResult<(Option<DType>, Option<Device>)> {
-    let mut out_dtype = match dtype {
-        Some(d) if !d.is_none() => Some(dtype_from_py(d)?),
-        _ => None,
-    };
-    let mut out_device = match device {
-        Some(d) if !d.is_none() => Some(device_from_py(d)?),
-        _ => None,
-    };
-    for a in args.iter() {
-        if let Ok(t) = a.cast::<PyTensor>() {
-            out_dtype = Some(t.get().inner.dtype());
-            out_device = Some(t.get().inner.device());
-        } else if let Ok(d) = a.cast::<PyDType>() {
-            out_dtype = Some(d.get().inner);
-        } else if let Ok(d) = a.cast::<PyDevice>() {
-            out_device = Some(d.get().inner);
-        } else if let Ok(d) = device_from_py(&a) {
-            out_device = Some(d);
-        } else {
-            out_dtype = Some(dtype_from_py(&a).map_err(|_| {
-                type_error(format!("to() expects a dtype, a device or a tensor, got {}", a.repr().map(|r| r.to_string()).unwrap_or_default()))
-            })?);
-        }
-    }
-    Ok((out_dtype, out_device))
 }
 
 /// Iterator over the first dimension of a tensor (views).
@@ -338,140 +279,6 @@ impl PyTensor {
         self.inner.itemsize()
     }
 
-    /// A NumPy array sharing this tensor's memory (non-writeable if the
-    /// tensor is read-only); `force=True` copies a non-CPU tensor to the host.
-    #[pyo3(signature = (*, force = false))]
-    fn numpy<'py>(slf: &Bound<'py, Self>, force: bool) -> PyResult<Bound<'py, PyAny>> {
-        let t = &slf.get().inner;
-        if t.device().is_cpu() {
-            return crate::numpy::ndarray_over(slf.py(), t, slf.clone().into_any());
-        }
-        if !force {
-            return Err(type_error(format!(
-                "can't convert a {} tensor to NumPy: copy it to host memory first with .cpu(), or call .numpy(force=True)",
-                t.device()
-            )));
-        }
-        let host = wrap(slf.py(), slf.py().detach(|| t.cpu()).py()?)?;
-        crate::numpy::ndarray_over(slf.py(), &host.get().inner, host.clone().into_any())
-    }
-
-    /// This tensor in host memory: the tensor itself when it is already
-    /// there, else a copy that shares nothing with it.
-    fn cpu<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, Self>> {
-        move_to(slf, Device::Cpu, false)
-    }
-
-    /// Array API `to_device(device, /, *, stream=None)`: the tensor itself
-    /// when it is on `device` already, else a copy there.
-    #[pyo3(signature = (device, /, *, stream = None))]
-    fn to_device<'py>(
-        slf: &Bound<'py, Self>,
-        device: &Bound<'py, PyAny>,
-        stream: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, Self>> {
-        if stream.is_some_and(|s| !s.is_none()) {
-            return Err(value_error(
-                "to_device: tensorbridge queues all its CUDA work on the legacy default stream; pass stream=None",
-            ));
-        }
-        move_to(slf, device_from_py(device)?, false)
-    }
-
-    /// A copy on a CUDA device (the current one, 0, by default); the
-    /// tensor itself when it is there already. With `non_blocking`, a copy
-    /// from pinned memory returns before it finishes.
-    #[pyo3(signature = (device = None, non_blocking = false))]
-    fn cuda<'py>(
-        slf: &Bound<'py, Self>,
-        device: Option<&Bound<'py, PyAny>>,
-        non_blocking: bool,
-    ) -> PyResult<Bound<'py, Self>> {
-        let device = match device {
-            Some(d) if !d.is_none() => device_from_py(d)?,
-            _ => Device::Cuda(0),
-        };
-        if device.is_cpu() {
-            return Err(value_error("cuda(): expected a CUDA device such as 0, \"cuda\" or \"cuda:1\", got cpu; use .cpu() for host memory"));
-        }
-        move_to(slf, device, non_blocking)
-    }
-
-    /// A copy in pinned (page-locked) host memory, which copies to the GPU
-    /// read at full speed and asynchronously; the tensor itself when pinned.
-    fn pin_memory<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, Self>> {
-        let t = &slf.get().inner;
-        if t.is_pinned() {
-            return Ok(slf.clone());
-        }
-        wrap(slf.py(), t.pin_memory().py()?)
-    }
-
-    /// Whether the tensor lives in pinned host memory.
-    fn is_pinned(&self) -> bool {
-        self.inner.is_pinned()
-    }
-
-    /// True for tensors in CUDA device memory.
-    #[getter]
-    fn is_cuda(&self) -> bool {
-        matches!(self.inner.device(), Device::Cuda(_))
-    }
-
-    /// Converts dtype and/or device: `to(dtype)`, `to(device)`,
-    /// `to(device, dtype)`, `to(other)`. Returns the tensor itself when
-    /// nothing changes and `copy` is false. A cast happens on the host:
-    /// before the copy to a GPU, after the copy from one.
-    #[pyo3(signature = (*args, dtype = None, device = None, copy = false, non_blocking = false))]
-    fn to<'py>(
-        slf: &Bound<'py, Self>,
-        args: &Bound<'py, PyTuple>,
-        dtype: Option<&Bound<'py, PyAny>>,
-        device: Option<&Bound<'py, PyAny>>,
-        copy: bool,
-        non_blocking: bool,
-    ) -> PyResult<Bound<'py, Self>> {
-        let (dtype, device) = parse_to_args(args, dtype, device)?;
-        let t = &slf.get().inner;
-        let target = dtype.unwrap_or(t.dtype());
-        let device = device.unwrap_or(t.device());
-        if device == t.device() {
-            if target == t.dtype() && !copy {
-                return Ok(slf.clone());
-            }
-            return wrap(slf.py(), t.to_dtype(target).py()?);
-        }
-        let py = slf.py();
-        let moved = if device.is_cpu() {
-            let host = py.detach(|| t.to_device_with(device, non_blocking)).py()?;
-            if target == t.dtype() { host } else { host.to_dtype(target).py()? }
-        } else {
-            let cast = if target == t.dtype() { t.clone() } else { t.to_dtype(target).py()? };
-            py.detach(|| cast.to_device_with(device, non_blocking)).py()?
-        };
-        wrap(py, moved)
-    }
-
-    /// A copy converted to `dtype` (Array API `astype`); with `copy=False`
-    /// the tensor itself when the dtype already matches.
-    #[pyo3(signature = (dtype, /, *, copy = true, device = None))]
-    fn astype<'py>(
-        slf: &Bound<'py, Self>,
-        dtype: &Bound<'py, PyAny>,
-        copy: bool,
-        device: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, Self>> {
-        let dtype = dtype_from_py(dtype)?;
-        let t = &slf.get().inner;
-        let device = device_arg_or(device, t)?;
-        if !copy && dtype == t.dtype() && device == t.device() {
-            return Ok(slf.clone());
-        }
-        let cast = if device.is_cpu() { t.cpu().py()? } else { t.clone() };
-        let cast = if cast.dtype() == dtype && cast.device() == t.device() { cast.clone_data().py()? } else { cast.to_dtype(dtype).py()? };
-        wrap(slf.py(), onto(cast, device)?)
-    }
-
     /// The only element as a Python number.
     fn item<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         scalar_to_py(py, on_host(&self.inner)?.item().py()?)
@@ -480,7 +287,8 @@ impl PyTensor {
     /// Nested Python lists of Python numbers (a number for a 0-d tensor).
     fn tolist<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         check_tolist_fits(&self.inner)?;
-        tolist_rec(py, &on_host(&self.inner)?, &mut Vec::new())
+        let host = on_host(&self.inner)?;
+        tolist_rec(py, &host, &mut Vec::new())
     }
 
     /// A copy in new memory (dense views keep their dimension order).
@@ -641,37 +449,6 @@ impl PyTensor {
             let isz = t.itemsize() as isize;
             d.set_item("strides", PyTuple::new(py, t.strides().iter().map(|&s| s * isz))?)?;
         }
-        d.set_item("version", 3)?;
-        Ok(d)
-    }
-
-    /// The CUDA array interface (version 3) of a CUDA tensor, which CuPy,
-    /// Numba and PyTorch read to share its memory; absent (AttributeError)
-    /// for host tensors and for bfloat16, which it cannot describe.
-    /// `stream` is 1, the legacy default stream tensorbridge queues its work
-    /// on, so consumers order their reads after it.
-    #[getter]
-    fn __cuda_array_interface__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let t = &self.inner;
-        if t.dtype() == DType::BFloat16 || !matches!(t.device(), Device::Cuda(_)) {
-            return Err(PyAttributeError::new_err(
-                "__cuda_array_interface__ is only available for CUDA tensors of dtypes other than bfloat16; use __dlpack__",
-            ));
-        }
-        let d = PyDict::new(py);
-        let order = if t.itemsize() == 1 { "|" } else { "<" };
-        d.set_item("shape", PyTuple::new(py, t.shape())?)?;
-        d.set_item("typestr", format!("{order}{}", t.dtype().info().typestr))?;
-        let readonly = t.is_readonly() || t.layout().has_internal_overlap();
-        let ptr = if t.numel() == 0 { 0 } else { t.data_ptr() as usize };
-        d.set_item("data", (ptr, readonly))?;
-        if t.is_contiguous() {
-            d.set_item("strides", py.None())?;
-        } else {
-            let isz = t.itemsize() as isize;
-            d.set_item("strides", PyTuple::new(py, t.strides().iter().map(|&s| s * isz))?)?;
-        }
-        d.set_item("stream", 1)?;
         d.set_item("version", 3)?;
         Ok(d)
     }

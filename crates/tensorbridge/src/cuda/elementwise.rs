@@ -134,7 +134,8 @@ pub(crate) fn elementwise(
 /// Copies `src` into the CUDA tensor `dst` (any strides), converting to
 /// `dst`'s dtype and broadcasting `src` to its shape; `src` may be on the
 /// host or another GPU (it is copied to `dst`'s device first). The caller
-/// checked that `dst` is writable without internal overlap.
+/// checked that `dst` is writable without internal overlap and that `src`
+/// does not overlap it (`Tensor::copy_`).
 pub(crate) fn copy_into(op: &'static str, dst: &Tensor, src: &Tensor) -> Result<()> {
     let device = dst.device();
     let src = if src.device() == device {
@@ -142,13 +143,7 @@ pub(crate) fn copy_into(op: &'static str, dst: &Tensor, src: &Tensor) -> Result<
     } else {
         src.to_device(device)?
     };
-    let mut src = src.broadcast_to(dst.shape())?;
-    if src.may_share_memory(dst) {
-        if src.same_storage(dst) && src.layout() == dst.layout() && src.dtype() == dst.dtype() {
-            return Ok(());
-        }
-        src = src.to_contiguous()?;
-    }
+    let src = src.broadcast_to(dst.shape())?;
     let out = dst.dtype();
     let sig = Signature {
         inputs: &[src.dtype()],

@@ -1,19 +1,24 @@
-//! Filling new device tensors without kernels: zeros by `cuMemsetD8`, any
+//! Creating device tensors (and pinned host ones): uninitialised, and
+//! filled without kernels: zeros by `cuMemsetD8`, any
 //! other value by uploading a small block of it once and doubling it with
 //! device-to-device copies (log2 of the size in copies).
 
 #![allow(unsafe_code)]
 
+use std::sync::Arc;
+
 use cudarc::driver::sys;
 
 use super::context::{check, gpu, STREAM};
-use super::memory::memset_zero;
+use super::memory::{device_storage, memset_zero};
+use super::pinned::pinned_storage;
 use super::staging::{self, DIRECT_MAX_BYTES};
-use super::transfer::empty;
 use crate::device::Device;
 use crate::dtype::DType;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::layout::Layout;
 use crate::scalar::Scalar;
+use crate::storage::Storage;
 use crate::tensor::Tensor;
 
 /// A new contiguous tensor of zeros on `device`.
@@ -66,4 +71,26 @@ pub(crate) fn full(shape: &[usize], value: Scalar, dtype: DType, device: Device)
         done += count;
     }
     Ok(t)
+}
+
+/// An uninitialised contiguous tensor on `device`; in pinned host memory
+/// when `device` is the CPU and `pinned`.
+pub(crate) fn empty(
+    op: &'static str,
+    shape: &[usize],
+    dtype: DType,
+    device: Device,
+    pinned: bool,
+) -> Result<Tensor> {
+    let layout = Layout::contiguous(shape)?;
+    let len_bytes = layout
+        .numel()
+        .checked_mul(dtype.itemsize())
+        .ok_or(Error::Overflow { what: "byte size" })?;
+    let storage = match device {
+        Device::Cpu if pinned => pinned_storage(op, len_bytes)?,
+        Device::Cpu => Arc::new(Storage::zeroed(len_bytes)?),
+        Device::Cuda(_) => device_storage(op, device, len_bytes)?,
+    };
+    Ok(Tensor::from_parts(storage, layout, dtype))
 }

@@ -10,7 +10,7 @@
 //! - `pinned`: page-locked host memory;
 //! - `staging` and `transfer`: host↔device and device↔device copies;
 //! - `inflight`: keeping memory alive under asynchronous copies;
-//! - `fill`: creating filled device tensors;
+//! - `fill`: creating device tensors, empty or filled;
 //! - `source`, `compile`, `module` and `elementwise`: kernels generated
 //!   per dtype, compiled by NVRTC, cached and launched;
 //! - `blas`: matrix products through cuBLAS;
@@ -43,5 +43,5 @@ pub use libraries::add_search_dirs;
 
 pub(crate) use blas::matmul;
 pub(crate) use elementwise::{copy_into, elementwise};
-pub(crate) use fill::{full, zeros};
-pub(crate) use transfer::{empty, pin_memory, tensor_is_pinned, to_device};
+pub(crate) use fill::{empty, full, zeros};
+pub(crate) use transfer::{pin_memory, tensor_is_pinned, to_device};

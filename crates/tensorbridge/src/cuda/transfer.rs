@@ -15,6 +15,7 @@ use std::sync::Arc;
 use cudarc::driver::{result, sys};
 
 use super::context::{check, gpu, Gpu, STREAM};
+use super::fill::empty;
 use super::memory::device_storage;
 use super::pinned::{is_pinned, pinned_storage};
 use super::staging;
@@ -52,19 +53,6 @@ impl Span {
     }
 }
 
-/// An empty tensor of `t`'s shape and dtype on `device`.
-fn empty_on(op: &'static str, t: &Tensor, device: Device) -> Result<Tensor> {
-    let storage = match device {
-        Device::Cpu => Arc::new(Storage::uninit(0)?),
-        Device::Cuda(_) => device_storage(op, device, 0)?,
-    };
-    Ok(Tensor::from_parts(
-        storage,
-        Layout::contiguous(t.shape())?,
-        t.dtype(),
-    ))
-}
-
 /// `t` on `device`: the tensor itself when it is already there, else a
 /// copy. `non_blocking` lets copies from or to pinned memory return before
 /// they finish (synchronise before reading the result on the host).
@@ -86,7 +74,7 @@ fn upload(t: &Tensor, device: Device, non_blocking: bool) -> Result<Tensor> {
         t.to_contiguous()?
     };
     let Some(span) = Span::of(&src) else {
-        return empty_on(OP, t, device);
+        return empty(OP, t.shape(), t.dtype(), device, false);
     };
     let storage = device_storage(OP, device, span.len_bytes)?;
     let dst = storage.as_ptr() as u64;
@@ -117,7 +105,7 @@ fn download(t: &Tensor, non_blocking: bool) -> Result<Tensor> {
     const OP: &str = "copying to the CPU";
     let gpu = gpu(OP, t.device())?;
     let Some(span) = Span::of(t) else {
-        return empty_on(OP, t, Device::Cpu);
+        return empty(OP, t.shape(), t.dtype(), Device::Cpu, false);
     };
     let dense = t.dense_order().is_some();
     let src = span.start(t) as u64;
@@ -151,7 +139,7 @@ fn between_gpus(t: &Tensor, device: Device) -> Result<Tensor> {
     const OP: &str = "copying between CUDA devices";
     let (from, to) = (gpu(OP, t.device())?, gpu(OP, device)?);
     let Some(span) = Span::of(t) else {
-        return empty_on(OP, t, device);
+        return empty(OP, t.shape(), t.dtype(), device, false);
     };
     let storage = device_storage(OP, device, span.len_bytes)?;
     // The copy is queued on the destination's stream, which is not ordered
@@ -209,26 +197,4 @@ pub(crate) fn pin_memory(t: &Tensor) -> Result<Tensor> {
 /// Whether `t` lives in pinned host memory.
 pub(crate) fn tensor_is_pinned(t: &Tensor) -> bool {
     is_pinned(t.storage())
-}
-
-/// An uninitialised contiguous tensor on `device`; in pinned host memory
-/// when `device` is the CPU and `pinned`.
-pub(crate) fn empty(
-    op: &'static str,
-    shape: &[usize],
-    dtype: crate::DType,
-    device: Device,
-    pinned: bool,
-) -> Result<Tensor> {
-    let layout = Layout::contiguous(shape)?;
-    let len_bytes = layout
-        .numel()
-        .checked_mul(dtype.itemsize())
-        .ok_or(crate::Error::Overflow { what: "byte size" })?;
-    let storage = match device {
-        Device::Cpu if pinned => pinned_storage(op, len_bytes)?,
-        Device::Cpu => Arc::new(Storage::zeroed(len_bytes)?),
-        Device::Cuda(_) => device_storage(op, device, len_bytes)?,
-    };
-    Ok(Tensor::from_parts(storage, layout, dtype))
 }

@@ -89,24 +89,27 @@ impl Tensor {
     /// tensor into host memory, or host memory into a GPU tensor).
     pub fn copy_(&self, src: &Tensor) -> Result<()> {
         self.check_writable_anywhere("copy_")?;
-        let src = src.broadcast_to(self.shape()).map_err(|_| Error::ShapeMismatch {
+        let shape_error = |_| Error::ShapeMismatch {
             op: "copy_",
             expected: self.shape().to_vec(),
             got: src.shape().to_vec(),
-        })?;
-        if !self.device().is_cpu() {
-            return super::copy_on_device("copy_", self, &src);
-        }
-        let src = if src.device().is_cpu() { src } else { src.cpu()? };
-        let src = if self.may_share_memory(&src) {
-            if src.same_storage(self) && src.layout() == self.layout() && src.dtype() == self.dtype() {
+        };
+        let view = src.broadcast_to(self.shape()).map_err(shape_error)?;
+        // A source overlapping the destination is read from a copy made
+        // first (`t[1:] = t[:-1]`); the very same view is a no-op.
+        let src = if self.may_share_memory(&view) {
+            if view.same_storage(self) && view.layout() == self.layout() && view.dtype() == self.dtype() {
                 return Ok(());
             }
             src.to_contiguous()?
         } else {
-            src
+            src.clone()
         };
-        cpu::copy::copy_cast(&src, self);
+        if !self.device().is_cpu() {
+            return super::copy_on_device("copy_", self, &src);
+        }
+        let src = if src.device().is_cpu() { src } else { src.cpu()? };
+        cpu::copy::copy_cast(&src.broadcast_to(self.shape())?, self);
         Ok(())
     }
 
