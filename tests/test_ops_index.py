@@ -334,6 +334,24 @@ def test_mask_shape_mismatch_is_index_error(key):
 
 
 @pytest.mark.parametrize(
+    "mask_shape",
+    [(3, 0), (0, 4), (0, 0), (0,), (3, 4, 0), (0, 4, 5)],
+    ids=repr,
+)
+def test_mask_dimension_of_zero_selects_nothing(mask_shape):
+    # The standard: each mask dimension equals the indexed one "or is 0".
+    t = tb.tensor(A)
+    mask = np.zeros(mask_shape, bool)
+    want = A[mask]
+    got = t[mask]
+    assert got.shape == want.shape
+    assert tb.tensor(mask).shape == mask_shape
+    assert t[tb.tensor(mask)].shape == want.shape
+    t[mask] = 7
+    np.testing.assert_array_equal(t.numpy(), A)
+
+
+@pytest.mark.parametrize(
     "key",
     [np.array([1.0]), [1.5], [0, 1.0], tb.tensor([1.0, 0.0]), (0, np.array([0.0])), np.array([], dtype=np.float64),
      ["a"], "a", 1.5],

@@ -170,7 +170,9 @@ impl IndexPlan {
                     for (j, (&mask_size, &size)) in
                         m.shape().iter().zip(&layout.shape()[dim..]).enumerate()
                     {
-                        if mask_size != size {
+                        // The standard lets a mask dimension be 0 whatever
+                        // the indexed size (it selects nothing), as NumPy does.
+                        if mask_size != size && mask_size != 0 {
                             return Err(Error::MaskShapeMismatch {
                                 axis: axis + j,
                                 size,
@@ -320,6 +322,16 @@ mod tests {
         let m = Tensor::from_vec(vec![true, false, true], &[3]).unwrap();
         let p = IndexPlan::new(&x, &[IndexItem::Array(m)]).unwrap();
         assert_eq!(p.out_shape(), vec![2, 4]);
+        // A mask dimension of 0 selects nothing, whatever the axis' size.
+        for (mask_shape, out) in [
+            (vec![3, 0], vec![0]),
+            (vec![0, 4], vec![0]),
+            (vec![0], vec![0, 4]),
+        ] {
+            let empty = Tensor::zeros(&mask_shape, DType::Bool).unwrap();
+            let p = IndexPlan::new(&x, &[IndexItem::Array(empty)]).unwrap();
+            assert_eq!(p.out_shape(), out);
+        }
         let bad = Tensor::from_vec(vec![true, false], &[2]).unwrap();
         assert!(matches!(
             IndexPlan::new(&x, &[IndexItem::Array(bad)]),
