@@ -19,6 +19,7 @@
 
 #![deny(unsafe_code)]
 
+pub mod block_cache;
 pub mod cpu;
 #[cfg(feature = "cuda")]
 pub mod cuda;

@@ -26,6 +26,12 @@ const PARTS_PER_THREAD: usize = 8;
 /// claiming a part stays cheap next to copying it.
 const PART_MIN_BYTES: usize = 256 << 10;
 
+/// How many parts a large memory-bound job moving `traffic_bytes` (read
+/// plus written) is split into for `threads` threads.
+pub(crate) fn parts_for(threads: usize, traffic_bytes: usize) -> usize {
+    (threads * PARTS_PER_THREAD).min(traffic_bytes / PART_MIN_BYTES).max(threads)
+}
+
 /// Addresses passed to worker threads (raw pointers are not `Send`).
 #[derive(Copy, Clone)]
 struct Bases {
@@ -91,10 +97,7 @@ pub fn copy_cast(src: &Tensor, dst: &Tensor) {
         run_plan(&plan);
         return;
     }
-    let traffic_bytes = plan.numel().saturating_mul(from.itemsize() + to.itemsize());
-    let parts = (threads * PARTS_PER_THREAD)
-        .min(traffic_bytes / PART_MIN_BYTES)
-        .max(threads);
+    let parts = parts_for(threads, plan.numel().saturating_mul(from.itemsize() + to.itemsize()));
     // Split a tiled plan's tile dimension on tile boundaries, so every part
     // walks the same cache tiles the whole plan would.
     let align = if plan.tile == Some(0) {

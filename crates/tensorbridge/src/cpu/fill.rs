@@ -24,6 +24,10 @@ pub fn scalar_to_bytes(value: Scalar, dtype: DType) -> [u8; 16] {
 struct AlignedBytes([u8; 16]);
 
 /// Writes `value` into every element of `dst` (caller checked writability).
+///
+/// Each run stores a typed value (the same-size stand-in of
+/// `dispatch_size!`), so a contiguous run compiles to wide vector stores;
+/// large fills are split across threads like copies.
 pub fn fill(dst: &Tensor, value: Scalar) {
     super::host::only("fill", &[dst]);
     let elem = AlignedBytes(scalar_to_bytes(value, dst.dtype()));
@@ -31,14 +35,46 @@ pub fn fill(dst: &Tensor, value: Scalar) {
     let Some(plan) = Plan2::new(dst.shape(), &zeros, 0, dst.strides(), dst.layout().offset() as isize) else {
         return;
     };
-    let dtype = dst.dtype();
-    let size = dtype.itemsize() as isize;
-    let base = dst.storage().as_ptr() as *mut u8;
-    plan.for_each_run(|_, ob, n, _, sb| {
-        // SAFETY: offsets come from the plan over `dst`'s checked layout;
-        // the source is one element read with stride 0.
-        unsafe { super::cast::cast_run(dtype, elem.0.as_ptr(), 0, dtype, base.offset(ob * size), sb, n) }
+    let itemsize = dst.dtype().itemsize();
+    let base = dst.storage().as_ptr() as usize;
+    super::gather::dispatch_size!(itemsize, T => {
+        // SAFETY: `elem` holds one element of `itemsize` bytes, and `T` is
+        // a plain-data type of that size.
+        let v: T = unsafe { std::ptr::read_unaligned(elem.0.as_ptr() as *const T) };
+        let run_plan = |p: &Plan2| {
+            p.for_each_run(|_, ob, n, _, sb| {
+                // SAFETY: offsets come from the plan over `dst`'s checked
+                // layout; `T`'s alignment is no stricter than the dtype's,
+                // which the storage honours; runs of parts are disjoint.
+                unsafe { fill_run((base as *mut T).offset(ob), sb, n, v) }
+            })
+        };
+        let threads = rayon::current_num_threads();
+        if plan.numel() < super::copy::PARALLEL_MIN_ELEMENTS || threads < 2 {
+            run_plan(&plan);
+        } else {
+            let parts = super::copy::parts_for(threads, plan.numel().saturating_mul(itemsize));
+            super::parallel::for_each_part(&plan.split(parts, 1), run_plan);
+        }
     });
+}
+
+/// Stores `v` at `n` elements from `dst`, `stride` elements apart.
+///
+/// # Safety
+///
+/// Every addressed element lies inside one writable allocation.
+#[inline(always)]
+unsafe fn fill_run<T: Copy>(dst: *mut T, stride: isize, n: usize, v: T) {
+    if stride == 1 {
+        // SAFETY: per the contract, `n` contiguous elements from `dst`.
+        unsafe { std::slice::from_raw_parts_mut(dst, n) }.fill(v);
+    } else {
+        for i in 0..n as isize {
+            // SAFETY: per the contract.
+            unsafe { dst.offset(i * stride).write(v) };
+        }
+    }
 }
 
 /// Reads the element at `offset_bytes` from the start of `t`'s storage.

@@ -19,10 +19,10 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use cudarc::driver::{result, sys, DriverError};
 
-use super::cache::BlockCache;
 use super::inflight::InFlightCopies;
 use super::module::KernelCache;
 use super::staging::Staging;
+use crate::block_cache::BlockCache;
 use crate::device::Device;
 use crate::error::{Error, Result};
 

@@ -7,6 +7,10 @@
 //! safe from any thread, interpreter shutdown included. Memory goes back to
 //! the driver only in [`empty_cache`], or when an allocation fails and the
 //! cache is handed back before one retry.
+//!
+//! Reusing a freed block without waiting is safe because every tensorbridge
+//! transfer and kernel runs on the device's one stream, in order: work
+//! queued after the reuse runs after the work queued before the free.
 
 #![allow(unsafe_code)]
 
@@ -14,8 +18,8 @@ use std::sync::Arc;
 
 use cudarc::driver::result;
 
-use super::cache::size_class;
 use super::context::{check, gpu, is_out_of_memory, Gpu, STREAM};
+use crate::block_cache::size_class;
 use crate::device::Device;
 use crate::error::{Error, Result};
 use crate::storage::{ForeignOwner, Storage};

@@ -6,7 +6,8 @@
 //! What lives here:
 //!
 //! - `context`: loading the driver; each device's primary context;
-//! - `cache` and `memory`: the caching allocator behind device storage;
+//! - `memory`: the caching allocator behind device storage (its
+//!   bookkeeping is [`crate::block_cache`]);
 //! - `pinned`: page-locked host memory;
 //! - `staging` and `transfer`: host↔device and device↔device copies;
 //! - `inflight`: keeping memory alive under asynchronous copies;
@@ -20,7 +21,6 @@
 //! (`to_device`, `pin_memory`, ...) and the functions re-exported here.
 
 mod blas;
-mod cache;
 mod compile;
 mod context;
 mod elementwise;

@@ -26,11 +26,14 @@ mod exports;
 mod foreign;
 mod overlap;
 mod owned;
+mod reuse;
 mod shared;
 
 pub use exports::ExportLease;
 pub use foreign::ForeignOwner;
 pub use overlap::ranges_overlap;
+pub use owned::empty_host_cache;
+pub use reuse::{host_cached_bytes, LIMIT_BYTES as HOST_CACHE_LIMIT_BYTES};
 pub use shared::{FileId, SharedMemory};
 
 use std::ptr::NonNull;

@@ -49,7 +49,13 @@ pub(super) fn alloc(len_bytes: usize, zeroed: bool) -> Result<NonNull<u8>> {
         return Ok(unsafe { NonNull::new_unchecked(ALLOC_ALIGN as *mut u8) });
     }
     if is_mapped(len_bytes) {
-        return map(len_bytes);
+        let class_bytes = mapped_bytes(len_bytes)?;
+        if !zeroed {
+            if let Some(ptr) = super::reuse::take(class_bytes) {
+                return Ok(ptr);
+            }
+        }
+        return map(class_bytes);
     }
     let layout = alloc_layout(len_bytes)?;
     // SAFETY: `layout` has non-zero size.
@@ -74,6 +80,17 @@ const OUT_OF_MEMORY: Error = Error::InvalidArgument {
 /// by size alone, so [`free`] needs nothing but the length).
 fn is_mapped(len_bytes: usize) -> bool {
     cfg!(unix) && len_bytes >= HUGE_PAGE_MIN_BYTES
+}
+
+/// The bytes mapped for a mapped allocation of `len_bytes`: its size class
+/// ([`crate::block_cache::size_class`]), so a freed block fits every later
+/// request of its class (see [`super::reuse`]).
+fn mapped_bytes(len_bytes: usize) -> Result<usize> {
+    crate::block_cache::size_class(len_bytes)
+        .map(|class_bytes| class_bytes.next_multiple_of(page_bytes()))
+        .ok_or(Error::Overflow {
+            what: "allocation size",
+        })
 }
 
 /// Maps `len_bytes` of fresh zero pages aligned to [`HUGE_PAGE_BYTES`]: one
@@ -127,6 +144,33 @@ fn map(_len_bytes: usize) -> Result<NonNull<u8>> {
     unreachable!("is_mapped is false off unix")
 }
 
+/// Unmaps a block [`map`] made.
+///
+/// # Safety
+///
+/// `ptr` is the start of a live mapping of `mapped_bytes`, which nothing
+/// uses any more.
+#[cfg(unix)]
+unsafe fn unmap(ptr: NonNull<u8>, mapped_bytes: usize) {
+    // SAFETY: per the contract. A failure leaves the pages mapped, which
+    // leaks them but harms nothing.
+    unsafe { libc::munmap(ptr.as_ptr().cast(), mapped_bytes) };
+}
+
+/// Unmaps every kept block (see [`super::reuse`]); returns the bytes
+/// handed back to the kernel.
+pub fn empty_host_cache() -> usize {
+    let mut released_bytes = 0;
+    #[cfg(unix)]
+    for (block, bytes) in super::reuse::drain() {
+        // SAFETY: kept blocks are whole mappings that no tensor uses; the
+        // drain took them off the free lists, so each is unmapped once.
+        unsafe { unmap(block, bytes) };
+        released_bytes += bytes;
+    }
+    released_bytes
+}
+
 /// The kernel's page size.
 #[cfg(unix)]
 fn page_bytes() -> usize {
@@ -146,10 +190,15 @@ pub(super) unsafe fn free(ptr: NonNull<u8>, len_bytes: usize) {
     }
     #[cfg(unix)]
     if is_mapped(len_bytes) {
-        let mapped_bytes = len_bytes.next_multiple_of(page_bytes());
-        // SAFETY: per the contract, `ptr` is the start of a live mapping of
-        // `len_bytes` (rounded up to pages by `map`'s tail trim).
-        unsafe { libc::munmap(ptr.as_ptr().cast(), mapped_bytes) };
+        let class_bytes = mapped_bytes(len_bytes).expect("the size was mapped at allocation");
+        // The block goes back onto the free lists, or is unmapped with any
+        // blocks it evicted from them.
+        for (block, bytes) in super::reuse::keep(ptr, class_bytes) {
+            // SAFETY: per the contract, `ptr` is the start of a live mapping
+            // of `class_bytes` (what `map` kept), no longer used; evicted
+            // blocks are such mappings freed earlier and kept since.
+            unsafe { unmap(block, bytes) };
+        }
         return;
     }
     let layout = alloc_layout(len_bytes).expect("layout was valid at allocation");

@@ -1,23 +1,22 @@
-//! The bookkeeping of the caching allocator: size classes, free lists and
+//! The bookkeeping of a caching allocator: size classes, free lists and
 //! the byte counts behind `memory_allocated()` and `memory_reserved()`.
 //!
-//! Asking the driver for memory (`cuMemAlloc`) and giving it back
-//! (`cuMemFree`) each synchronise the whole device and cost tens of
-//! microseconds to milliseconds, so a freed block goes onto a free list and
-//! the next request of the same size class takes it back, as PyTorch's
-//! caching allocator does. Every request is rounded up to a size class, so
-//! blocks come back in few distinct sizes and a free block fits every
-//! request of its class exactly:
+//! Two allocators use it. On a GPU, asking the driver for memory
+//! (`cuMemAlloc`) and giving it back (`cuMemFree`) each synchronise the
+//! whole device and cost tens of microseconds to milliseconds. On the host,
+//! a freshly mapped block costs a page fault, and the kernel's zeroing, for
+//! every page on first touch. Either way, a freed block goes onto a free
+//! list and the next request of the same size class takes it back, as
+//! PyTorch's caching allocator does. Every request is rounded up to a size
+//! class, so blocks come back in few distinct sizes and a free block fits
+//! every request of its class exactly:
 //!
 //! - up to 1 MiB: a multiple of 512 bytes;
 //! - above: a multiple of an eighth of the largest power of two not above
 //!   the request, so no request wastes more than 12.5%.
 //!
-//! This file knows nothing of CUDA: addresses are plain integers, which
-//! keeps it testable on machines without a GPU. Reusing a freed block
-//! without waiting is safe because every tensorbridge transfer and kernel
-//! runs on the device's one stream, in order: work queued after the reuse
-//! runs after the work queued before the free.
+//! This file knows nothing of devices or system calls: addresses are plain
+//! integers, which keeps it testable everywhere.
 
 use std::collections::BTreeMap;
 
@@ -39,7 +38,7 @@ pub fn size_class(bytes: usize) -> Option<usize> {
 }
 
 /// Free lists and counters of one device's allocator.
-#[derive(Default, Debug)]
+#[derive(Debug)]
 pub struct BlockCache {
     /// Free blocks by size class.
     free: BTreeMap<usize, Vec<u64>>,
@@ -52,17 +51,41 @@ pub struct BlockCache {
 }
 
 impl BlockCache {
+    /// An empty cache (a `const fn`, so a `static` can hold one).
+    pub const fn new() -> BlockCache {
+        BlockCache {
+            free: BTreeMap::new(),
+            allocated_bytes: 0,
+            cached_bytes: 0,
+            peak_allocated_bytes: 0,
+        }
+    }
+
     /// A free block of exactly `class_bytes` (a [`size_class`]), now
     /// counted as allocated; `None` when there is none.
     pub fn take(&mut self, class_bytes: usize) -> Option<u64> {
+        let addr = self.pop(class_bytes)?;
+        self.note_allocated(class_bytes);
+        Some(addr)
+    }
+
+    /// A free block of exactly `class_bytes` off its list, for a caller
+    /// that does not count allocations (see [`BlockCache::put`]).
+    pub fn pop(&mut self, class_bytes: usize) -> Option<u64> {
         let list = self.free.get_mut(&class_bytes)?;
         let addr = list.pop()?;
         if list.is_empty() {
             self.free.remove(&class_bytes);
         }
         self.cached_bytes -= class_bytes;
-        self.note_allocated(class_bytes);
         Some(addr)
+    }
+
+    /// Puts a block onto its free list without touching the allocated
+    /// count: for a caller that keeps only freed blocks' books.
+    pub fn put(&mut self, addr: u64, class_bytes: usize) {
+        self.cached_bytes += class_bytes;
+        self.free.entry(class_bytes).or_default().push(addr);
     }
 
     /// Counts a block the driver just handed out as allocated.
@@ -75,8 +98,7 @@ impl BlockCache {
     pub fn give_back(&mut self, addr: u64, class_bytes: usize) {
         debug_assert!(self.allocated_bytes >= class_bytes);
         self.allocated_bytes -= class_bytes;
-        self.cached_bytes += class_bytes;
-        self.free.entry(class_bytes).or_default().push(addr);
+        self.put(addr, class_bytes);
     }
 
     /// Empties every free list, returning the blocks (address, bytes) for
@@ -87,6 +109,11 @@ impl BlockCache {
             .into_iter()
             .flat_map(|(bytes, addrs)| addrs.into_iter().map(move |a| (a, bytes)))
             .collect()
+    }
+
+    /// Bytes in free blocks kept for reuse.
+    pub fn cached_bytes(&self) -> usize {
+        self.cached_bytes
     }
 
     /// Bytes held by live tensors.
@@ -102,6 +129,12 @@ impl BlockCache {
     /// The most bytes live tensors have held at once.
     pub fn peak_allocated_bytes(&self) -> usize {
         self.peak_allocated_bytes
+    }
+}
+
+impl Default for BlockCache {
+    fn default() -> BlockCache {
+        BlockCache::new()
     }
 }
 
