@@ -194,6 +194,19 @@ def test_tril_triu_like_numpy(view, k):
         assert_same_bits(getattr(t, method)(diagonal=k), want)
 
 
+@pytest.mark.parametrize("k", [2**63, 2**63 - 1, -(2**63), -(2**70), 2**100])
+def test_diagonal_offsets_beyond_int64_saturate(k):
+    # The standard bounds no diagonal offset; NumPy's eye accepts any int.
+    np.testing.assert_array_equal(tb.eye(3, 4, k=k).numpy(), np.eye(3, 4, k=k, dtype=np.float32))
+    x = np.arange(12.0).reshape(3, 4)
+    keep_all, keep_none = (x, np.zeros_like(x)) if k > 0 else (np.zeros_like(x), x)
+    np.testing.assert_array_equal(tb.tril(tb.tensor(x), k=k).numpy(), keep_all)
+    np.testing.assert_array_equal(tb.triu(tb.tensor(x), k=k).numpy(), keep_none)
+    np.testing.assert_array_equal(tb.tensor(x).tril(k).numpy(), keep_all)
+    with pytest.raises(TypeError):
+        tb.eye(3, k=float(k))
+
+
 def test_tril_needs_two_dims():
     with pytest.raises(ValueError):
         tb.tril(tb.arange(3))

@@ -6,7 +6,7 @@
 //! Numbers may be Python numbers, NumPy scalars or one-element tensors;
 //! `device=` accepts only the CPU.
 
-use pyo3::exceptions::PyZeroDivisionError;
+use pyo3::exceptions::{PyOverflowError, PyZeroDivisionError};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 use tensorbridge::ops::create::{self, Indexing};
@@ -117,33 +117,55 @@ pub fn linspace<'py>(
     )
 }
 
+/// A diagonal offset (`k` of `eye`, `tril`, `triu`): any Python int. One
+/// beyond `i64` lies past every diagonal of any matrix, so it saturates
+/// instead of raising (`eye(3, k=2**63)` is all zeros, as in NumPy).
+pub struct DiagonalOffset(pub i64);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for DiagonalOffset {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<DiagonalOffset> {
+        match obj.extract::<i64>() {
+            Ok(k) => Ok(DiagonalOffset(k)),
+            Err(e) if e.is_instance_of::<PyOverflowError>(obj.py()) => {
+                Ok(DiagonalOffset(if obj.lt(0)? { i64::MIN } else { i64::MAX }))
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// `eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None)`.
 #[pyfunction]
-#[pyo3(signature = (n_rows, n_cols = None, /, *, k = 0, dtype = None, device = None))]
+#[pyo3(
+    signature = (n_rows, n_cols = None, /, *, k = DiagonalOffset(0), dtype = None, device = None),
+    text_signature = "(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None)"
+)]
 pub fn eye<'py>(
     py: Python<'py>,
     n_rows: i64,
     n_cols: Option<i64>,
-    k: i64,
+    k: DiagonalOffset,
     dtype: Option<&Bound<'py, PyAny>>,
     device: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTensor>> {
     let device = device_arg(device)?;
-    wrap(py, onto(create::eye(n_rows, n_cols, k, dtype_arg(dtype)?).py()?, device)?)
+    wrap(py, onto(create::eye(n_rows, n_cols, k.0, dtype_arg(dtype)?).py()?, device)?)
 }
 
 /// `tril(x, /, *, k=0)`: the lower triangle of the last two dimensions.
 #[pyfunction]
-#[pyo3(signature = (x, /, *, k = 0))]
-pub fn tril<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, k: i64) -> PyResult<Bound<'py, PyTensor>> {
-    wrap(py, create::tril(&tensor_arg(x)?, k).py()?)
+#[pyo3(signature = (x, /, *, k = DiagonalOffset(0)), text_signature = "(x, /, *, k=0)")]
+pub fn tril<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, k: DiagonalOffset) -> PyResult<Bound<'py, PyTensor>> {
+    wrap(py, create::tril(&tensor_arg(x)?, k.0).py()?)
 }
 
 /// `triu(x, /, *, k=0)`: the upper triangle of the last two dimensions.
 #[pyfunction]
-#[pyo3(signature = (x, /, *, k = 0))]
-pub fn triu<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, k: i64) -> PyResult<Bound<'py, PyTensor>> {
-    wrap(py, create::triu(&tensor_arg(x)?, k).py()?)
+#[pyo3(signature = (x, /, *, k = DiagonalOffset(0)), text_signature = "(x, /, *, k=0)")]
+pub fn triu<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, k: DiagonalOffset) -> PyResult<Bound<'py, PyTensor>> {
+    wrap(py, create::triu(&tensor_arg(x)?, k.0).py()?)
 }
 
 /// `meshgrid(*arrays, indexing='xy')`: a list of coordinate grids.
@@ -252,15 +274,15 @@ pub fn full_like<'py>(
 #[pymethods]
 impl PyTensor {
     /// The lower triangle of the last two dimensions (PyTorch's `tril`).
-    #[pyo3(signature = (diagonal = 0))]
-    fn tril<'py>(&self, py: Python<'py>, diagonal: i64) -> PyResult<Bound<'py, PyTensor>> {
-        wrap(py, create::tril(&self.inner, diagonal).py()?)
+    #[pyo3(signature = (diagonal = DiagonalOffset(0)), text_signature = "($self, diagonal=0)")]
+    fn tril<'py>(&self, py: Python<'py>, diagonal: DiagonalOffset) -> PyResult<Bound<'py, PyTensor>> {
+        wrap(py, create::tril(&self.inner, diagonal.0).py()?)
     }
 
     /// The upper triangle of the last two dimensions (PyTorch's `triu`).
-    #[pyo3(signature = (diagonal = 0))]
-    fn triu<'py>(&self, py: Python<'py>, diagonal: i64) -> PyResult<Bound<'py, PyTensor>> {
-        wrap(py, create::triu(&self.inner, diagonal).py()?)
+    #[pyo3(signature = (diagonal = DiagonalOffset(0)), text_signature = "($self, diagonal=0)")]
+    fn triu<'py>(&self, py: Python<'py>, diagonal: DiagonalOffset) -> PyResult<Bound<'py, PyTensor>> {
+        wrap(py, create::triu(&self.inner, diagonal.0).py()?)
     }
 }
 
