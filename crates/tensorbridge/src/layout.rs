@@ -21,11 +21,19 @@ use crate::error::{Error, Result};
 /// Most dimensions a tensor may have (DLPack consumers and NumPy agree on 64).
 pub const MAX_NDIM: usize = 64;
 
+/// Sizes or strides of one layout: kept inline up to this many dimensions,
+/// so creating, cloning and dropping the layout of an ordinary tensor never
+/// touches the heap (an elementwise call makes and drops about a dozen).
+pub const INLINE_DIMS: usize = 4;
+
+/// The per-dimension values of a [`Layout`].
+pub type Dims<T> = smallvec::SmallVec<[T; INLINE_DIMS]>;
+
 /// Shape, strides (in elements, signed) and offset (in elements) of a view.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Layout {
-    shape: Vec<usize>,
-    strides: Vec<isize>,
+    shape: Dims<usize>,
+    strides: Dims<isize>,
     offset: usize,
 }
 
@@ -192,8 +200,8 @@ impl Layout {
     pub fn contiguous(shape: &[usize]) -> Result<Layout> {
         checked_numel(shape)?;
         Ok(Layout {
-            shape: shape.to_vec(),
-            strides: contiguous_strides(shape)?,
+            shape: Dims::from_slice(shape),
+            strides: contiguous_strides(shape)?.into(),
             offset: 0,
         })
     }
@@ -213,7 +221,11 @@ impl Layout {
             });
         }
         let numel = checked_numel(&shape)?;
-        let layout = Layout { shape, strides, offset };
+        let layout = Layout {
+            shape: shape.into(),
+            strides: strides.into(),
+            offset,
+        };
         if numel > 0 {
             let (lo, hi) = layout.span_i128();
             if lo < 0 || hi >= len as i128 {
@@ -479,7 +491,7 @@ impl Layout {
     /// stride 0 and new dimensions are added in front.
     pub fn expand(&self, sizes: &[i64]) -> Result<Layout> {
         let bad = || Error::InvalidExpand {
-            shape: self.shape.clone(),
+            shape: self.shape.to_vec(),
             requested: sizes.to_vec(),
         };
         if sizes.len() < self.ndim() {
@@ -492,8 +504,8 @@ impl Layout {
             });
         }
         let lead = sizes.len() - self.ndim();
-        let mut shape = Vec::with_capacity(sizes.len());
-        let mut strides = Vec::with_capacity(sizes.len());
+        let mut shape = Dims::with_capacity(sizes.len());
+        let mut strides = Dims::with_capacity(sizes.len());
         for (k, &want) in sizes.iter().enumerate() {
             if k < lead {
                 if want < 0 {
@@ -530,12 +542,15 @@ impl Layout {
 
     /// Broadcasts to `shape` by NumPy's rules.
     pub fn broadcast_to(&self, shape: &[usize], op: &'static str) -> Result<Layout> {
+        if self.shape.as_slice() == shape {
+            return Ok(self.clone());
+        }
         let target = broadcast_shapes(shape, &self.shape, op)?;
         if target != shape {
             return Err(Error::ShapeMismatch {
                 op,
                 expected: shape.to_vec(),
-                got: self.shape.clone(),
+                got: self.shape.to_vec(),
             });
         }
         let sizes: Vec<i64> = shape.iter().map(|&d| d as i64).collect();
@@ -547,8 +562,8 @@ impl Layout {
     pub fn view_shape(&self, new_shape: &[usize]) -> Option<Layout> {
         let numel = self.numel();
         let make = |strides: Vec<isize>| Layout {
-            shape: new_shape.to_vec(),
-            strides,
+            shape: Dims::from_slice(new_shape),
+            strides: strides.into(),
             offset: self.offset,
         };
         if numel == 0 || self.ndim() == 0 {
@@ -591,8 +606,8 @@ impl Layout {
     pub fn view(&self, requested: &[i64]) -> Result<Layout> {
         let shape = infer_shape(requested, self.numel(), "view")?;
         self.view_shape(&shape).ok_or_else(|| Error::ViewNotPossible {
-            shape: self.shape.clone(),
-            strides: self.strides.clone(),
+            shape: self.shape.to_vec(),
+            strides: self.strides.to_vec(),
             requested: shape,
         })
     }

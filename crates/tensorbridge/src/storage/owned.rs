@@ -14,12 +14,26 @@ pub const HUGE_PAGE_MIN_BYTES: usize = 4 << 20;
 /// Size of a transparent huge page on x86-64 and aarch64 Linux.
 pub const HUGE_PAGE_BYTES: usize = 2 << 20;
 
-fn alloc_layout(len_bytes: usize) -> Result<AllocLayout> {
-    let align = if len_bytes >= HUGE_PAGE_MIN_BYTES { HUGE_PAGE_BYTES } else { ALLOC_ALIGN };
-    AllocLayout::from_size_align(len_bytes, align).map_err(|_| Error::Overflow {
-        what: "allocation size",
-    })
+/// What a small allocation asks the global allocator for: `len_bytes` and
+/// [`ALLOC_ALIGN`] bytes of padding, at `malloc`'s own alignment.
+///
+/// An allocation aligned beyond 16 bytes goes to `posix_memalign`, which
+/// splits off and frees its padding on every call: three to five times the
+/// work of a `malloc`, on every small tensor. Instead the block is aligned
+/// by hand inside the padding, and the distance back to the start of the
+/// block is kept in the byte before the aligned address.
+fn padded_layout(len_bytes: usize) -> Result<AllocLayout> {
+    len_bytes
+        .checked_add(ALLOC_ALIGN)
+        .and_then(|padded| AllocLayout::from_size_align(padded, MALLOC_ALIGN).ok())
+        .ok_or(Error::Overflow {
+            what: "allocation size",
+        })
 }
+
+/// The alignment `malloc` gives on the platforms we build for, so a
+/// request at this alignment is a plain `malloc`.
+const MALLOC_ALIGN: usize = 16;
 
 /// Asks the kernel to back a large allocation with huge pages (a hint).
 #[cfg(target_os = "linux")]
@@ -57,18 +71,27 @@ pub(super) fn alloc(len_bytes: usize, zeroed: bool) -> Result<NonNull<u8>> {
         }
         return map(class_bytes);
     }
-    let layout = alloc_layout(len_bytes)?;
+    let layout = padded_layout(len_bytes)?;
     // SAFETY: `layout` has non-zero size.
-    let ptr = unsafe { alloc::alloc(layout) };
-    let ptr = NonNull::new(ptr).ok_or(OUT_OF_MEMORY)?;
-    // Advise before the first touch, so zeroing (or the caller's first
-    // write) faults in huge pages.
-    advise_huge_pages(ptr, len_bytes);
-    if zeroed {
-        // SAFETY: `ptr` is a fresh allocation of `len_bytes` bytes.
-        unsafe { std::ptr::write_bytes(ptr.as_ptr(), 0, len_bytes) };
+    let block = unsafe {
+        if zeroed {
+            alloc::alloc_zeroed(layout)
+        } else {
+            alloc::alloc(layout)
+        }
+    };
+    let block = NonNull::new(block).ok_or(OUT_OF_MEMORY)?;
+    let addr = block.as_ptr() as usize;
+    // The first aligned address past the block's start: 1 to ALLOC_ALIGN
+    // bytes in, so `len_bytes` still fit before the block's end.
+    let shift = ((addr + ALLOC_ALIGN) & !(ALLOC_ALIGN - 1)) - addr;
+    // SAFETY: `shift` is in 1..=ALLOC_ALIGN (at most 64, so it fits a
+    // byte), inside the block; the byte before the aligned address is the
+    // block's own padding.
+    unsafe {
+        block.as_ptr().add(shift - 1).write(shift as u8);
+        Ok(NonNull::new_unchecked(block.as_ptr().add(shift)))
     }
-    Ok(ptr)
 }
 
 const OUT_OF_MEMORY: Error = Error::InvalidArgument {
@@ -201,7 +224,12 @@ pub(super) unsafe fn free(ptr: NonNull<u8>, len_bytes: usize) {
         }
         return;
     }
-    let layout = alloc_layout(len_bytes).expect("layout was valid at allocation");
-    // SAFETY: per the contract, `ptr` was allocated with this layout.
-    unsafe { alloc::dealloc(ptr.as_ptr(), layout) };
+    let layout = padded_layout(len_bytes).expect("layout was valid at allocation");
+    // SAFETY: per the contract, `ptr` came from the small path of `alloc`,
+    // which wrote the distance back to the block's start in the byte
+    // before it; the block was allocated with this layout.
+    unsafe {
+        let shift = ptr.as_ptr().sub(1).read() as usize;
+        alloc::dealloc(ptr.as_ptr().sub(shift), layout)
+    };
 }

@@ -231,6 +231,10 @@ impl Tensor {
     ///
     /// As for [`Tensor::uninit`]: write every element before reading.
     pub(crate) unsafe fn uninit_like(&self, dtype: DType) -> Result<Tensor> {
+        if self.is_contiguous() {
+            // SAFETY: passed on to our caller (see `# Safety`).
+            return unsafe { Tensor::uninit(self.shape(), dtype) };
+        }
         match self.dense_order() {
             Some(perm) if perm.iter().enumerate().any(|(k, &p)| k != p) => {
                 // Allocate in the permuted order, then view it back.
@@ -270,6 +274,10 @@ impl Tensor {
     /// stride to smallest.
     pub fn dense_order(&self) -> Option<Vec<usize>> {
         let l = self.layout();
+        if l.is_contiguous() {
+            // The common case, without sorting or building a permuted layout.
+            return Some((0..l.ndim()).collect());
+        }
         if l.strides().iter().zip(l.shape()).any(|(&s, &d)| s <= 0 && d > 1) {
             return None;
         }
