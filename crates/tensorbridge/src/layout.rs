@@ -30,11 +30,23 @@ pub const INLINE_DIMS: usize = 4;
 pub type Dims<T> = smallvec::SmallVec<[T; INLINE_DIMS]>;
 
 /// Shape, strides (in elements, signed) and offset (in elements) of a view.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Layout {
     shape: Dims<usize>,
     strides: Dims<isize>,
     offset: usize,
+}
+
+impl Clone for Layout {
+    fn clone(&self) -> Layout {
+        // `from_slice` copies the values in one go; SmallVec's own `clone`
+        // pushes them one by one (a layout is cloned with every view).
+        Layout {
+            shape: Dims::from_slice(&self.shape),
+            strides: Dims::from_slice(&self.strides),
+            offset: self.offset,
+        }
+    }
 }
 
 /// C-order strides for `shape`, or an overflow error. Size-0 and size-1

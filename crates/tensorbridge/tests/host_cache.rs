@@ -11,6 +11,12 @@ use tensorbridge::{DType, Scalar, Tensor};
 
 const MIB: usize = 1 << 20;
 
+/// A tensor whose memory is never read (only allocated and freed).
+fn untouched(numel: usize) -> Tensor {
+    // SAFETY: nothing reads the elements; the tensor is only dropped.
+    unsafe { Tensor::uninit(&[numel], DType::Float32) }.unwrap()
+}
+
 fn filled(bytes: usize, value: f64) -> Tensor {
     Tensor::full(&[bytes / 4], Scalar::Float(value), DType::Float32).unwrap()
 }
@@ -48,8 +54,7 @@ fn freed_large_blocks_are_reused_bounded_and_released() {
 
     // A block larger than the limit is unmapped at once (never touched, so
     // the mapping costs no memory).
-    let huge =
-        unsafe { Tensor::uninit(&[HOST_CACHE_LIMIT_BYTES / 4 + 1], DType::Float32) }.unwrap();
+    let huge = untouched(HOST_CACHE_LIMIT_BYTES / 4 + 1);
     drop(huge);
     assert_eq!(host_cached_bytes(), 2 * class);
 
@@ -57,7 +62,7 @@ fn freed_large_blocks_are_reused_bounded_and_released() {
     let big = (HOST_CACHE_LIMIT_BYTES / 2) + MIB;
     let big_class = size_class(big).unwrap();
     assert!(2 * class + big_class <= HOST_CACHE_LIMIT_BYTES);
-    drop(unsafe { Tensor::uninit(&[big / 4], DType::Float32) }.unwrap());
+    drop(untouched(big / 4));
     assert_eq!(host_cached_bytes(), 2 * class + big_class);
     // (A block of another class: one of the same class would take the
     // kept block and give it back.)
@@ -66,7 +71,7 @@ fn freed_large_blocks_are_reused_bounded_and_released() {
     assert!(
         other_class != big_class && 2 * class + big_class + other_class > HOST_CACHE_LIMIT_BYTES
     );
-    drop(unsafe { Tensor::uninit(&[other / 4], DType::Float32) }.unwrap());
+    drop(untouched(other / 4));
     assert_eq!(host_cached_bytes(), other_class);
 
     // Emptying hands every kept byte back.
