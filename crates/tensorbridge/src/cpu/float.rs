@@ -1,7 +1,9 @@
 //! The scalar float arithmetic elementwise kernels share: one trait over
 //! `f32` and `f64` for what `num_traits::Float` does not say the way the
 //! Array API standard wants it (ties-to-even rounding, `nextafter`, NumPy's
-//! floor division and remainder), plus complex division by Smith's method.
+//! floor division and remainder), plus complex division by Smith's method
+//! and the complex sign. The complex elementary functions live in
+//! `complex_math`.
 
 use num_complex::Complex;
 use num_traits::Float;
@@ -208,63 +210,6 @@ pub fn complex_sign<T: Real>(z: Complex<T>) -> Complex<T> {
         return Complex::new(re / m, im / m);
     }
     Complex::new(z.re / n, z.im / n)
-}
-
-/// Complex arcsine by Kahan's formulas (accurate where the textbook
-/// `-i ln(iz + sqrt(1 - z^2))` cancels).
-pub fn complex_asin<T: Real>(z: Complex<T>) -> Complex<T> {
-    let one = Complex::new(T::one(), T::zero());
-    let (s1m, s1p) = ((one - z).sqrt(), (one + z).sqrt());
-    Complex::new((z.re / (s1m * s1p).re).atan(), (s1m.conj() * s1p).im.asinh())
-}
-
-/// Complex arccosine by Kahan's formulas.
-pub fn complex_acos<T: Real>(z: Complex<T>) -> Complex<T> {
-    let one = Complex::new(T::one(), T::zero());
-    let (s1m, s1p) = ((one - z).sqrt(), (one + z).sqrt());
-    let two = T::one() + T::one();
-    Complex::new(two * s1m.re.atan2(s1p.re), (s1p.conj() * s1m).im.asinh())
-}
-
-/// Complex inverse hyperbolic sine: `-i asin(iz)`.
-pub fn complex_asinh<T: Real>(z: Complex<T>) -> Complex<T> {
-    let w = complex_asin(Complex::new(-z.im, z.re));
-    Complex::new(w.im, -w.re)
-}
-
-/// Complex inverse hyperbolic cosine by Kahan's formulas.
-pub fn complex_acosh<T: Real>(z: Complex<T>) -> Complex<T> {
-    let one = Complex::new(T::one(), T::zero());
-    let (sm, sp) = ((z - one).sqrt(), (z + one).sqrt());
-    let two = T::one() + T::one();
-    Complex::new((sm.conj() * sp).re.asinh(), two * sm.im.atan2(sp.re))
-}
-
-/// Complex hyperbolic tangent that stays finite for large real parts
-/// (where `sinh / cosh` is `inf / inf`), after Kahan and FreeBSD's `ctanh`.
-pub fn complex_tanh<T: Real>(z: Complex<T>) -> Complex<T> {
-    let (x, y) = (z.re, z.im);
-    let big = T::from(22.0).unwrap_or_else(T::one);
-    if x.is_nan() {
-        return Complex::new(x, if y == T::zero() { y } else { x });
-    }
-    if x.abs() >= big {
-        let two = T::one() + T::one();
-        let im = if y.is_finite() { two * (two * y).sin() * (-two * x.abs()).exp() } else { T::zero() };
-        return Complex::new(T::one().copysign(x), im.copysign(if y.is_finite() { (two * y).sin() } else { y }));
-    }
-    let t = y.tan();
-    let beta = T::one() + t * t;
-    let s = x.sinh();
-    let rho = (T::one() + s * s).sqrt();
-    let denom = T::one() + beta * s * s;
-    Complex::new(beta * rho * s / denom, t / denom)
-}
-
-/// Complex tangent: `-i tanh(iz)`.
-pub fn complex_tan<T: Real>(z: Complex<T>) -> Complex<T> {
-    let w = complex_tanh(Complex::new(-z.im, z.re));
-    Complex::new(w.im, -w.re)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 use num_complex::Complex;
 
+use super::complex_math as cm;
 use super::float::{complex_sign, Real};
 use super::int::Int;
 use super::map::map1;
@@ -89,38 +90,38 @@ fn complex<T: Real>(op: UnaryOp, out: &Tensor, x: &Tensor) {
     let finite = |v: C<T>| v.re.is_finite() && v.im.is_finite();
     match op {
         Abs => map1(out, x, |v: C<T>| v.re.hypot(v.im)),
-        Acos => map1(out, x, super::float::complex_acos::<T>),
-        Acosh => map1(out, x, super::float::complex_acosh::<T>),
-        Asin => map1(out, x, super::float::complex_asin::<T>),
-        Asinh => map1(out, x, super::float::complex_asinh::<T>),
-        Atan => map1(out, x, |v: C<T>| v.atan()),
-        Atanh => map1(out, x, |v: C<T>| v.atanh()),
+        Acos => map1(out, x, cm::cacos::<T>),
+        Acosh => map1(out, x, cm::cacosh::<T>),
+        Asin => map1(out, x, cm::casin::<T>),
+        Asinh => map1(out, x, cm::casinh::<T>),
+        Atan => map1(out, x, cm::catan::<T>),
+        Atanh => map1(out, x, cm::catanh::<T>),
         Conj => map1(out, x, |v: C<T>| v.conj()),
         Positive => map1(out, x, |v: C<T>| v),
-        Cos => map1(out, x, |v: C<T>| v.cos()),
-        Cosh => map1(out, x, |v: C<T>| v.cosh()),
-        Exp => map1(out, x, |v: C<T>| v.exp()),
-        Expm1 => map1(out, x, |v: C<T>| v.exp() - T::one()),
+        Cos => map1(out, x, cm::ccos::<T>),
+        Cosh => map1(out, x, cm::ccosh::<T>),
+        Exp => map1(out, x, cm::cexp::<T>),
+        Expm1 => map1(out, x, cm::cexpm1::<T>),
         Imag => map1(out, x, |v: C<T>| v.im),
         Real => map1(out, x, |v: C<T>| v.re),
         IsFinite => map1(out, x, move |v: C<T>| finite(v) as u8),
         IsInf => map1(out, x, |v: C<T>| (v.re.is_infinite() || v.im.is_infinite()) as u8),
         IsNan => map1(out, x, |v: C<T>| (v.re.is_nan() || v.im.is_nan()) as u8),
-        Log => map1(out, x, |v: C<T>| v.ln()),
-        Log1p => map1(out, x, |v: C<T>| (v + T::one()).ln()),
-        Log2 => map1(out, x, |v: C<T>| v.ln() / T::ln_2()),
-        Log10 => map1(out, x, |v: C<T>| v.ln() / T::ln_10()),
+        Log => map1(out, x, cm::clog::<T>),
+        Log1p => map1(out, x, cm::clog1p::<T>),
+        Log2 => map1(out, x, |v: C<T>| cm::clog(v) / T::ln_2()),
+        Log10 => map1(out, x, |v: C<T>| cm::clog(v) / T::ln_10()),
         LogicalNot => map1(out, x, |v: C<T>| (v.re == T::zero() && v.im == T::zero()) as u8),
         Negative => map1(out, x, |v: C<T>| -v),
         Reciprocal => map1(out, x, |v: C<T>| super::float::complex_divide(C::new(T::one(), T::zero()), v)),
         Round => map1(out, x, |v: C<T>| C::new(v.re.round_even(), v.im.round_even())),
         Sign => map1(out, x, complex_sign::<T>),
-        Sin => map1(out, x, |v: C<T>| v.sin()),
-        Sinh => map1(out, x, |v: C<T>| v.sinh()),
-        Sqrt => map1(out, x, |v: C<T>| v.sqrt()),
+        Sin => map1(out, x, cm::csin::<T>),
+        Sinh => map1(out, x, cm::csinh::<T>),
+        Sqrt => map1(out, x, cm::csqrt::<T>),
         Square => map1(out, x, |v: C<T>| v * v),
-        Tan => map1(out, x, super::float::complex_tan::<T>),
-        Tanh => map1(out, x, super::float::complex_tanh::<T>),
+        Tan => map1(out, x, cm::ctan::<T>),
+        Tanh => map1(out, x, cm::ctanh::<T>),
         Ceil | Floor | Trunc | Signbit | BitwiseInvert => unreachable!("refused by unary_plan"),
     }
 }
