@@ -51,7 +51,7 @@ fn real<T: Real>(op: UnaryOp, out: &Tensor, x: &Tensor) {
         Asin => map1(out, x, |v: T| v.asin()),
         Asinh => map1(out, x, |v: T| v.asinh()),
         Atan => map1(out, x, |v: T| v.atan()),
-        Atanh => map1(out, x, |v: T| v.atanh()),
+        Atanh => map1(out, x, super::float::atanh::<T>),
         Ceil => map1(out, x, |v: T| v.ceil()),
         Conj | Positive | Real => map1(out, x, |v: T| v),
         Cos => map1(out, x, |v: T| v.cos()),

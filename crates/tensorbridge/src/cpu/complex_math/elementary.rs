@@ -24,16 +24,25 @@ pub(super) fn mul_neg_i<T: Real>(w: C<T>) -> C<T> {
     C::new(w.im, -w.re)
 }
 
-/// `exp(x) * a`, finite whenever the product is, though `exp(x)` alone
-/// overflows (`x` up to twice the overflow threshold).
-fn exp_mul<T: Real>(x: T, a: T) -> T {
-    let e = x.exp();
-    if e.is_finite() {
-        e * a
-    } else {
-        let h = (x / k(2.0)).exp();
-        h * a * h
+/// `exp(x) * a` (halved if `halve`) for `|a| <= 1`, finite whenever the
+/// product is, though `exp(x)` alone overflows: `exp(x)` is split into
+/// `n` equal factors `exp(x / n)` (`n` a power of two, so `x / n` is exact)
+/// multiplied in one at a time, each product no larger than the result.
+fn exp_mul<T: Real>(x: T, a: T, halve: bool) -> T {
+    let mut n = 1u8;
+    let mut h = x.exp();
+    while h.is_infinite() && x.is_finite() && n < 8 {
+        n *= 2;
+        h = (x / k(f64::from(n))).exp();
     }
+    let mut r = a * h;
+    if halve {
+        r = r * k(0.5);
+    }
+    for _ in 1..n {
+        r = r * h;
+    }
+    r
 }
 
 // ------------------------------------------------------------ exp and log
@@ -62,7 +71,7 @@ pub fn cexp<T: Real>(z: C<T>) -> C<T> {
             C::new(T::nan(), T::nan())
         };
     }
-    C::new(exp_mul(x, y.cos()), exp_mul(x, y.sin()))
+    C::new(exp_mul(x, y.cos(), false), exp_mul(x, y.sin(), false))
 }
 
 /// `exp(z) - 1`, accurate near 0 (where `exp(z) - 1` cancels).
@@ -215,10 +224,9 @@ pub fn ccosh<T: Real>(z: C<T>) -> C<T> {
         if ax < k(HYPERBOLIC_BIG) {
             return C::new(x.cosh() * y.cos(), x.sinh() * y.sin());
         }
-        let half = k::<T>(0.5);
-        let im = exp_mul(ax, half * y.sin());
+        let im = exp_mul(ax, y.sin(), true);
         return C::new(
-            exp_mul(ax, half * y.cos()),
+            exp_mul(ax, y.cos(), true),
             if x < T::zero() { -im } else { im },
         );
     }
@@ -259,11 +267,10 @@ pub fn csinh<T: Real>(z: C<T>) -> C<T> {
         if ax < k(HYPERBOLIC_BIG) {
             return C::new(x.sinh() * y.cos(), x.cosh() * y.sin());
         }
-        let half = k::<T>(0.5);
-        let re = exp_mul(ax, half * y.cos());
+        let re = exp_mul(ax, y.cos(), true);
         return C::new(
             if x < T::zero() { -re } else { re },
-            exp_mul(ax, half * y.sin()),
+            exp_mul(ax, y.sin(), true),
         );
     }
     // sinh(±0 + i(inf|NaN)) = ±0 + NaN i (sign of the zero unspecified).

@@ -5,7 +5,7 @@
 //! points and cuts, and free of overflow for huge arguments.
 
 use super::elementary::{k, mul_i, mul_neg_i, C};
-use crate::cpu::float::Real;
+use crate::cpu::float::{atanh, Real};
 
 /// π/2 split in two so that `hi - (x - lo)` is π/2 - x to full precision
 /// when `x` is tiny.
@@ -228,7 +228,7 @@ pub fn catanh<T: Real>(z: C<T>) -> C<T> {
     let eps = T::epsilon();
     let (pio2, _) = half_pi::<T>();
     if y == T::zero() && ax <= one {
-        return C::new(x.atanh(), y);
+        return C::new(atanh(x), y);
     }
     if x == T::zero() {
         return C::new(x, y.atan());
