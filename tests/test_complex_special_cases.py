@@ -79,10 +79,12 @@ TABLES = {
         (INF, "pos", "inf*cos", "inf*sin"), (INF, INF, "±inf", "nan"), (INF, NAN, "±inf", "nan"),
         (NAN, "+0", "nan", 0.0), (NAN, "nzfin", "nan", "nan"), (NAN, NAN, "nan", "nan"),
     ],
+    # tanh(inf + bj) for finite b > 0 is 1 + 0j as the table says; C99 and
+    # NumPy give the zero the sign of sin(2b).
     "tanh": [
         ("+0", "+0", 0.0, 0.0), ("nzfin", INF, "nan", "nan"), ("+0", INF, 0.0, "nan"),
         ("nzfin", NAN, "nan", "nan"), (1e4, NAN, "nan", "nan"), ("+0", NAN, 0.0, "nan"),
-        (INF, "pos", 1.0, "±0"), (INF, INF, 1.0, "±0"), (INF, NAN, 1.0, "±0"),
+        (INF, "pos", 1.0, 0.0), (INF, INF, 1.0, "±0"), (INF, NAN, 1.0, "±0"),
         (NAN, "+0", "nan", 0.0), (NAN, "nz", "nan", "nan"), (NAN, NAN, "nan", "nan"),
     ],
     "exp": [

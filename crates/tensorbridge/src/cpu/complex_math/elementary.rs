@@ -300,19 +300,20 @@ pub fn csinh<T: Real>(z: C<T>) -> C<T> {
 /// be `inf / inf`), with Annex G's values: `tanh(±0 + i(inf|NaN))` is
 /// `±0 + NaN i` (C11; older C libraries give `NaN + NaN i`) and a NaN
 /// imaginary part is never lost, however large `x` is.
+///
+/// `tanh(+inf + iy)` for finite `y > 0` is `1 + 0i` as the standard's table
+/// says; C99 and NumPy give `1 + 0 sin(2y) i`, a negative zero for
+/// `sin(2y) < 0`.
 pub fn ctanh<T: Real>(z: C<T>) -> C<T> {
     let (x, y) = (z.re, z.im);
     if !x.is_finite() {
         if x.is_nan() {
             return C::new(x, if y == T::zero() { y } else { T::nan() });
         }
-        // tanh(±inf + iy) = ±1 + 0 sin(2y) i (sign unspecified for y inf/NaN).
-        let s = if y.is_infinite() {
-            y
-        } else {
-            y.sin() * y.cos()
-        };
-        return C::new(T::one().copysign(x), T::zero().copysign(s));
+        // tanh(±inf + iy) = ±1 + 0i with the zero taking y's sign (the
+        // standard's table; C99 gives the zero sin(2y)'s sign). The sign is
+        // unspecified for y inf or NaN.
+        return C::new(T::one().copysign(x), T::zero().copysign(y));
     }
     if !y.is_finite() {
         return C::new(if x == T::zero() { x } else { T::nan() }, T::nan());

@@ -257,7 +257,7 @@ fn complex_tanh_table() {
             (NzFin, V(NAN), Nan, Nan),
             (V(1e4), V(NAN), Nan, Nan),
             (V(0.0), V(NAN), Is(0.0), Nan),
-            (V(INF), Pos, Is(1.0), AnySign(0.0)),
+            (V(INF), Pos, Is(1.0), Is(0.0)),
             (V(INF), V(INF), Is(1.0), AnySign(0.0)),
             (V(INF), V(NAN), Is(1.0), AnySign(0.0)),
             (V(NAN), V(0.0), Nan, Is(0.0)),
