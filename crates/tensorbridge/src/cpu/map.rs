@@ -84,7 +84,15 @@ where
 unsafe fn run1<I: Copy, O: Copy>(po: *mut O, px: *const I, n: usize, s: [isize; 2], f: &impl Fn(I) -> O) {
     // SAFETY: per the contract.
     unsafe {
-        if s == [1, 1] {
+        if s == [1, 1] && std::ptr::eq(po as *const I, px) {
+            // In place: the input pointer is derived from the output's, so
+            // the compiler sees one array and vectorizes (two pointers to
+            // the same address fail its overlap check and run scalar).
+            let px = po as *const I;
+            for i in 0..n {
+                *po.add(i) = f(*px.add(i));
+            }
+        } else if s == [1, 1] {
             for i in 0..n {
                 *po.add(i) = f(*px.add(i));
             }
@@ -160,7 +168,22 @@ unsafe fn run2<I: Copy, O: Copy>(
 ) {
     // SAFETY: per the contract.
     unsafe {
+        // In place (`a op= b`): `a` read through the output's pointer, as in
+        // `run1`, so the loops still vectorize.
+        let in_place = std::ptr::eq(po as *const I, pa);
         match s {
+            [1, 1, 1] if in_place => {
+                let pa = po as *const I;
+                for i in 0..n {
+                    *po.add(i) = f(*pa.add(i), *pb.add(i));
+                }
+            }
+            [1, 1, 0] if in_place => {
+                let (pa, vb) = (po as *const I, *pb);
+                for i in 0..n {
+                    *po.add(i) = f(*pa.add(i), vb);
+                }
+            }
             [1, 1, 1] => {
                 for i in 0..n {
                     *po.add(i) = f(*pa.add(i), *pb.add(i));

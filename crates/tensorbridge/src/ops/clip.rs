@@ -5,7 +5,8 @@
 //! `max` everywhere (NumPy's answer).
 
 use crate::error::Result;
-use crate::ops::binary::{binary, BinaryOp};
+use crate::ops::binary::{binary, binary_, BinaryOp};
+use crate::promote::promote_types;
 use crate::tensor::Tensor;
 
 /// `clip(x, min, max)` of the Array API standard; either bound may be absent.
@@ -15,6 +16,19 @@ pub fn clip(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result<Te
         None => x.clone(),
     };
     match max {
+        // `lower` is a new tensor of the result's shape when `min` was
+        // given: the upper bound is applied in place, in a second pass over
+        // memory still in cache, instead of into another new tensor.
+        Some(hi)
+            if min.is_some()
+                && lower.device().is_cpu()
+                && promote_types(lower.dtype(), hi.dtype()) == lower.dtype()
+                && crate::layout::broadcast_shapes(lower.shape(), hi.shape(), "clip").ok().as_deref()
+                    == Some(lower.shape()) =>
+        {
+            binary_(BinaryOp::Minimum, &lower, hi)?;
+            Ok(lower)
+        }
         Some(hi) => binary(BinaryOp::Minimum, &lower, hi),
         None if min.is_some() => Ok(lower),
         None => x.clone_data(),
