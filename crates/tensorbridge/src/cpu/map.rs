@@ -49,6 +49,18 @@ where
     I: Copy,
     O: Copy,
 {
+    map1_fused(out, x, &f, &f)
+}
+
+/// [`map1`] with a second build of the function for CPUs with AVX2 and
+/// FMA: `fused` may use `mul_add`, which is one instruction there and a
+/// slow library call without FMA, where `f` runs instead. Both must give
+/// results within the function's stated accuracy.
+pub fn map1_fused<I, O>(out: &Tensor, x: &Tensor, f: &(impl Fn(I) -> O + Sync), fused: &(impl Fn(I) -> O + Sync))
+where
+    I: Copy,
+    O: Copy,
+{
     super::host::only("map1", &[out, x]);
     debug_assert_eq!(std::mem::size_of::<I>(), x.itemsize());
     debug_assert_eq!(std::mem::size_of::<O>(), out.itemsize());
@@ -66,9 +78,9 @@ where
                 let px = (bases.0[1] as *const I).offset(o[1]);
                 #[cfg(target_arch = "x86_64")]
                 if wide {
-                    return run1_avx2(po, px, n, s, &f);
+                    return run1_avx2(po, px, n, s, fused);
                 }
-                run1(po, px, n, s, &f)
+                run1(po, px, n, s, f)
             }
         })
     });
@@ -104,13 +116,13 @@ unsafe fn run1<I: Copy, O: Copy>(po: *mut O, px: *const I, n: usize, s: [isize; 
     }
 }
 
-/// [`run1`] compiled with AVX2 (see [`wide_vectors`]).
+/// [`run1`] compiled with AVX2 and FMA (see [`wide_vectors`]).
 ///
 /// # Safety
 ///
-/// As for [`run1`], and the CPU supports AVX2.
+/// As for [`run1`], and the CPU supports AVX2 and FMA.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,fma")]
 unsafe fn run1_avx2<I: Copy, O: Copy>(po: *mut O, px: *const I, n: usize, s: [isize; 2], f: &impl Fn(I) -> O) {
     // SAFETY: passed on.
     unsafe { run1(po, px, n, s, f) }
@@ -210,13 +222,13 @@ unsafe fn run2<I: Copy, O: Copy>(
     }
 }
 
-/// [`run2`] compiled with AVX2 (see [`wide_vectors`]).
+/// [`run2`] compiled with AVX2 and FMA (see [`wide_vectors`]).
 ///
 /// # Safety
 ///
-/// As for [`run2`], and the CPU supports AVX2.
+/// As for [`run2`], and the CPU supports AVX2 and FMA.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,fma")]
 unsafe fn run2_avx2<I: Copy, O: Copy>(
     po: *mut O,
     pa: *const I,
@@ -232,15 +244,16 @@ unsafe fn run2_avx2<I: Copy, O: Copy>(
 /// Whether the run loops take their AVX2 build.
 ///
 /// Each loop is compiled twice, for the baseline x86-64 target (SSE2) and
-/// with AVX2 (which brings SSE4.1), chosen at run time as the reductions
-/// do: the contiguous loops then use 256-bit vectors, and `floor`, `ceil`,
-/// `trunc` and `round` become one instruction instead of a call into the
-/// C library. Results are bit for bit the same: Rust never fuses a multiply
-/// and an add, and the rounding instructions are exact.
+/// with AVX2 and FMA (which bring SSE4.1), chosen at run time as the
+/// reductions do: the contiguous loops then use 256-bit vectors, and
+/// `floor`, `ceil`, `trunc` and `round` become one instruction instead of a
+/// call into the C library. Results are bit for bit the same (Rust never
+/// fuses a multiply and an add, and the rounding instructions are exact),
+/// but for the functions that pass [`map1_fused`] a fused build.
 fn wide_vectors() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        std::arch::is_x86_feature_detected!("avx2")
+        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
     }
     #[cfg(not(target_arch = "x86_64"))]
     {

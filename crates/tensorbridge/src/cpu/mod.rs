@@ -29,3 +29,4 @@ pub mod select;
 pub mod sort;
 pub mod transpose;
 pub mod unary;
+pub mod vmath;

@@ -8,7 +8,7 @@ use num_complex::Complex;
 use super::complex_math as cm;
 use super::float::{complex_sign, Real};
 use super::int::Int;
-use super::map::map1;
+use super::map::{map1, map1_fused};
 use crate::ops::unary::UnaryOp;
 use crate::{DType, Result, Tensor};
 
@@ -25,7 +25,7 @@ pub fn unary(op: UnaryOp, x: &Tensor, out_dtype: DType) -> Result<Tensor> {
 
 fn run(op: UnaryOp, out: &Tensor, x: &Tensor) {
     match x.dtype() {
-        DType::Float32 => real::<f32>(op, out, x),
+        DType::Float32 => real_f32(op, out, x),
         DType::Float64 => real::<f64>(op, out, x),
         DType::Complex64 => complex::<f32>(op, out, x),
         DType::Complex128 => complex::<f64>(op, out, x),
@@ -39,6 +39,27 @@ fn run(op: UnaryOp, out: &Tensor, x: &Tensor) {
         DType::UInt32 => integer::<u32>(op, out, x),
         DType::UInt64 => integer::<u64>(op, out, x),
         DType::Float16 | DType::BFloat16 => unreachable!("half floats are computed in float32"),
+    }
+}
+
+/// Float32 (and the half floats computed in it): the functions with a
+/// vectorizable version in [`super::vmath`] use it, the rest `real`. (The
+/// C library's `logf` and `log2f` are as fast as the vector `log`, whose
+/// division is slow in four-lane float64; they stay.)
+fn real_f32(op: UnaryOp, out: &Tensor, x: &Tensor) {
+    use super::vmath::{self, Fused, Separate};
+    use UnaryOp::*;
+    match op {
+        Cos => map1_fused(out, x, &vmath::cos::<Separate>, &vmath::cos::<Fused>),
+        Cosh => map1_fused(out, x, &vmath::cosh::<Separate>, &vmath::cosh::<Fused>),
+        Exp => map1_fused(out, x, &vmath::exp::<Separate>, &vmath::exp::<Fused>),
+        Expm1 => map1_fused(out, x, &vmath::expm1::<Separate>, &vmath::expm1::<Fused>),
+        Log1p => map1_fused(out, x, &vmath::log1p::<Separate>, &vmath::log1p::<Fused>),
+        Log10 => map1_fused(out, x, &vmath::log10::<Separate>, &vmath::log10::<Fused>),
+        Sin => map1_fused(out, x, &vmath::sin::<Separate>, &vmath::sin::<Fused>),
+        Sinh => map1_fused(out, x, &vmath::sinh::<Separate>, &vmath::sinh::<Fused>),
+        Tanh => map1_fused(out, x, &vmath::tanh::<Separate>, &vmath::tanh::<Fused>),
+        _ => real::<f32>(op, out, x),
     }
 }
 
