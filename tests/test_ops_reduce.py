@@ -481,3 +481,26 @@ def test_float16_sums_accumulate_in_float32():
     assert tb.sum(tb.asarray(x)).item() == 4096.0
     assert tb.cumulative_sum(tb.asarray(x)).numpy()[-1] == 4096.0
     assert tb.mean(tb.asarray(x)).dtype == tb.float16
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int8", "uint16", "int64", "complex64"])
+@pytest.mark.parametrize("n", [1, 17, 2047, 2049, 5000, 70_000, 200_000])
+def test_argmax_argmin_of_long_axes_match_numpy(dtype, n):
+    """The blocked (and, for long axes, parallel) scan of a contiguous
+    axis: first occurrence on ties, across block and part boundaries, the
+    first NaN, signed zeros, reversed views."""
+    rng = np.random.default_rng(n)
+    if "int" in dtype:
+        base = rng.integers(0, 20, n).astype(dtype)
+    else:
+        base = (rng.standard_normal(n) * 3).astype(dtype)
+    cases = [base, np.full(n, base[0]), np.where(rng.random(n) < 0.5, 0.0, -0.0).astype(dtype)]
+    if "float" in dtype or "complex" in dtype:
+        nan = base.copy()
+        nan[rng.integers(0, n, 2)] = np.nan
+        cases.append(nan)
+    for a in cases:
+        for view in (a, a[::-1]):
+            t = tb.asarray(view)
+            assert int(tb.argmax(t)) == np.argmax(view)
+            assert int(tb.argmin(t)) == np.argmin(view)

@@ -13,6 +13,7 @@
 use super::fold::Ordered;
 use super::reduce::{normalize_kept, KeptDim, Odometer, PARALLEL_MIN_ELEMENTS};
 use crate::tensor::Tensor;
+use rayon::prelude::*;
 
 /// Columns of one tile of a row-by-row scan.
 const TILE: usize = 1024;
@@ -61,6 +62,23 @@ pub fn arg_extreme<T: Ordered, const MAX: bool>(x: &Tensor, axis: usize, out: &T
         out: Base(out.data_ptr() as usize),
     };
     let threads = rayon::current_num_threads();
+    if n_out == 1 && scan.stride == 1 && n >= PARALLEL_MIN_ELEMENTS && threads >= 2 {
+        // One long contiguous scan: parts in parallel, then the first part
+        // whose extreme beats every earlier part's wins.
+        // SAFETY: the axis is contiguous, `n` elements from the offset.
+        let xs = unsafe { std::slice::from_raw_parts((scan.x.0 as *const T).offset(scan.in_offset), n) };
+        let part = n.div_ceil(threads * 4);
+        let bests: Vec<(T, usize)> = xs.par_chunks(part).map(first_extreme::<T, MAX>).collect();
+        let (mut best, mut at) = bests[0];
+        for (k, &(v, i)) in bests.iter().enumerate().skip(1) {
+            if beats::<T, MAX>(v, best) {
+                (best, at) = (v, k * part + i);
+            }
+        }
+        // SAFETY: `out` holds one int64.
+        unsafe { *(scan.out.0 as *mut i64).offset(scan.out_offset) = at as i64 };
+        return;
+    }
     if n_out.saturating_mul(n) < PARALLEL_MIN_ELEMENTS || threads < 2 || n_out < threads {
         scan.run::<T, MAX>(0..n_out);
         return;
@@ -94,6 +112,51 @@ fn beats<T: Ordered, const MAX: bool>(v: T, best: T) -> bool {
     }
 }
 
+/// Elements per block of [`first_extreme`].
+const BLOCK: usize = 2048;
+/// Independent running extremes per block: enough for two AVX2 registers
+/// of float32.
+const LANES: usize = 16;
+
+/// The first extreme of a non-empty slice and its index.
+///
+/// Block by block: the block's extreme comes from `LANES` running extremes
+/// (independent selects the compiler vectorizes, where one running index
+/// would serialize the loop); only a block whose extreme beats the best so
+/// far is searched again for that value's first position. A NaN ends the
+/// scan: nothing beats the first NaN.
+fn first_extreme<T: Ordered, const MAX: bool>(xs: &[T]) -> (T, usize) {
+    let (mut best, mut at) = (xs[0], 0usize);
+    for (b, block) in xs.chunks(BLOCK).enumerate() {
+        let mut lanes = [block[0]; LANES];
+        let chunks = block.chunks_exact(LANES);
+        for &v in chunks.remainder() {
+            if beats::<T, MAX>(v, lanes[0]) {
+                lanes[0] = v;
+            }
+        }
+        for c in chunks {
+            for (l, &v) in lanes.iter_mut().zip(c) {
+                *l = if beats::<T, MAX>(v, *l) { v } else { *l };
+            }
+        }
+        let m = lanes[1..].iter().fold(lanes[0], |m, &v| if beats::<T, MAX>(v, m) { v } else { m });
+        if beats::<T, MAX>(m, best) {
+            // The first element equal to `m` (neither beats the other), or
+            // the first NaN when `m` is one.
+            let i = block
+                .iter()
+                .position(|&v| if m.is_nan() { v.is_nan() } else { !beats::<T, MAX>(v, m) && !beats::<T, MAX>(m, v) })
+                .expect("the block's extreme is one of its elements");
+            (best, at) = (block[i], b * BLOCK + i);
+            if best.is_nan() {
+                break;
+            }
+        }
+    }
+    (best, at)
+}
+
 impl Scan {
     /// Whether rows of the innermost kept dimension are scanned together.
     fn by_rows(&self) -> bool {
@@ -112,15 +175,20 @@ impl Scan {
                 // output index is below `n_out` and written once.
                 unsafe {
                     let p = x.offset(od.in_offset);
-                    let mut best = *p;
-                    let mut at = 0usize;
-                    for i in 1..self.n {
-                        let v = *p.offset(i as isize * self.stride);
-                        if beats::<T, MAX>(v, best) {
-                            best = v;
-                            at = i;
+                    let at = if self.stride == 1 {
+                        first_extreme::<T, MAX>(std::slice::from_raw_parts(p, self.n)).1
+                    } else {
+                        let mut best = *p;
+                        let mut at = 0usize;
+                        for i in 1..self.n {
+                            let v = *p.offset(i as isize * self.stride);
+                            if beats::<T, MAX>(v, best) {
+                                best = v;
+                                at = i;
+                            }
                         }
-                    }
+                        at
+                    };
                     *out.offset(od.out_offset) = at as i64;
                 }
                 od.advance();
