@@ -73,6 +73,19 @@ def build_cases(torch: ModuleType | None, sizes: Sizes) -> list[Case]:
             a.nbytes,
         ),
     ]  # fmt: skip
+    # Transcendental functions: recorded beside the peers, no target.
+    for fn in ("exp", "sin", "tanh"):
+        pfn = None if torch is None else getattr(torch, fn)
+        cases.append(
+            _row(
+                f"{fn} ({n // 2**20}M float32)",
+                {"tensorbridge": _maybe(_tb(fn), ta), "NumPy": _maybe(getattr(np, fn), a),
+                 "PyTorch": _maybe(pfn, pa)},
+                {"tensorbridge": f"tb.{fn}(t)", "NumPy": f"np.{fn}(a)", "PyTorch": f"torch.{fn}(p)"},
+                "recorded (no target)",
+                2 * a.nbytes,
+            )
+        )  # fmt: skip
     side = sizes.square
     sq = rng.standard_normal((side, side), dtype=np.float32)
     tsq = tb.from_numpy(sq)

@@ -250,7 +250,7 @@ unsafe fn run2_avx2<I: Copy, O: Copy>(
 /// call into the C library. Results are bit for bit the same (Rust never
 /// fuses a multiply and an add, and the rounding instructions are exact),
 /// but for the functions that pass [`map1_fused`] a fused build.
-fn wide_vectors() -> bool {
+pub(crate) fn wide_vectors() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")

@@ -26,6 +26,7 @@ pub mod radix;
 pub mod reduce;
 pub mod repeat;
 pub mod select;
+pub mod sincos;
 pub mod sort;
 pub mod transpose;
 pub mod unary;

@@ -50,12 +50,14 @@ fn real_f32(op: UnaryOp, out: &Tensor, x: &Tensor) {
     use super::vmath::{self, Fused, Separate};
     use UnaryOp::*;
     match op {
+        Cos if super::sincos::sin_cos_contiguous(true, out, x) => {}
         Cos => map1_fused(out, x, &vmath::cos::<Separate>, &vmath::cos::<Fused>),
         Cosh => map1_fused(out, x, &vmath::cosh::<Separate>, &vmath::cosh::<Fused>),
         Exp => map1_fused(out, x, &vmath::exp::<Separate>, &vmath::exp::<Fused>),
         Expm1 => map1_fused(out, x, &vmath::expm1::<Separate>, &vmath::expm1::<Fused>),
         Log1p => map1_fused(out, x, &vmath::log1p::<Separate>, &vmath::log1p::<Fused>),
         Log10 => map1_fused(out, x, &vmath::log10::<Separate>, &vmath::log10::<Fused>),
+        Sin if super::sincos::sin_cos_contiguous(false, out, x) => {}
         Sin => map1_fused(out, x, &vmath::sin::<Separate>, &vmath::sin::<Fused>),
         Sinh => map1_fused(out, x, &vmath::sinh::<Separate>, &vmath::sinh::<Fused>),
         Tanh => map1_fused(out, x, &vmath::tanh::<Separate>, &vmath::tanh::<Fused>),

@@ -31,7 +31,7 @@ mod trig;
 
 pub use exp_log::{exp, expm1, log, log10, log1p, log2};
 pub use hyperbolic::{cosh, sinh, tanh};
-pub use trig::{cos, sin};
+pub use trig::{cos, cos_small, sin, sin_small, SMALL_ARGUMENT_BITS};
 
 /// How a polynomial step `a * b + c` is computed.
 pub trait MulAdd {

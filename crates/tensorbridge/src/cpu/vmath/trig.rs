@@ -71,9 +71,16 @@ fn reduce_large(xi: u32) -> (f64, u64) {
     ((hi * 4_294_967_296.0 + lo) * PI63, q)
 }
 
-/// `(r, q)` for |x|, selecting the reduction by size.
+/// Magnitudes below which [`sin_small`] and [`cos_small`] are exact: the
+/// quadrant count k stays below 2^20, where `k * PIO2_1` and `k * PIO2_2`
+/// are exact (float32 bits of 2^19, compared as integers).
+pub const SMALL_ARGUMENT_BITS: u32 = 0x4900_0000;
+
+/// `(r, q)` for |x|: the Cody-Waite reduction below 120 (or for every x
+/// when `FULL` is false, which [`SMALL_ARGUMENT_BITS`] bounds), the integer
+/// one above.
 #[inline(always)]
-fn reduce<M: MulAdd>(x: f32) -> (f64, u64) {
+fn reduce<M: MulAdd, const FULL: bool>(x: f32) -> (f64, u64) {
     let a = (x as f64).abs();
     let z = a * TWO_OVER_PI + ROUND_SHIFT;
     let k = z - ROUND_SHIFT;
@@ -83,6 +90,9 @@ fn reduce<M: MulAdd>(x: f32) -> (f64, u64) {
         M::mul_add(-k, PIO2_2, M::mul_add(-k, PIO2_1, a)),
     );
     let q_small = z.to_bits();
+    if !FULL {
+        return (r_small, q_small & 3);
+    }
     let (r_large, q_large) = reduce_large(x.to_bits() & 0x7fff_ffff);
     let small = a < 120.0;
     (
@@ -109,10 +119,9 @@ fn sin_cos_poly<M: MulAdd>(r: f64) -> (f64, f64) {
     (M::mul_add(r * r2, s, r), M::mul_add(r2, c, 1.0))
 }
 
-/// The sine: odd, NaN for infinities.
 #[inline(always)]
-pub fn sin<M: MulAdd>(x: f32) -> f32 {
-    let (r, q) = reduce::<M>(x);
+fn sin_of<M: MulAdd, const FULL: bool>(x: f32) -> f32 {
+    let (r, q) = reduce::<M, FULL>(x);
     let (s, c) = sin_cos_poly::<M>(r);
     let v = if q & 1 == 1 { c } else { s };
     let v = if q & 2 == 2 { -v } else { v } as f32;
@@ -124,10 +133,9 @@ pub fn sin<M: MulAdd>(x: f32) -> f32 {
     }
 }
 
-/// The cosine: even, NaN for infinities.
 #[inline(always)]
-pub fn cos<M: MulAdd>(x: f32) -> f32 {
-    let (r, q) = reduce::<M>(x);
+fn cos_of<M: MulAdd, const FULL: bool>(x: f32) -> f32 {
+    let (r, q) = reduce::<M, FULL>(x);
     let (s, c) = sin_cos_poly::<M>(r);
     let v = if q & 1 == 1 { s } else { c };
     let v = if (q + 1) & 2 == 2 { -v } else { v } as f32;
@@ -136,4 +144,30 @@ pub fn cos<M: MulAdd>(x: f32) -> f32 {
     } else {
         f32::NAN
     }
+}
+
+/// The sine: odd, NaN for infinities.
+#[inline(always)]
+pub fn sin<M: MulAdd>(x: f32) -> f32 {
+    sin_of::<M, true>(x)
+}
+
+/// The cosine: even, NaN for infinities.
+#[inline(always)]
+pub fn cos<M: MulAdd>(x: f32) -> f32 {
+    cos_of::<M, true>(x)
+}
+
+/// [`sin`] for |x| below 2^19 ([`SMALL_ARGUMENT_BITS`]) and non-finite x,
+/// without the large-argument reduction's cost; wrong (but harmless) for
+/// larger finite x.
+#[inline(always)]
+pub fn sin_small<M: MulAdd>(x: f32) -> f32 {
+    sin_of::<M, false>(x)
+}
+
+/// [`cos`] for |x| below 2^19 and non-finite x (see [`sin_small`]).
+#[inline(always)]
+pub fn cos_small<M: MulAdd>(x: f32) -> f32 {
+    cos_of::<M, false>(x)
 }
