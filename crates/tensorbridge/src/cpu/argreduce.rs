@@ -118,40 +118,75 @@ const BLOCK: usize = 2048;
 /// of float32.
 const LANES: usize = 16;
 
-/// The first extreme of a non-empty slice and its index.
-///
-/// Block by block: the block's extreme comes from `LANES` running extremes
-/// (independent selects the compiler vectorizes, where one running index
-/// would serialize the loop); only a block whose extreme beats the best so
-/// far is searched again for that value's first position. A NaN ends the
-/// scan: nothing beats the first NaN.
+/// The first extreme of a non-empty slice and its index, through the
+/// AVX2 build where the CPU has it.
 fn first_extreme<T: Ordered, const MAX: bool>(xs: &[T]) -> (T, usize) {
+    #[cfg(target_arch = "x86_64")]
+    if super::map::wide_vectors() {
+        // SAFETY: the CPU has AVX2 and FMA.
+        return unsafe { first_extreme_avx2::<T, MAX>(xs) };
+    }
+    first_extreme_in::<T, MAX>(xs)
+}
+
+/// [`first_extreme_in`] compiled with AVX2.
+///
+/// # Safety
+///
+/// The CPU supports AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn first_extreme_avx2<T: Ordered, const MAX: bool>(xs: &[T]) -> (T, usize) {
+    first_extreme_in::<T, MAX>(xs)
+}
+
+/// `v` strictly above (`MAX`) or below the number `l`: false for a NaN.
+#[inline(always)]
+fn better<T: Ordered, const MAX: bool>(v: T, l: T) -> bool {
+    if MAX {
+        v.gt(l)
+    } else {
+        v.lt(l)
+    }
+}
+
+/// Block by block: the block's extreme comes from `LANES` running extremes
+/// and NaN flags (independent selects the compiler vectorizes, where one
+/// running index would serialize the loop); only a block whose extreme
+/// beats the best so far is searched again for that value's first
+/// position. A NaN ends the scan: nothing beats the first NaN.
+#[inline(always)]
+fn first_extreme_in<T: Ordered, const MAX: bool>(xs: &[T]) -> (T, usize) {
     let (mut best, mut at) = (xs[0], 0usize);
+    if best.is_nan() {
+        return (best, 0);
+    }
     for (b, block) in xs.chunks(BLOCK).enumerate() {
         let mut lanes = [block[0]; LANES];
+        let mut nan = [false; LANES];
         let chunks = block.chunks_exact(LANES);
-        for &v in chunks.remainder() {
-            if beats::<T, MAX>(v, lanes[0]) {
-                lanes[0] = v;
-            }
+        for (&v, (l, f)) in chunks.remainder().iter().zip(lanes.iter_mut().zip(nan.iter_mut())) {
+            *l = v;
+            *f = v.is_nan();
         }
         for c in chunks {
-            for (l, &v) in lanes.iter_mut().zip(c) {
-                *l = if beats::<T, MAX>(v, *l) { v } else { *l };
+            for ((l, f), &v) in lanes.iter_mut().zip(nan.iter_mut()).zip(c) {
+                *l = if better::<T, MAX>(v, *l) { v } else { *l };
+                *f |= v.is_nan();
             }
         }
-        let m = lanes[1..].iter().fold(lanes[0], |m, &v| if beats::<T, MAX>(v, m) { v } else { m });
-        if beats::<T, MAX>(m, best) {
-            // The first element equal to `m` (neither beats the other), or
-            // the first NaN when `m` is one.
+        if nan.iter().any(|&f| f) {
+            let i = block.iter().position(|v| v.is_nan()).expect("a NaN was seen");
+            return (block[i], b * BLOCK + i);
+        }
+        let m = lanes[1..].iter().fold(lanes[0], |m, &v| if better::<T, MAX>(v, m) { v } else { m });
+        if better::<T, MAX>(m, best) {
+            // The first element equal to `m` (neither is beyond the other).
             let i = block
                 .iter()
-                .position(|&v| if m.is_nan() { v.is_nan() } else { !beats::<T, MAX>(v, m) && !beats::<T, MAX>(m, v) })
+                .position(|&v| !better::<T, MAX>(v, m) && !better::<T, MAX>(m, v))
                 .expect("the block's extreme is one of its elements");
             (best, at) = (block[i], b * BLOCK + i);
-            if best.is_nan() {
-                break;
-            }
         }
     }
     (best, at)
