@@ -487,3 +487,24 @@ def test_to_other_dtype_of_readonly_is_writeable():
     assert not c.is_readonly
     c[0] = 5.0
     assert a[0] == 0
+
+
+def test_host_cache_keeps_large_freed_blocks_until_emptied():
+    """A freed tensor of 4 MB or more keeps its pages for the next tensor
+    of its size; `empty_host_cache()` hands them back to the system."""
+    tb.empty_host_cache()
+    assert tb.host_memory_cached() == 0
+    size = 8 << 20
+    a = tb.ones(size, dtype=tb.uint8)
+    t = a + a
+    del t
+    cached = tb.host_memory_cached()
+    assert size <= cached <= 256 << 20
+    u = a + a  # an uninitialized result of the same size takes the block
+    assert tb.host_memory_cached() == 0
+    assert int(u[-1]) == 2
+    z = tb.zeros(size, dtype=tb.uint8)  # zeroed requests never reuse
+    assert int(tb.count_nonzero(z)) == 0
+    del u, z, a
+    assert tb.empty_host_cache() >= size
+    assert tb.host_memory_cached() == 0

@@ -24,6 +24,7 @@ mod dtype;
 mod elementwise;
 mod errors;
 mod functions;
+mod host_memory;
 mod indexing;
 mod input;
 mod linalg;
@@ -79,6 +80,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     sort::register(m)?;
     set::register(m)?;
     shared_memory::register(m)?;
+    host_memory::register(m)?;
     cuda::register(m)?;
     Ok(())
 }
