@@ -119,26 +119,16 @@ fn sin_cos_poly<M: MulAdd>(r: f64) -> (f64, f64) {
     (M::mul_add(r * r2, s, r), M::mul_add(r2, c, 1.0))
 }
 
+/// The sine, or the cosine when `COS`: cos x = sin(x + pi/2), one
+/// quadrant further on, and even where the sine is odd.
 #[inline(always)]
-fn sin_of<M: MulAdd, const FULL: bool>(x: f32) -> f32 {
+fn sin_or_cos<M: MulAdd, const FULL: bool, const COS: bool>(x: f32) -> f32 {
     let (r, q) = reduce::<M, FULL>(x);
     let (s, c) = sin_cos_poly::<M>(r);
+    let q = if COS { q + 1 } else { q };
     let v = if q & 1 == 1 { c } else { s };
     let v = if q & 2 == 2 { -v } else { v } as f32;
-    let v = if x.is_sign_negative() { -v } else { v };
-    if x.is_finite() {
-        v
-    } else {
-        f32::NAN
-    }
-}
-
-#[inline(always)]
-fn cos_of<M: MulAdd, const FULL: bool>(x: f32) -> f32 {
-    let (r, q) = reduce::<M, FULL>(x);
-    let (s, c) = sin_cos_poly::<M>(r);
-    let v = if q & 1 == 1 { s } else { c };
-    let v = if (q + 1) & 2 == 2 { -v } else { v } as f32;
+    let v = if !COS && x.is_sign_negative() { -v } else { v };
     if x.is_finite() {
         v
     } else {
@@ -149,13 +139,13 @@ fn cos_of<M: MulAdd, const FULL: bool>(x: f32) -> f32 {
 /// The sine: odd, NaN for infinities.
 #[inline(always)]
 pub fn sin<M: MulAdd>(x: f32) -> f32 {
-    sin_of::<M, true>(x)
+    sin_or_cos::<M, true, false>(x)
 }
 
 /// The cosine: even, NaN for infinities.
 #[inline(always)]
 pub fn cos<M: MulAdd>(x: f32) -> f32 {
-    cos_of::<M, true>(x)
+    sin_or_cos::<M, true, true>(x)
 }
 
 /// [`sin`] for |x| below 2^19 ([`SMALL_ARGUMENT_BITS`]) and non-finite x,
@@ -163,11 +153,11 @@ pub fn cos<M: MulAdd>(x: f32) -> f32 {
 /// larger finite x.
 #[inline(always)]
 pub fn sin_small<M: MulAdd>(x: f32) -> f32 {
-    sin_of::<M, false>(x)
+    sin_or_cos::<M, false, false>(x)
 }
 
 /// [`cos`] for |x| below 2^19 and non-finite x (see [`sin_small`]).
 #[inline(always)]
 pub fn cos_small<M: MulAdd>(x: f32) -> f32 {
-    cos_of::<M, false>(x)
+    sin_or_cos::<M, false, true>(x)
 }
