@@ -12,6 +12,7 @@
 
 use super::fold::Ordered;
 use super::reduce::{normalize_kept, KeptDim, Odometer, PARALLEL_MIN_ELEMENTS};
+use crate::error::Result;
 use crate::tensor::Tensor;
 use rayon::prelude::*;
 
@@ -20,6 +21,15 @@ const TILE: usize = 1024;
 
 #[derive(Copy, Clone)]
 struct Base(usize);
+
+/// A new int64 tensor of the `kept` shape (`x`'s without `axis`) holding
+/// [`arg_extreme`]'s indices.
+pub fn arg_extreme_new<T: Ordered, const MAX: bool>(x: &Tensor, axis: usize, kept: &[usize]) -> Result<Tensor> {
+    // SAFETY: `arg_extreme` writes the index of every line.
+    let out = unsafe { Tensor::uninit(kept, crate::DType::Int64)? };
+    arg_extreme::<T, MAX>(x, axis, &out);
+    Ok(out)
+}
 
 /// Writes into the new contiguous int64 tensor `out` (the shape of `x`
 /// without `axis`) the index along `axis` of each first maximum (`MAX`) or

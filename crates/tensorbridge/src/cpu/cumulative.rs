@@ -11,7 +11,21 @@
 
 use super::fold::Fold;
 use super::reduce::{normalize_kept, KeptDim, Odometer, PARALLEL_MIN_ELEMENTS};
+use crate::element::Element;
+use crate::error::Result;
 use crate::tensor::Tensor;
+
+/// A new contiguous tensor of the running fold of `x` along `axis` (see
+/// [`cumulative`]), in the fold's output dtype.
+pub fn cumulative_new<F: Fold>(op: &F, x: &Tensor, axis: usize, include_initial: bool) -> Result<Tensor> {
+    let mut shape = x.shape().to_vec();
+    shape[axis] += include_initial as usize;
+    // SAFETY: `cumulative` writes every element of every line, the leading
+    // identity included.
+    let out = unsafe { Tensor::uninit(&shape, <F::Out as Element>::DTYPE)? };
+    cumulative(op, x, axis, include_initial, &out);
+    Ok(out)
+}
 
 /// Lines advanced together in the row-by-row shape.
 const TILE: usize = 1024;

@@ -30,6 +30,8 @@ use std::ops::Range;
 
 use super::fold::Fold;
 pub use super::pairwise::{fold_contiguous, fold_run, LANES, PAIRWISE_BLOCK};
+use crate::dtype::DType;
+use crate::error::Result;
 use crate::tensor::Tensor;
 
 /// Elements read below which a reduction stays on the calling thread.
@@ -574,6 +576,22 @@ pub fn reduce_into<F: Fold>(op: &F, x: &Tensor, reduce_dims: &[bool], out: &Tens
         unsafe { *(addr as *mut F::Out).add(i) = op.finish(acc, i) };
     };
     reduce(op, x, reduce_dims, &write);
+}
+
+/// A new contiguous tensor of `shape` (the kept dimensions) and `dtype`
+/// (`F::Out`'s) holding the fold of `x` over `reduce_dims`.
+pub fn reduce_new<F: Fold>(
+    op: &F,
+    x: &Tensor,
+    reduce_dims: &[bool],
+    shape: &[usize],
+    dtype: DType,
+) -> Result<Tensor> {
+    // SAFETY: `reduce_into` writes every output element once (the identity
+    // where the reduced extent is empty).
+    let out = unsafe { Tensor::uninit(shape, dtype)? };
+    reduce_into(op, x, reduce_dims, &out);
+    Ok(out)
 }
 
 /// Reduces `x` to the accumulators themselves (flat C order over the kept

@@ -25,6 +25,7 @@ use rayon::prelude::*;
 use super::radix::{radix_sort, RADIX_MIN_ITEMS};
 use crate::dtype::DType;
 use crate::strided::Walk;
+use crate::error::Result;
 use crate::tensor::Tensor;
 
 /// Elements below which a kernel stays on the calling thread.
@@ -364,6 +365,23 @@ impl Lanes {
     }
 }
 
+/// A new tensor of `x` sorted along `axis` (see [`sort_into`]).
+pub fn sorted(x: &Tensor, axis: usize, descending: bool) -> Result<Tensor> {
+    // SAFETY: `sort_into` writes every lane in full.
+    let out = unsafe { Tensor::uninit(x.shape(), x.dtype())? };
+    sort_into(x, axis, descending, &out);
+    Ok(out)
+}
+
+/// A new int64 tensor of the indices that sort `x` along `axis` (see
+/// [`argsort_into`]).
+pub fn argsorted(x: &Tensor, axis: usize, descending: bool) -> Result<Tensor> {
+    // SAFETY: `argsort_into` writes every lane in full.
+    let out = unsafe { Tensor::uninit(x.shape(), DType::Int64)? };
+    argsort_into(x, axis, descending, &out);
+    Ok(out)
+}
+
 /// Writes `x` sorted along `axis` into `out` (same shape and dtype).
 ///
 /// The caller guarantees that `out` is fresh (writable, no internal
@@ -465,6 +483,15 @@ impl LaneIndex for u64 {
     fn to_i64(self) -> i64 {
         self as i64
     }
+}
+
+/// A new int64 tensor, `values`' shape, of insertion points into `sorted`
+/// (see [`searchsorted_into`]).
+pub fn searchsorted(sorted: &Tensor, sorter: Option<&[usize]>, values: &Tensor, right: bool) -> Result<Tensor> {
+    // SAFETY: `searchsorted_into` writes one index per element of `values`.
+    let out = unsafe { Tensor::uninit(values.shape(), DType::Int64)? };
+    searchsorted_into(sorted, sorter, values, right, &out);
+    Ok(out)
 }
 
 /// For every element of `values`, writes into the int64 tensor `out` (same
@@ -597,6 +624,15 @@ fn groups<T: Ordered>(x: &Tensor) -> Groups {
         order: items.into_iter().map(|it| it.1).collect(),
         starts,
     }
+}
+
+/// A new contiguous 1-D tensor of the elements of the 1-D `x` at
+/// `indices` (see [`take_into`]).
+pub fn take(x: &Tensor, indices: &[usize]) -> Result<Tensor> {
+    // SAFETY: `take_into` writes one element per index.
+    let out = unsafe { Tensor::uninit(&[indices.len()], x.dtype())? };
+    take_into(x, indices, &out);
+    Ok(out)
 }
 
 /// Writes `x[indices[i]]` into element `i` of the contiguous 1-D `out`

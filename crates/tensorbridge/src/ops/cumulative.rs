@@ -8,10 +8,9 @@
 //! NumPy.
 
 use super::reduce::{single_axis, sum_input, sum_output};
-use crate::cpu::cumulative::cumulative;
-use crate::cpu::fold::{Arith, Prod, Sum};
+use crate::cpu::cumulative::cumulative_new;
+use crate::cpu::fold::{Prod, Sum};
 use crate::dtype::DType;
-use crate::element::Element;
 use crate::error::Result;
 use crate::tensor::Tensor;
 
@@ -33,14 +32,10 @@ fn running(
     let x = sum_input(&x, dtype)?;
     let mut shape = x.shape().to_vec();
     shape[k] += include_initial as usize;
-    let out = crate::dispatch_dtype!(x.dtype(), T => {
-        let out = Tensor::zeros(&shape, <<T as Arith>::SumOut as Element>::DTYPE)?;
-        match kind {
-            Kind::Sum => cumulative(&Sum::<T>::default(), &x, k, include_initial, &out),
-            Kind::Prod => cumulative(&Prod::<T>::default(), &x, k, include_initial, &out),
-        }
-        out
-    });
+    let out = crate::dispatch_dtype!(x.dtype(), T => match kind {
+        Kind::Sum => cumulative_new(&Sum::<T>::default(), &x, k, include_initial),
+        Kind::Prod => cumulative_new(&Prod::<T>::default(), &x, k, include_initial),
+    })?;
     sum_output(out, dtype)
 }
 

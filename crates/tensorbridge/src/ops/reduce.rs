@@ -23,7 +23,6 @@
 //! accumulator types, are in [`crate::cpu::fold`].
 
 use crate::cpu::fold::{Extreme, Fold, Logical, Prod, Sum, Truth};
-use crate::cpu::reduce::reduce_into;
 use crate::dtype::{DType, DTypeKind};
 use crate::error::{Error, Result};
 use crate::layout::{normalize_axes, normalize_axis};
@@ -103,9 +102,7 @@ pub(crate) fn fold_to_tensor<F: Fold>(
     axes: &Axes,
     dtype: DType,
 ) -> Result<Tensor> {
-    let out = Tensor::zeros(&axes.kept_shape, dtype)?;
-    reduce_into(op, x, &axes.mask, &out);
-    Ok(out)
+    crate::cpu::reduce::reduce_new(op, x, &axes.mask, &axes.kept_shape, dtype)
 }
 
 /// Bool data read as numbers: converted to int8 so every byte counts as
@@ -308,8 +305,7 @@ fn arg_extreme<const MAX: bool>(
         .filter(|&(i, _)| i != k)
         .map(|(_, &d)| d)
         .collect();
-    let out = Tensor::zeros(&kept, DType::Int64)?;
-    crate::dispatch_dtype!(src.dtype(), T => crate::cpu::argreduce::arg_extreme::<T, MAX>(&src, k, &out));
+    let out = crate::dispatch_dtype!(src.dtype(), T => crate::cpu::argreduce::arg_extreme_new::<T, MAX>(&src, k, &kept))?;
     let shape: Vec<i64> = match (axis, keepdims) {
         (_, false) => kept.iter().map(|&d| d as i64).collect(),
         (Some(_), true) if x.ndim() > 0 => x

@@ -110,8 +110,7 @@ fn unique(x: &Tensor, op: &'static str) -> Result<UniqueAll> {
         .iter()
         .map(|&s| groups.order[s])
         .collect();
-    let values = Tensor::zeros(&[count], x.dtype())?;
-    cpu::sort::take_into(&flat, &firsts, &values);
+    let values = cpu::sort::take(&flat, &firsts)?;
     let mut inverse = vec![0i64; flat.numel()];
     let mut counts = Vec::with_capacity(count);
     for (g, w) in groups.starts.windows(2).enumerate() {

@@ -38,9 +38,7 @@ pub fn sort(x: &Tensor, axis: i64, descending: bool, stable: bool) -> Result<Ten
     let _ = stable;
     require_cpu("sort", &[x])?;
     let axis = normalize_axis(axis, x.ndim(), "sort")?;
-    let out = Tensor::zeros(x.shape(), x.dtype())?;
-    cpu::sort::sort_into(x, axis, descending, &out);
-    Ok(out)
+    cpu::sort::sorted(x, axis, descending)
 }
 
 /// The int64 indices that sort `x` along `axis`: `take_along_axis(x,
@@ -50,9 +48,7 @@ pub fn argsort(x: &Tensor, axis: i64, descending: bool, stable: bool) -> Result<
     let _ = stable;
     require_cpu("argsort", &[x])?;
     let axis = normalize_axis(axis, x.ndim(), "argsort")?;
-    let out = Tensor::zeros(x.shape(), DType::Int64)?;
-    cpu::sort::argsort_into(x, axis, descending, &out);
-    Ok(out)
+    cpu::sort::argsorted(x, axis, descending)
 }
 
 /// Which end of a run of equal elements `searchsorted` reports.
@@ -91,9 +87,7 @@ pub fn searchsorted(
     };
     let dtype = promote_types(x1.dtype(), x2.dtype());
     let (a, v) = (x1.to(dtype)?, x2.to(dtype)?);
-    let out = Tensor::zeros(x2.shape(), DType::Int64)?;
-    cpu::sort::searchsorted_into(&a, order.as_deref(), &v, side == Side::Right, &out);
-    Ok(out)
+    cpu::sort::searchsorted(&a, order.as_deref(), &v, side == Side::Right)
 }
 
 /// `sorter`'s indices, checked: a 1-D integer tensor of `n` indices in `0..n`.
