@@ -133,6 +133,40 @@ def test_clip_matches_numpy(ndt, seed):
     np.testing.assert_array_equal(got.numpy(), want)
 
 
+@settings(max_examples=examples(100), deadline=None)
+@given(
+    st.sampled_from(["int8", "uint16", "int32", "int64", "uint64", "float32", "float64", "float16"]),
+    st.sampled_from(["both", "min", "max", "inverted", "nan"]),
+    st.sampled_from([(1, 1), (-1, 1), (2, -1)]),
+    st.integers(0, 100),
+)
+def test_clip_scalar_bounds_match_numpy(ndt, bounds, steps, seed):
+    """Scalar bounds take a one-pass loop; it must agree with NumPy's
+    maximum-then-minimum on strided, reversed and special values, and keep
+    the input's dtype."""
+    dt = np.dtype(ndt)
+    base = make_values(dt, (9, 6000), seed=seed, special=dt.kind == "f")
+    x = base[:: steps[0], :: steps[1]]
+    lo, hi = (2, 100) if dt.kind != "f" else (-0.5, 0.75)
+    lo_hi = {
+        "both": (lo, hi),
+        "min": (lo, None),
+        "max": (None, hi),
+        "inverted": (hi, lo),
+        "nan": (math.nan, hi) if dt.kind == "f" else (lo, hi),
+    }[bounds]
+    got = tb.clip(tb.from_numpy(x), *lo_hi)
+    want = x
+    with np.errstate(all="ignore"):
+        if lo_hi[0] is not None:
+            want = np.maximum(want, np.array(lo_hi[0], dtype=dt))
+        if lo_hi[1] is not None:
+            want = np.minimum(want, np.array(lo_hi[1], dtype=dt))
+    assert got.dtype == TB_OF[dt]
+    np.testing.assert_array_equal(got.numpy(), want)
+    assert not tb.shares_memory(got, tb.from_numpy(x))
+
+
 def test_clip_scalars_and_nan():
     t = tb.tensor([1.0, 5.0, np.nan, 10.0])
     assert tb.clip(t, 2, 6).tolist()[:2] == [2.0, 5.0]

@@ -62,6 +62,29 @@ fn run(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) -> Result<()> {
     Ok(())
 }
 
+/// The larger of `x` and `y`; NaN when either is NaN (for floats).
+#[inline(always)]
+pub(crate) fn maximum<T: PartialOrd + Copy>(x: T, y: T) -> T {
+    // `x != x` only for NaN; a NaN `y` fails `x >= y` and is taken.
+    #[allow(clippy::eq_op)]
+    if x >= y || x != x {
+        x
+    } else {
+        y
+    }
+}
+
+/// The smaller of `x` and `y`; NaN when either is NaN (for floats).
+#[inline(always)]
+pub(crate) fn minimum<T: PartialOrd + Copy>(x: T, y: T) -> T {
+    #[allow(clippy::eq_op)]
+    if x <= y || x != x {
+        x
+    } else {
+        y
+    }
+}
+
 fn real<T: Real>(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) {
     use BinaryOp::*;
     let z = T::zero();
@@ -78,8 +101,8 @@ fn real<T: Real>(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) {
         Hypot => map2(out, a, b, |x: T, y: T| x.hypot(y)),
         Logaddexp => map2(out, a, b, logaddexp::<T>),
         Nextafter => map2(out, a, b, |x: T, y: T| x.next_after(y)),
-        Maximum => map2(out, a, b, |x: T, y: T| if x >= y || x.is_nan() { x } else { y }),
-        Minimum => map2(out, a, b, |x: T, y: T| if x <= y || x.is_nan() { x } else { y }),
+        Maximum => map2(out, a, b, maximum::<T>),
+        Minimum => map2(out, a, b, minimum::<T>),
         Equal => map2(out, a, b, |x: T, y: T| (x == y) as u8),
         NotEqual => map2(out, a, b, |x: T, y: T| (x != y) as u8),
         Less => map2(out, a, b, |x: T, y: T| (x < y) as u8),
@@ -225,8 +248,8 @@ fn integer<T: Int>(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) -> Result
         BitwiseXor => map2(out, a, b, |x: T, y: T| x.xor(y)),
         BitwiseLeftShift => map2(out, a, b, |x: T, y: T| x.shl(y)),
         BitwiseRightShift => map2(out, a, b, |x: T, y: T| x.shr(y)),
-        Maximum => map2(out, a, b, |x: T, y: T| if x >= y { x } else { y }),
-        Minimum => map2(out, a, b, |x: T, y: T| if x <= y { x } else { y }),
+        Maximum => map2(out, a, b, maximum::<T>),
+        Minimum => map2(out, a, b, minimum::<T>),
         Equal => map2(out, a, b, |x: T, y: T| (x == y) as u8),
         NotEqual => map2(out, a, b, |x: T, y: T| (x != y) as u8),
         Less => map2(out, a, b, |x: T, y: T| (x < y) as u8),

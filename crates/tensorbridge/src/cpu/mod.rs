@@ -7,6 +7,7 @@ pub mod argreduce;
 pub mod assemble;
 pub mod binary;
 pub mod cast;
+pub mod clip;
 pub mod complex_math;
 pub mod copy;
 pub mod create;

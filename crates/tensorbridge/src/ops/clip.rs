@@ -11,6 +11,17 @@ use crate::tensor::Tensor;
 
 /// `clip(x, min, max)` of the Array API standard; either bound may be absent.
 pub fn clip(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result<Tensor> {
+    // Scalar bounds that keep `x`'s dtype (Python numbers, 0-d tensors):
+    // one pass over memory instead of two.
+    let scalar = |b: Option<&Tensor>| {
+        b.is_none_or(|b| b.ndim() == 0 && b.device().is_cpu() && promote_types(x.dtype(), b.dtype()) == x.dtype())
+    };
+    if x.device().is_cpu() && (min.is_some() || max.is_some()) && scalar(min) && scalar(max) {
+        let cast = |b: Option<&Tensor>| b.map(|b| b.to(x.dtype())).transpose();
+        if let Some(out) = crate::cpu::clip::clip_scalars(x, cast(min)?.as_ref(), cast(max)?.as_ref())? {
+            return Ok(out);
+        }
+    }
     let lower = match min {
         Some(lo) => binary(BinaryOp::Maximum, x, lo)?,
         None => x.clone(),
