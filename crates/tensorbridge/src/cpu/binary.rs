@@ -9,6 +9,7 @@ use num_complex::Complex;
 use super::float::{complex_divide, floor_divide, logaddexp, next_after_16, remainder, Real};
 use super::int::Int;
 use super::map::map2;
+use super::power::pow_simple_exponent;
 use crate::ops::binary::BinaryOp;
 use crate::{DType, Error, Result, Tensor};
 
@@ -24,10 +25,23 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, shape: &[usize], out_dtype: 
             None => Tensor::uninit(shape, out_dtype)?,
         }
     };
+    if op == BinaryOp::Pow && a.shape() == shape && b.numel() == 1 && simple_power(&out, a, b)? {
+        return Ok(out);
+    }
     let a = a.broadcast_to(shape)?;
     let b = b.broadcast_to(shape)?;
     run(op, &out, &a, &b)?;
     Ok(out)
+}
+
+/// `a ** b` for a one-element `b` that [`pow_simple_exponent`] computes
+/// directly; false for other exponents and dtypes.
+fn simple_power(out: &Tensor, a: &Tensor, b: &Tensor) -> Result<bool> {
+    Ok(match a.dtype() {
+        DType::Float32 => pow_simple_exponent(out, a, b.reshape(&[])?.to_vec::<f32>()?[0]),
+        DType::Float64 => pow_simple_exponent(out, a, b.reshape(&[])?.to_vec::<f64>()?[0]),
+        _ => false,
+    })
 }
 
 /// Runs `op` on `a` and `b` into `a` itself (`a op= b`): `a` is in the

@@ -23,6 +23,7 @@ pub mod mask;
 pub mod matmul;
 pub mod pairwise;
 pub mod parallel;
+pub mod power;
 pub mod radix;
 pub mod reduce;
 pub mod repeat;
