@@ -326,6 +326,41 @@ def test_truth_reductions_match_numpy(c):
     assert_exact(tb.count_nonzero(t, axis=axis, keepdims=keepdims), want)
 
 
+@pytest.mark.parametrize(
+    "ndt,zero,lone",
+    [
+        ("bool", False, True),
+        ("uint8", 0, 200),
+        ("int64", 0, -1),
+        ("float32", -0.0, np.nan),
+        ("float64", -0.0, 5e-324),
+        ("float16", -0.0, np.inf),
+        ("complex64", complex(-0.0, -0.0), complex(0.0, 1.0)),
+    ],
+)
+@pytest.mark.parametrize("n", [1, 4097, 300_001])
+def test_whole_tensor_truth_scans_find_one_element_anywhere(ndt, zero, lone, n):
+    """Whole contiguous tensors take block scans that stop early and count
+    in narrow lanes: a single non-zero element (NaN, a subnormal, an
+    imaginary part) or a single zero must be found wherever it sits;
+    negative zeros are zeros."""
+    for at in sorted({0, n // 2, n - 1}):
+        x = np.full(n, zero, dtype=ndt)
+        x[at] = lone
+        t = tb.from_numpy(x)
+        assert tb.any(t).item() is True and tb.all(t).item() == (n == 1)
+        assert tb.count_nonzero(t).item() == 1
+        y = np.full(n, lone, dtype=ndt)
+        y[at] = zero
+        u = tb.from_numpy(y)
+        assert tb.all(u).item() is False and tb.any(u).item() == (n > 1)
+        assert tb.count_nonzero(u).item() == n - 1
+        assert tb.any(u, keepdims=True).shape == (1,)
+    empty = tb.from_numpy(np.zeros(0, dtype=ndt))
+    assert tb.any(empty).item() is False and tb.all(empty).item() is True
+    assert tb.count_nonzero(empty).item() == 0
+
+
 # ---------------------------------------------------------------- argmax, argmin
 
 

@@ -31,5 +31,6 @@ pub mod select;
 pub mod sincos;
 pub mod sort;
 pub mod transpose;
+pub mod truth;
 pub mod unary;
 pub mod vmath;

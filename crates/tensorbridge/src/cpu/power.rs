@@ -26,7 +26,13 @@ pub fn pow_simple_exponent<T: Real>(out: &Tensor, x: &Tensor, y: T) -> bool {
         map1(out, x, |v: T| T::one() / v);
     } else if y == T::one() / two {
         // sqrt(-0) is -0, and adding +0 makes it +0; sqrt(-inf) is NaN.
-        map1(out, x, |v: T| if v == T::neg_infinity() { T::infinity() } else { v.sqrt() + T::zero() });
+        map1(out, x, |v: T| {
+            if v == T::neg_infinity() {
+                T::infinity()
+            } else {
+                v.sqrt() + T::zero()
+            }
+        });
     } else {
         return false;
     }

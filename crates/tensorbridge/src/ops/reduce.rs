@@ -198,9 +198,16 @@ fn truth(
     op: &'static str,
 ) -> Result<Tensor> {
     let ax = Axes::new(x, axes, op)?;
-    let out = crate::dispatch_dtype!(x.dtype(), T => {
-        fold_to_tensor(&Logical::<T>::new(kind), x, &ax, DType::Bool)?
-    });
+    let out = if ax.kept_shape.is_empty() && x.is_contiguous() {
+        let found = crate::dispatch_dtype!(x.dtype(), T => {
+            crate::cpu::truth::contains::<T>(x, kind == Truth::Any)
+        });
+        Tensor::from_vec(vec![found == (kind == Truth::Any)], &[])?
+    } else {
+        crate::dispatch_dtype!(x.dtype(), T => {
+            fold_to_tensor(&Logical::<T>::new(kind), x, &ax, DType::Bool)?
+        })
+    };
     ax.shape_result(out, keepdims)
 }
 
@@ -220,9 +227,14 @@ pub fn any(x: &Tensor, axes: Option<&[i64]>, keepdims: bool) -> Result<Tensor> {
 /// int64.
 pub fn count_nonzero(x: &Tensor, axes: Option<&[i64]>, keepdims: bool) -> Result<Tensor> {
     let ax = Axes::new(x, axes, "count_nonzero")?;
-    let out = crate::dispatch_dtype!(x.dtype(), T => {
-        fold_to_tensor(&crate::cpu::fold::CountNonzero::<T>::default(), x, &ax, DType::Int64)?
-    });
+    let out = if ax.kept_shape.is_empty() && x.is_contiguous() {
+        let n = crate::dispatch_dtype!(x.dtype(), T => crate::cpu::truth::count_nonzero::<T>(x));
+        Tensor::from_vec(vec![n], &[])?
+    } else {
+        crate::dispatch_dtype!(x.dtype(), T => {
+            fold_to_tensor(&crate::cpu::fold::CountNonzero::<T>::default(), x, &ax, DType::Int64)?
+        })
+    };
     ax.shape_result(out, keepdims)
 }
 
