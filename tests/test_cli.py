@@ -126,7 +126,7 @@ def test_bench_quick() -> None:
     names = [r[0] for r in rows]
     assert any(n.startswith("from_numpy") for n in names)
     assert any(n.startswith("tensor(list of") and "arrays" in n for n in names)
-    assert len(rows) == 7 + 9  # conversions, then operations
+    assert len(rows) == 7 + 12  # conversions, then operations
     for op in ("a + b", "sum", "exp", "sin", "tanh", "mean", "matmul", "argsort", "x[mask]"):
         (row,) = [r for r in rows if r[0].startswith(op)]
         assert row[1] != "—", f"tensorbridge has no timing for {op}"

@@ -86,6 +86,25 @@ def build_cases(torch: ModuleType | None, sizes: Sizes) -> list[Case]:
                 2 * a.nbytes,
             )
         )  # fmt: skip
+    # Everyday calls whose fast paths are easy to lose: a Python-scalar
+    # exponent, scalar bounds, a running sum.
+    cumsum_torch = None if pa is None else (lambda: torch.cumsum(pa, 0))
+    for label, tb_call, np_call, torch_call, code in (
+        ("a ** 2", lambda: ta**2, lambda: a**2, None if pa is None else (lambda: pa**2), "a ** 2"),
+        ("clip(a, -1, 1)", _maybe(_tb("clip"), ta, -1, 1), lambda: np.clip(a, -1, 1),
+         None if pa is None else (lambda: torch.clip(pa, -1, 1)), "clip(a, -1, 1)"),
+        ("cumulative_sum", _maybe(_tb("cumulative_sum"), ta), lambda: np.cumsum(a), cumsum_torch,
+         "cumsum(a)"),
+    ):
+        cases.append(
+            _row(
+                f"{label} ({n // 2**20}M float32)",
+                {"tensorbridge": tb_call, "NumPy": np_call, "PyTorch": torch_call},
+                {"tensorbridge": code, "NumPy": code, "PyTorch": code},
+                FASTER_OF_BOTH,
+                2 * a.nbytes,
+            )
+        )  # fmt: skip
     side = sizes.square
     sq = rng.standard_normal((side, side), dtype=np.float32)
     tsq = tb.from_numpy(sq)
