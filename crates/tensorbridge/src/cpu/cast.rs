@@ -478,6 +478,15 @@ pub unsafe fn cast_run(
         }
         return;
     }
+    #[cfg(target_arch = "x86_64")]
+    if from == DType::Float32 && to == DType::Float16 && src_stride == 1 && dst_stride == 1 && has_f16c() {
+        // SAFETY: n contiguous float32 at src and n writable float16 slots
+        // at dst, disjoint (caller contract); the CPU has F16C and AVX.
+        unsafe {
+            let (s, d) = (slice::from_raw_parts(src.cast::<f32>(), n), slice::from_raw_parts_mut(dst.cast::<u16>(), n));
+            return f32_to_f16_f16c(s, d);
+        }
+    }
     with_value_type!(from, S => with_value_type!(to, D => {
         // SAFETY: `S` and `D` are the element types of `from` and `to`, and
         // the caller's contract is `run`'s.
@@ -526,9 +535,12 @@ where
         // writable ones at dst, disjoint (caller contract; n > 0 so neither
         // pointer is null).
         let (s, d) = unsafe { (slice::from_raw_parts(src, n), slice::from_raw_parts_mut(dst, n)) };
-        for (out, &x) in d.iter_mut().zip(s) {
-            *out = convert(x);
+        #[cfg(target_arch = "x86_64")]
+        if super::map::wide_vectors() {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            return unsafe { convert_avx2::<S, D>(s, d) };
         }
+        convert_slice::<S, D>(s, d);
     } else if ss == 0 {
         // SAFETY: element 0 is readable (caller contract, n > 0).
         let v = convert(unsafe { src.read() });
@@ -550,9 +562,89 @@ where
     }
 }
 
+/// Whether the CPU converts float32 to float16 in hardware (F16C, with the
+/// AVX registers it works on).
+#[cfg(target_arch = "x86_64")]
+fn has_f16c() -> bool {
+    std::arch::is_x86_feature_detected!("f16c") && std::arch::is_x86_feature_detected!("avx")
+}
+
+/// float32 -> float16 bits, eight at a time with `vcvtps2ph` (round to
+/// nearest even, as [`f32_to_f16_bits`]). The instruction quiets a
+/// signalling NaN and may drop its payload where NumPy keeps the payload's
+/// top bits, so a block holding a NaN is converted again by the scalar
+/// rule.
+///
+/// # Safety
+///
+/// The CPU supports F16C and AVX; `s` and `d` have the same length.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx,f16c")]
+unsafe fn f32_to_f16_f16c(s: &[f32], d: &mut [u16]) {
+    use std::arch::x86_64::*;
+    assert_eq!(s.len(), d.len());
+    let mut blocks = d.chunks_exact_mut(8).zip(s.chunks_exact(8));
+    for (out, x) in &mut blocks {
+        // SAFETY: `x` holds 8 float32 and `out` 8 u16 slots (unaligned
+        // loads and stores).
+        unsafe {
+            let v = _mm256_loadu_ps(x.as_ptr());
+            _mm_storeu_si128(out.as_mut_ptr().cast(), _mm256_cvtps_ph::<_MM_FROUND_TO_NEAREST_INT>(v));
+            if _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_UNORD_Q>(v, v)) != 0 {
+                for (o, &x) in out.iter_mut().zip(x) {
+                    *o = f32_to_f16_bits(x);
+                }
+            }
+        }
+    }
+    let tail = s.len() / 8 * 8;
+    for (o, &x) in d[tail..].iter_mut().zip(&s[tail..]) {
+        *o = f32_to_f16_bits(x);
+    }
+}
+
+/// `d[i] = s[i]` converted, for equal-length slices.
+#[inline(always)]
+fn convert_slice<S: Slot + CastTo<D>, D: Slot>(s: &[S::Raw], d: &mut [D::Raw]) {
+    for (out, &x) in d.iter_mut().zip(s) {
+        *out = S::load(x).cast_to().store();
+    }
+}
+
+/// [`convert_slice`] compiled for AVX2: the float16 and integer
+/// conversions, written as selects, then run eight lanes at a time.
+///
+/// # Safety
+///
+/// The CPU supports AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn convert_avx2<S: Slot + CastTo<D>, D: Slot>(s: &[S::Raw], d: &mut [D::Raw]) {
+    convert_slice::<S, D>(s, d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn hardware_float16_conversion_matches_the_scalar_rule() {
+        if !has_f16c() {
+            return;
+        }
+        // Every 61st bit pattern (all exponents, both signs, NaN payloads),
+        // plus the rounding boundaries around 65504 and the subnormals.
+        let mut xs: Vec<f32> = (0..=u32::MAX / 61).map(|i| f32::from_bits(i.wrapping_mul(61))).collect();
+        xs.extend([65504.0, 65519.99, 65520.0, 5.96e-8, 2.98e-8, 2.99e-8, -0.0, f32::INFINITY]);
+        xs.extend([f32::from_bits(0x7f80_0001), f32::from_bits(0xff80_2000), f32::from_bits(0x7fc0_0000)]);
+        let mut got = vec![0u16; xs.len()];
+        // SAFETY: F16C checked above; equal lengths.
+        unsafe { f32_to_f16_f16c(&xs, &mut got) };
+        for (x, g) in xs.iter().zip(&got) {
+            assert_eq!(*g, f32_to_f16_bits(*x), "{:#010x}", x.to_bits());
+        }
+    }
 
     fn run_vec<S: Copy, D: Copy + Default>(from: DType, src: &[S], to: DType) -> Vec<D> {
         let mut out = vec![D::default(); src.len()];

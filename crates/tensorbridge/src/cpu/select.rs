@@ -12,13 +12,41 @@ use super::gather::dispatch_size;
 use crate::strided::Walk;
 use crate::tensor::Tensor;
 
+/// Element types `where` moves, chosen branch-free: a random condition
+/// would mispredict a branch on every other element, and a select the
+/// compiler cannot prove branch-free does not vectorize.
+trait Pick: Copy {
+    /// `a` when `c` is non-zero, else `b`.
+    fn pick(c: u8, a: Self, b: Self) -> Self;
+}
+
+macro_rules! pick_int {
+    ($($t:ty),*) => {$(
+        impl Pick for $t {
+            #[inline(always)]
+            fn pick(c: u8, a: Self, b: Self) -> Self {
+                let m = ((c != 0) as $t).wrapping_neg();
+                (a & m) | (b & !m)
+            }
+        }
+    )*};
+}
+pick_int!(u8, u16, u32, u64);
+
+impl<T: Pick, const N: usize> Pick for [T; N] {
+    #[inline(always)]
+    fn pick(c: u8, a: Self, b: Self) -> Self {
+        std::array::from_fn(|k| T::pick(c, a[k], b[k]))
+    }
+}
+
 /// One run of `out[i] = if cond[i] != 0 { a[i] } else { b[i] }`.
 ///
 /// # Safety
 /// Every element `i * stride` (i < n) of each operand is in bounds and
 /// aligned; `out` is writable and overlaps none of the inputs.
 #[inline]
-unsafe fn run<T: Copy>(
+unsafe fn run<T: Pick>(
     out: *mut T,
     cond: *const u8,
     a: *const T,
@@ -40,7 +68,7 @@ unsafe fn run<T: Copy>(
                     std::slice::from_raw_parts(b, n),
                 );
                 for i in 0..n {
-                    o[i] = if c[i] != 0 { a[i] } else { b[i] };
+                    o[i] = T::pick(c[i], a[i], b[i]);
                 }
             }
             [1, 1, 1, 0] => {
@@ -51,7 +79,7 @@ unsafe fn run<T: Copy>(
                 );
                 let b = b.read();
                 for i in 0..n {
-                    o[i] = if c[i] != 0 { a[i] } else { b };
+                    o[i] = T::pick(c[i], a[i], b);
                 }
             }
             [1, 1, 0, 1] => {
@@ -62,7 +90,7 @@ unsafe fn run<T: Copy>(
                 );
                 let a = a.read();
                 for i in 0..n {
-                    o[i] = if c[i] != 0 { a } else { b[i] };
+                    o[i] = T::pick(c[i], a, b[i]);
                 }
             }
             _ => {
