@@ -192,14 +192,27 @@ fn first_extreme_in<T: Ordered, const MAX: bool>(xs: &[T]) -> (T, usize) {
         let m = lanes[1..].iter().fold(lanes[0], |m, &v| if better::<T, MAX>(v, m) { v } else { m });
         if better::<T, MAX>(m, best) {
             // The first element equal to `m` (neither is beyond the other).
-            let i = block
-                .iter()
-                .position(|&v| !better::<T, MAX>(v, m) && !better::<T, MAX>(m, v))
+            let i = first_match(block, |v| !better::<T, MAX>(v, m) && !better::<T, MAX>(m, v))
                 .expect("the block's extreme is one of its elements");
             (best, at) = (block[i], b * BLOCK + i);
         }
     }
     (best, at)
+}
+
+/// The index of the first element of `xs` that `hit` accepts: whole
+/// groups of `LANES` are tested without an early exit (so the test
+/// vectorizes), and only the group that holds a hit is searched in order.
+#[inline(always)]
+fn first_match<T: Copy>(xs: &[T], hit: impl Fn(T) -> bool) -> Option<usize> {
+    let groups = xs.chunks_exact(LANES);
+    let tail = xs.len() - groups.remainder().len();
+    for (g, group) in groups.enumerate() {
+        if group.iter().fold(false, |any, &v| any | hit(v)) {
+            return group.iter().position(|&v| hit(v)).map(|i| g * LANES + i);
+        }
+    }
+    xs[tail..].iter().position(|&v| hit(v)).map(|i| tail + i)
 }
 
 impl Scan {

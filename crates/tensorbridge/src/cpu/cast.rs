@@ -508,6 +508,15 @@ unsafe fn copy_run<T: Copy>(src: *const u8, ss: isize, dst: *mut u8, ds: isize, 
         // SAFETY: n contiguous elements readable at src and writable at dst,
         // not overlapping (caller contract; the in-place case returned above).
         unsafe { ptr::copy_nonoverlapping(src, dst, n) };
+    } else if ss == -1 && ds == 1 {
+        // A reversed run (`flip`, `x[::-1]`): a slice read backwards, which
+        // vectorizes as loads and lane reversals.
+        // SAFETY: elements src - (n - 1) ..= src are readable and n
+        // elements at dst writable, not overlapping (caller contract).
+        let (s, d) = unsafe { (slice::from_raw_parts(src.sub(n - 1), n), slice::from_raw_parts_mut(dst, n)) };
+        for (o, &x) in d.iter_mut().zip(s.iter().rev()) {
+            *o = x;
+        }
     } else {
         for i in 0..n as isize {
             // SAFETY: element i of each run is in bounds and aligned (caller
