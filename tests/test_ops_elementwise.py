@@ -506,8 +506,28 @@ def test_in_place_with_overlapping_operands_matches_numpy(other):
     np.testing.assert_array_equal(got, want)
 
 
+def test_float32_atan2_within_one_ulp_and_on_the_standard_table():
+    """atan2 of float32 against float64's rounded, on every pairing of
+    signed zeros, infinities, NaN and ordinary values, plus random pairs."""
+    specials = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0, 1e-45, -3e38, 2.5], np.float32)
+    y, x = (a.ravel() for a in np.meshgrid(specials, specials))
+    rng = np.random.default_rng(11)
+    y = np.concatenate([y, (rng.standard_normal(100_000) * 10.0 ** rng.integers(-30, 30, 100_000)).astype(np.float32)])
+    x = np.concatenate([x, (rng.standard_normal(100_000) * 10.0 ** rng.integers(-30, 30, 100_000)).astype(np.float32)])
+    want = np.arctan2(y.astype(np.float64), x.astype(np.float64)).astype(np.float32)
+    got = tb.atan2(tb.asarray(y), tb.asarray(x)).numpy()
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    ok = ~np.isnan(want)
+    np.testing.assert_array_max_ulp(got[ok], want[ok], maxulp=1)
+    zeros = want == 0
+    np.testing.assert_array_equal(np.signbit(got[zeros]), np.signbit(want[zeros]))
+
+
 @pytest.mark.parametrize(
-    "name", ["exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "tan", "tanh", "sinh", "cosh"]
+    "name",
+    ["exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "tan", "tanh", "sinh", "cosh"]
+    + ["atan", "asin", "acos"],
 )
 def test_float32_functions_within_one_ulp_of_float64_rounded(name):
     """Every float32 function against NumPy's float64 result rounded to
@@ -519,6 +539,9 @@ def test_float32_functions_within_one_ulp_of_float64_rounded(name):
     with np.errstate(over="ignore"):  # some draws overflow to infinity
         x = (rng.standard_normal(n) * 10.0 ** rng.integers(-40, 39, n)).astype(np.float32)
     x[: n // 2] = rng.uniform(-30, 30, n // 2).astype(np.float32)  # the common range
+    if name in ("asin", "acos"):
+        x[: n // 2] = rng.uniform(-1.001, 1.001, n // 2).astype(np.float32)
+        x[[30, 40, 50, 60]] = [1.0, -1.0, np.nextafter(np.float32(1), 0), np.float32(1e-30)]
     x[[10, 20_000, 70_000]] = [np.inf, np.nan, -np.inf]
     x[5] = -0.0
     for view in (x, x[::-3]):

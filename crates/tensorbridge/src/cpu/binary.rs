@@ -57,6 +57,10 @@ pub fn binary_into(op: BinaryOp, a: &Tensor, b: &Tensor) -> Result<()> {
 
 fn run(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) -> Result<()> {
     match a.dtype() {
+        // One loop for both builds: `Separate` is exact without FMA.
+        DType::Float32 if op == BinaryOp::Atan2 => {
+            map2(out, a, b, super::vmath::atan2::<super::vmath::Separate>)
+        }
         DType::Float32 => real::<f32>(op, out, a, b),
         DType::Float64 => real::<f64>(op, out, a, b),
         DType::Complex64 => complex::<f32>(op, out, a, b),

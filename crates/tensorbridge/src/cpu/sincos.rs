@@ -1,4 +1,4 @@
-//! The float32 sine and cosine loop over contiguous tensors.
+//! The float32 sine, cosine and tangent loop over contiguous tensors.
 //!
 //! Reducing a huge argument (|x| >= 2^19) modulo pi/2 needs 2/pi to 200
 //! bits, a table lookup per element that the vectorizer turns into scalar
@@ -16,10 +16,21 @@ use crate::Tensor;
 /// Elements per block: 16 KB of float32, well inside the L1 cache.
 const BLOCK: usize = 4096;
 
-/// `out = sin(x)` (`cos` when `cosine`) for contiguous float32 tensors of
+/// Which function [`trig_contiguous`] computes.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Trig {
+    /// The sine.
+    Sin,
+    /// The cosine.
+    Cos,
+    /// The tangent.
+    Tan,
+}
+
+/// `out = f(x)` for the function `which` and contiguous float32 tensors of
 /// the same shape on a CPU with AVX2 and FMA; false (nothing written)
 /// otherwise.
-pub fn sin_cos_contiguous(cosine: bool, out: &Tensor, x: &Tensor) -> bool {
+pub fn trig_contiguous(which: Trig, out: &Tensor, x: &Tensor) -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         if !(x.is_contiguous() && out.is_contiguous() && super::map::wide_vectors()) {
@@ -44,10 +55,10 @@ pub fn sin_cos_contiguous(cosine: bool, out: &Tensor, x: &Tensor) -> bool {
             unsafe {
                 let xs = std::slice::from_raw_parts((px as *const f32).add(lo), hi - lo);
                 let os = std::slice::from_raw_parts_mut((po as *mut f32).add(lo), hi - lo);
-                if cosine {
-                    blocks(os, xs, vmath::cos_small::<Fused>, vmath::cos::<Fused>)
-                } else {
-                    blocks(os, xs, vmath::sin_small::<Fused>, vmath::sin::<Fused>)
+                match which {
+                    Trig::Sin => blocks(os, xs, vmath::sin_small::<Fused>, vmath::sin::<Fused>),
+                    Trig::Cos => blocks(os, xs, vmath::cos_small::<Fused>, vmath::cos::<Fused>),
+                    Trig::Tan => blocks(os, xs, vmath::tan_small::<Fused>, vmath::tan::<Fused>),
                 }
             }
         });
@@ -55,7 +66,7 @@ pub fn sin_cos_contiguous(cosine: bool, out: &Tensor, x: &Tensor) -> bool {
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        let _ = (cosine, out, x);
+        let _ = (which, out, x);
         false
     }
 }

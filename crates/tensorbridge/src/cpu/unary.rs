@@ -47,19 +47,25 @@ fn run(op: UnaryOp, out: &Tensor, x: &Tensor) {
 /// C library's `logf` and `log2f` are as fast as the vector `log`, whose
 /// division is slow in four-lane float64; they stay.)
 fn real_f32(op: UnaryOp, out: &Tensor, x: &Tensor) {
+    use super::sincos::{trig_contiguous, Trig};
     use super::vmath::{self, Fused, Separate};
     use UnaryOp::*;
     match op {
-        Cos if super::sincos::sin_cos_contiguous(true, out, x) => {}
+        Acos => map1_fused(out, x, &vmath::acos::<Separate>, &vmath::acos::<Fused>),
+        Asin => map1_fused(out, x, &vmath::asin::<Separate>, &vmath::asin::<Fused>),
+        Atan => map1_fused(out, x, &vmath::atan::<Separate>, &vmath::atan::<Fused>),
+        Cos if trig_contiguous(Trig::Cos, out, x) => {}
         Cos => map1_fused(out, x, &vmath::cos::<Separate>, &vmath::cos::<Fused>),
         Cosh => map1_fused(out, x, &vmath::cosh::<Separate>, &vmath::cosh::<Fused>),
         Exp => map1_fused(out, x, &vmath::exp::<Separate>, &vmath::exp::<Fused>),
         Expm1 => map1_fused(out, x, &vmath::expm1::<Separate>, &vmath::expm1::<Fused>),
         Log1p => map1_fused(out, x, &vmath::log1p::<Separate>, &vmath::log1p::<Fused>),
         Log10 => map1_fused(out, x, &vmath::log10::<Separate>, &vmath::log10::<Fused>),
-        Sin if super::sincos::sin_cos_contiguous(false, out, x) => {}
+        Sin if trig_contiguous(Trig::Sin, out, x) => {}
         Sin => map1_fused(out, x, &vmath::sin::<Separate>, &vmath::sin::<Fused>),
         Sinh => map1_fused(out, x, &vmath::sinh::<Separate>, &vmath::sinh::<Fused>),
+        Tan if trig_contiguous(Trig::Tan, out, x) => {}
+        Tan => map1_fused(out, x, &vmath::tan::<Separate>, &vmath::tan::<Fused>),
         Tanh => map1_fused(out, x, &vmath::tanh::<Separate>, &vmath::tanh::<Fused>),
         _ => real::<f32>(op, out, x),
     }

@@ -102,24 +102,49 @@ fn hyperbolic_functions<M: MulAdd>() {
 fn sine_and_cosine<M: MulAdd>() {
     check("sin", super::sin::<M>, f64::sin, step());
     check("cos", super::cos::<M>, f64::cos, step());
+    check("tan", super::tan::<M>, f64::tan, step());
+    check("tan_small", small_or_reference::<M, 2>, f64::tan, step());
     // The cheap forms below their bound (and for non-finite x).
-    check(
-        "sin_small",
-        small_or_reference::<M, false>,
-        f64::sin,
-        step(),
-    );
-    check("cos_small", small_or_reference::<M, true>, f64::cos, step());
+    check("sin_small", small_or_reference::<M, 0>, f64::sin, step());
+    check("cos_small", small_or_reference::<M, 1>, f64::cos, step());
 }
 
-/// `sin_small(x)` (`cos_small` when `COS`) where it applies, the
-/// reference elsewhere.
-fn small_or_reference<M: MulAdd, const COS: bool>(x: f32) -> f32 {
-    match (applies(x), COS) {
-        (true, true) => cos_small::<M>(x),
-        (true, false) => sin_small::<M>(x),
-        (false, true) => f64::cos(x as f64) as f32,
-        (false, false) => f64::sin(x as f64) as f32,
+fn inverse_trigonometric_functions<M: MulAdd>() {
+    check("atan", super::atan::<M>, f64::atan, step());
+    check("asin", super::asin::<M>, f64::asin, step());
+    check("acos", super::acos::<M>, f64::acos, step());
+    // atan2 against atan2 of float64, on a grid of both arguments' bit
+    // patterns (signed zeros, subnormals, infinities and NaN included).
+    let grid: Vec<f32> = inputs(step().saturating_mul(9973).max(1)).collect();
+    for &y in &grid {
+        check_one("atan2", y, super::atan2::<M>(y, 1.5), f64::atan2(y as f64, 1.5) as f32);
+        for &x in grid.iter().step_by(7) {
+            check_one("atan2", y, super::atan2::<M>(y, x), f64::atan2(y as f64, x as f64) as f32);
+        }
+    }
+}
+
+/// One result against its reference: NaN for NaN, zeros and infinities
+/// bit for bit, within one unit in the last place elsewhere.
+fn check_one(name: &str, x: f32, got: f32, want: f32) {
+    if want.is_nan() || got.is_nan() {
+        assert!(want.is_nan() && got.is_nan(), "{name}({x:e}) = {got:e}, expected {want:e}");
+    } else if want == 0.0 || want.is_infinite() {
+        assert_eq!(got.to_bits(), want.to_bits(), "{name}({x:e}) = {got:e}, expected {want:e}");
+    } else {
+        assert!(ulps(got, want) <= 1, "{name}({x:e}) = {got:e}, expected {want:e}");
+    }
+}
+
+/// `sin_small(x)`, `cos_small(x)` or `tan_small(x)` (`F` = 0, 1, 2) where
+/// it applies, the reference elsewhere.
+fn small_or_reference<M: MulAdd, const F: u8>(x: f32) -> f32 {
+    let reference = [f64::sin, f64::cos, f64::tan][F as usize];
+    match (applies(x), F) {
+        (false, _) => reference(x as f64) as f32,
+        (true, 0) => sin_small::<M>(x),
+        (true, 1) => cos_small::<M>(x),
+        (true, _) => tan_small::<M>(x),
     }
 }
 
@@ -157,6 +182,16 @@ fn sine_and_cosine_separate() {
 #[test]
 fn sine_and_cosine_fused() {
     sine_and_cosine::<Fused>();
+}
+
+#[test]
+fn inverse_trigonometric_functions_separate() {
+    inverse_trigonometric_functions::<Separate>();
+}
+
+#[test]
+fn inverse_trigonometric_functions_fused() {
+    inverse_trigonometric_functions::<Fused>();
 }
 
 #[test]

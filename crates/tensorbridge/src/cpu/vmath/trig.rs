@@ -1,4 +1,4 @@
-//! sin and cos of float32 (see the module docs).
+//! sin, cos and tan of float32 (see the module docs).
 //!
 //! The argument is reduced to `r` in [-pi/4, pi/4] and a quadrant `q` with
 //! |x| = q pi/2 + r (mod 2 pi). Below 120 a three-part Cody-Waite reduction
@@ -160,4 +160,31 @@ pub fn sin_small<M: MulAdd>(x: f32) -> f32 {
 #[inline(always)]
 pub fn cos_small<M: MulAdd>(x: f32) -> f32 {
     sin_or_cos::<M, false, true>(x)
+}
+
+/// The tangent: sin r / cos r, or -cos r / sin r one quadrant on (tan has
+/// period pi); odd, NaN for infinities.
+#[inline(always)]
+fn tan_any<M: MulAdd, const FULL: bool>(x: f32) -> f32 {
+    let (r, q) = reduce::<M, FULL>(x);
+    let (s, c) = sin_cos_poly::<M>(r);
+    let t = if q & 1 == 1 { -c / s } else { s / c };
+    let t = if x.is_sign_negative() { -t } else { t } as f32;
+    if x.is_finite() {
+        t
+    } else {
+        f32::NAN
+    }
+}
+
+/// The tangent.
+#[inline(always)]
+pub fn tan<M: MulAdd>(x: f32) -> f32 {
+    tan_any::<M, true>(x)
+}
+
+/// [`tan`] for |x| below 2^19 and non-finite x (see [`sin_small`]).
+#[inline(always)]
+pub fn tan_small<M: MulAdd>(x: f32) -> f32 {
+    tan_any::<M, false>(x)
 }
