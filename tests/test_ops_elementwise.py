@@ -527,7 +527,7 @@ def test_float32_atan2_within_one_ulp_and_on_the_standard_table():
 @pytest.mark.parametrize(
     "name",
     ["exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "tan", "tanh", "sinh", "cosh"]
-    + ["atan", "asin", "acos"],
+    + ["atan", "asin", "acos", "asinh", "acosh", "atanh"],
 )
 def test_float32_functions_within_one_ulp_of_float64_rounded(name):
     """Every float32 function against NumPy's float64 result rounded to
@@ -539,7 +539,10 @@ def test_float32_functions_within_one_ulp_of_float64_rounded(name):
     with np.errstate(over="ignore"):  # some draws overflow to infinity
         x = (rng.standard_normal(n) * 10.0 ** rng.integers(-40, 39, n)).astype(np.float32)
     x[: n // 2] = rng.uniform(-30, 30, n // 2).astype(np.float32)  # the common range
-    if name in ("asin", "acos"):
+    if name == "acosh":
+        x[: n // 2] = rng.uniform(0.999, 30, n // 2).astype(np.float32)
+        x[[30, 40]] = [1.0, np.nextafter(np.float32(1), 2)]
+    if name in ("asin", "acos", "atanh"):
         x[: n // 2] = rng.uniform(-1.001, 1.001, n // 2).astype(np.float32)
         x[[30, 40, 50, 60]] = [1.0, -1.0, np.nextafter(np.float32(1), 0), np.float32(1e-30)]
     x[[10, 20_000, 70_000]] = [np.inf, np.nan, -np.inf]

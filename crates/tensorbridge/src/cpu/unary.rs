@@ -52,8 +52,11 @@ fn real_f32(op: UnaryOp, out: &Tensor, x: &Tensor) {
     use UnaryOp::*;
     match op {
         Acos => map1_fused(out, x, &vmath::acos::<Separate>, &vmath::acos::<Fused>),
+        Acosh => map1_fused(out, x, &vmath::acosh::<Separate>, &vmath::acosh::<Fused>),
         Asin => map1_fused(out, x, &vmath::asin::<Separate>, &vmath::asin::<Fused>),
+        Asinh => map1_fused(out, x, &vmath::asinh::<Separate>, &vmath::asinh::<Fused>),
         Atan => map1_fused(out, x, &vmath::atan::<Separate>, &vmath::atan::<Fused>),
+        Atanh => map1_fused(out, x, &vmath::atanh::<Separate>, &vmath::atanh::<Fused>),
         Cos if trig_contiguous(Trig::Cos, out, x) => {}
         Cos => map1_fused(out, x, &vmath::cos::<Separate>, &vmath::cos::<Fused>),
         Cosh => map1_fused(out, x, &vmath::cosh::<Separate>, &vmath::cosh::<Fused>),

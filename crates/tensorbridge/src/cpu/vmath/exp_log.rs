@@ -117,16 +117,26 @@ pub fn log10<M: MulAdd>(x: f32) -> f32 {
     )
 }
 
-/// ln(1 + x), accurate for tiny x.
+/// ln(1 + d) for a finite float64 `d > -1` (1 + d a normal float64),
+/// accurate relative to the result for tiny `d`.
 #[inline(always)]
-pub fn log1p<M: MulAdd>(x: f32) -> f32 {
-    let d = x as f64;
+pub(super) fn ln1p_f64<M: MulAdd>(d: f64) -> f64 {
     // u = 1 + d rounded; ln(u) * d / (u - 1) cancels that rounding
     // (Goldberg's method), and u == 1 means ln(1 + d) rounds to d.
     let u = 1.0 + d;
     let (e, lm) = log_parts::<M>(u);
     let r = (e * std::f64::consts::LN_2 + lm) * (d / (u - 1.0));
-    let r = if u == 1.0 { d } else { r } as f32;
+    if u == 1.0 {
+        d
+    } else {
+        r
+    }
+}
+
+/// ln(1 + x), accurate for tiny x.
+#[inline(always)]
+pub fn log1p<M: MulAdd>(x: f32) -> f32 {
+    let r = ln1p_f64::<M>(x as f64) as f32;
     let r = if x == f32::INFINITY { x } else { r };
     let r = if x == -1.0 { f32::NEG_INFINITY } else { r };
     if x < -1.0 || x.is_nan() {

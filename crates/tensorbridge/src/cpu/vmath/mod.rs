@@ -27,11 +27,13 @@
 
 mod exp_log;
 mod hyperbolic;
+mod inverse_hyperbolic;
 mod inverse_trig;
 mod trig;
 
 pub use exp_log::{exp, expm1, log, log10, log1p, log2};
 pub use hyperbolic::{cosh, sinh, tanh};
+pub use inverse_hyperbolic::{acosh, asinh, atanh};
 pub use inverse_trig::{acos, asin, atan, atan2};
 pub use trig::{cos, cos_small, sin, sin_small, tan, tan_small, SMALL_ARGUMENT_BITS};
 

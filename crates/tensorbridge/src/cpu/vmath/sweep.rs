@@ -97,6 +97,9 @@ fn hyperbolic_functions<M: MulAdd>() {
     check("tanh", super::tanh::<M>, f64::tanh, step());
     check("sinh", super::sinh::<M>, f64::sinh, step());
     check("cosh", super::cosh::<M>, f64::cosh, step());
+    check("asinh", super::asinh::<M>, f64::asinh, step());
+    check("acosh", super::acosh::<M>, f64::acosh, step());
+    check("atanh", super::atanh::<M>, f64::atanh, step());
 }
 
 fn sine_and_cosine<M: MulAdd>() {
