@@ -27,8 +27,7 @@ pub fn acosh<M: MulAdd>(x: f32) -> f32 {
     let u = t + (t * (d + 1.0)).sqrt();
     let r = ln1p_f64::<M>(u) as f32;
     let r = if x == f32::INFINITY { x } else { r };
-    // `!(x >= 1)` also catches NaN.
-    if !(x >= 1.0) {
+    if x < 1.0 || x.is_nan() {
         f32::NAN
     } else {
         r
@@ -42,6 +41,6 @@ pub fn atanh<M: MulAdd>(x: f32) -> f32 {
     let a = (x as f64).abs();
     let r = (0.5 * ln1p_f64::<M>(2.0 * a / (1.0 - a))) as f32;
     let r = if a == 1.0 { f32::INFINITY } else { r };
-    let r = if !(a <= 1.0) { f32::NAN } else { r };
+    let r = if a > 1.0 || a.is_nan() { f32::NAN } else { r };
     r.copysign(x)
 }
