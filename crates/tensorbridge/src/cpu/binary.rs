@@ -61,6 +61,7 @@ fn run(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) -> Result<()> {
         DType::Float32 if op == BinaryOp::Atan2 => {
             map2(out, a, b, super::vmath::atan2::<super::vmath::Separate>)
         }
+        DType::Float32 if op == BinaryOp::Hypot => map2(out, a, b, hypot_f32),
         DType::Float32 => real::<f32>(op, out, a, b),
         DType::Float64 => real::<f64>(op, out, a, b),
         DType::Complex64 => complex::<f32>(op, out, a, b),
@@ -100,6 +101,21 @@ pub(crate) fn minimum<T: PartialOrd + Copy>(x: T, y: T) -> T {
         x
     } else {
         y
+    }
+}
+
+/// `sqrt(x^2 + y^2)` of float32 in float64, where the squares are exact
+/// and cannot overflow: one rounding before the square root, so no
+/// scaling is needed (the C library's `hypotf` is a call per element).
+/// An infinity wins over NaN, as the standard says.
+#[inline(always)]
+fn hypot_f32(x: f32, y: f32) -> f32 {
+    let (dx, dy) = (x as f64, y as f64);
+    let r = (dx * dx + dy * dy).sqrt() as f32;
+    if x.is_infinite() || y.is_infinite() {
+        f32::INFINITY
+    } else {
+        r
     }
 }
 
