@@ -311,6 +311,34 @@ def test_vecdot_conjugates_and_checks_sizes():
         tb.vecdot(tb.ones(3), tb.ones(3), axis=-2)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64", "complex64", "complex128", "int32", "bool"])
+@pytest.mark.parametrize("n", [63, 64, 1000, 4099])
+def test_vecdot_of_long_contiguous_rows_matches_numpy(dtype, n):
+    """Contiguous rows take a many-lane loop: every lane, the tail, the
+    conjugate of x1 and exact integer and bool sums must survive it."""
+    rng = np.random.default_rng(n)
+    def draw():
+        v = rng.standard_normal((3, n))
+        if dtype.startswith("complex"):
+            v = v + 1j * rng.standard_normal((3, n))
+        if dtype == "int32":
+            v = rng.integers(-50, 50, (3, n))
+        if dtype == "bool":
+            v = rng.random((3, n)) < 0.01
+        return v.astype(dtype)
+    a, b = draw(), draw()
+    got = tb.vecdot(tb.asarray(a), tb.asarray(b)).numpy()
+    if dtype == "bool":
+        np.testing.assert_array_equal(got, np.any(a & b, axis=-1))
+        return
+    want = np.vecdot(a.astype(np.complex128 if "complex" in dtype else np.float64), b)
+    if dtype == "int32":
+        np.testing.assert_array_equal(got, want.astype(np.int32))
+        return
+    tol = 1e-4 if dtype in ("float32", "complex64") else 1e-12
+    np.testing.assert_allclose(got, want, rtol=tol, atol=tol * np.sqrt(n))
+
+
 def test_half_products_round_from_f32():
     rng = np.random.default_rng(3)
     for dt in (np.float16, BF16):
