@@ -588,6 +588,25 @@ pub struct Groups {
     pub starts: Vec<usize>,
 }
 
+/// The distinct values of the 1-D `x` in ascending order, as
+/// [`unique_groups`] finds them (equal keys group, every NaN stands alone,
+/// each group keeps its first occurrence's bits), without the grouping's
+/// index bookkeeping: a sort of the values, then one pass keeping each
+/// element whose key differs from its predecessor's.
+pub fn unique_sorted_values(x: &Tensor) -> Result<Tensor> {
+    super::host::only("unique_sorted_values", &[x]);
+    assert_eq!(x.ndim(), 1, "unique_sorted_values takes a 1-D tensor");
+    let s = sorted(x, 0, false)?;
+    let keep: Vec<usize> = dispatch_ordered!(s.dtype(), T => {
+        // SAFETY: `s` is a fresh contiguous tensor of `T`.
+        let v = unsafe { std::slice::from_raw_parts(s.data_ptr() as *const T, s.numel()) };
+        (0..v.len())
+            .filter(|&i| i == 0 || v[i - 1].key() != v[i].key() || v[i].is_nan())
+            .collect()
+    });
+    take(&s, &keep)
+}
+
 /// Sorts the 1-D tensor `x` stably and groups equal elements (`-0.0`
 /// equals `0.0`; every NaN is distinct, as the Array API standard says).
 pub fn unique_groups(x: &Tensor) -> Groups {

@@ -70,7 +70,13 @@ pub fn isin(x1: &Tensor, x2: &Tensor, invert: bool) -> Result<Tensor> {
 
 /// The unique values of `x`, sorted.
 pub fn unique_values(x: &Tensor) -> Result<Tensor> {
-    Ok(unique(x, "unique_values")?.values)
+    const OP: &str = "unique_values";
+    if !x.device().is_cpu() {
+        return Err(Error::DeviceUnavailable { op: OP, device: x.device() });
+    }
+    let flat = x.reshape(&[-1])?;
+    reserve_scratch(flat.numel(), OP)?;
+    cpu::sort::unique_sorted_values(&flat)
 }
 
 /// Most bytes of scratch per element that grouping takes at once: the
