@@ -47,7 +47,7 @@ fn run(op: UnaryOp, out: &Tensor, x: &Tensor) {
 /// C library's `logf` and `log2f` are as fast as the vector `log`, whose
 /// division is slow in four-lane float64; they stay.)
 fn real_f32(op: UnaryOp, out: &Tensor, x: &Tensor) {
-    use super::sincos::{trig_contiguous, Trig};
+    use super::trig_blocks::{trig_contiguous, Trig};
     use super::vmath::{self, Fused, Separate};
     use UnaryOp::*;
     match op {

@@ -39,6 +39,12 @@ pub(crate) struct Axes {
 }
 
 impl Axes {
+    /// Whether the reduction covers every element of the contiguous `x`,
+    /// which the flat scans of [`crate::cpu::truth`] handle.
+    fn whole_contiguous(&self, x: &Tensor) -> bool {
+        self.kept_shape.is_empty() && x.is_contiguous()
+    }
+
     /// Resolves `axes` (`None`: all) for `x`, checking range and repeats.
     pub fn new(x: &Tensor, axes: Option<&[i64]>, op: &'static str) -> Result<Axes> {
         if !x.device().is_cpu() {
@@ -198,7 +204,7 @@ fn truth(
     op: &'static str,
 ) -> Result<Tensor> {
     let ax = Axes::new(x, axes, op)?;
-    let out = if ax.kept_shape.is_empty() && x.is_contiguous() {
+    let out = if ax.whole_contiguous(x) {
         let found = crate::dispatch_dtype!(x.dtype(), T => {
             crate::cpu::truth::contains::<T>(x, kind == Truth::Any)
         });
@@ -227,7 +233,7 @@ pub fn any(x: &Tensor, axes: Option<&[i64]>, keepdims: bool) -> Result<Tensor> {
 /// int64.
 pub fn count_nonzero(x: &Tensor, axes: Option<&[i64]>, keepdims: bool) -> Result<Tensor> {
     let ax = Axes::new(x, axes, "count_nonzero")?;
-    let out = if ax.kept_shape.is_empty() && x.is_contiguous() {
+    let out = if ax.whole_contiguous(x) {
         let n = crate::dispatch_dtype!(x.dtype(), T => crate::cpu::truth::count_nonzero::<T>(x));
         Tensor::from_vec(vec![n], &[])?
     } else {

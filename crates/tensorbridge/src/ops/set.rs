@@ -70,13 +70,7 @@ pub fn isin(x1: &Tensor, x2: &Tensor, invert: bool) -> Result<Tensor> {
 
 /// The unique values of `x`, sorted.
 pub fn unique_values(x: &Tensor) -> Result<Tensor> {
-    const OP: &str = "unique_values";
-    if !x.device().is_cpu() {
-        return Err(Error::DeviceUnavailable { op: OP, device: x.device() });
-    }
-    let flat = x.reshape(&[-1])?;
-    reserve_scratch(flat.numel(), OP)?;
-    cpu::sort::unique_sorted_values(&flat)
+    cpu::sort::unique_sorted_values(&flat_for_grouping(x, "unique_values")?)
 }
 
 /// Most bytes of scratch per element that grouping takes at once: the
@@ -101,7 +95,9 @@ fn reserve_scratch(numel: usize, op: &'static str) -> Result<()> {
     Ok(())
 }
 
-fn unique(x: &Tensor, op: &'static str) -> Result<UniqueAll> {
+/// `x` flattened for sorting and grouping: on the CPU, with the scratch
+/// memory that takes known to be available.
+fn flat_for_grouping(x: &Tensor, op: &'static str) -> Result<Tensor> {
     if !x.device().is_cpu() {
         return Err(Error::DeviceUnavailable {
             op,
@@ -110,6 +106,11 @@ fn unique(x: &Tensor, op: &'static str) -> Result<UniqueAll> {
     }
     let flat = x.reshape(&[-1])?;
     reserve_scratch(flat.numel(), op)?;
+    Ok(flat)
+}
+
+fn unique(x: &Tensor, op: &'static str) -> Result<UniqueAll> {
+    let flat = flat_for_grouping(x, op)?;
     let groups = cpu::sort::unique_groups(&flat);
     let count = groups.starts.len() - 1;
     let firsts: Vec<usize> = groups.starts[..count]
