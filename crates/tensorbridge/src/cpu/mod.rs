@@ -34,3 +34,4 @@ pub mod trig_blocks;
 pub mod truth;
 pub mod unary;
 pub mod vmath;
+pub mod vmath64;

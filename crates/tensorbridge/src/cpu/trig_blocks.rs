@@ -1,20 +1,24 @@
-//! The float32 sine, cosine and tangent loop over contiguous tensors.
+//! The sine, cosine and tangent loop over contiguous float32 and float64
+//! tensors.
 //!
-//! Reducing a huge argument (|x| >= 2^19) modulo pi/2 needs 2/pi to 200
-//! bits, a table lookup per element that the vectorizer turns into scalar
-//! code; run on every element, it would make the whole loop three times
-//! slower for inputs that almost never need it. So the input goes in
-//! blocks: a block whose largest magnitude is below the bound (one integer
-//! max over the block, which also brings it into cache) takes the cheap
-//! reduction, any other block the full one. Strided inputs, and CPUs
-//! without AVX2 and FMA, take [`super::map::map1_fused`] with the full
-//! function.
+//! Reducing a huge argument modulo pi/2 needs 2/pi to hundreds of bits, a
+//! table lookup per element that the vectorizer turns into scalar code;
+//! run on every element, it would make the whole loop several times slower
+//! for inputs that almost never need it. So the input goes in blocks: a
+//! block whose largest magnitude is below the bound (one integer max over
+//! the block, which also brings it into cache) takes the cheap reduction,
+//! any other block the full function: float32's own large-argument
+//! reduction ([`vmath`]), the C library for float64 (whose vector functions
+//! in [`vmath64`] stop at 2^20). Strided inputs, and CPUs without AVX2 and
+//! FMA, take [`super::map::map1_fused`] (float32) or the C library
+//! (float64).
 
 use super::vmath::{self, Fused, SMALL_ARGUMENT_BITS};
-use crate::Tensor;
+use super::vmath64::{self, SMALL_TRIG_BITS};
+use crate::{DType, Tensor};
 
-/// Elements per block: 16 KB of float32, well inside the L1 cache.
-const BLOCK: usize = 4096;
+/// Bytes per block: 16 KB, well inside the L1 cache.
+const BLOCK_BYTES: usize = 16 << 10;
 
 /// Which function [`trig_contiguous`] computes.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -27,39 +31,127 @@ pub enum Trig {
     Tan,
 }
 
-/// `out = f(x)` for the function `which` and contiguous float32 tensors of
-/// the same shape on a CPU with AVX2 and FMA; false (nothing written)
-/// otherwise.
+/// A float type with a cheap form of the functions below a magnitude.
+trait Blocked: Copy + Send + Sync {
+    /// Whether `which` has a cheap form for this type.
+    fn has_small(which: Trig) -> bool;
+    /// [`blocks`] with this type's functions for `which`.
+    ///
+    /// # Safety
+    ///
+    /// The CPU supports AVX2 and FMA; `has_small(which)`.
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn run(which: Trig, out: &mut [Self], x: &[Self]);
+}
+
+impl Blocked for f32 {
+    fn has_small(_: Trig) -> bool {
+        true
+    }
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn run(which: Trig, out: &mut [f32], x: &[f32]) {
+        let below = |xs: &[f32]| {
+            let largest = xs
+                .iter()
+                .fold(0u32, |m, v| m.max(v.to_bits() & 0x7fff_ffff));
+            largest < SMALL_ARGUMENT_BITS
+        };
+        // SAFETY: per the contract.
+        unsafe {
+            match which {
+                Trig::Sin => blocks(
+                    out,
+                    x,
+                    below,
+                    vmath::sin_small::<Fused>,
+                    vmath::sin::<Fused>,
+                ),
+                Trig::Cos => blocks(
+                    out,
+                    x,
+                    below,
+                    vmath::cos_small::<Fused>,
+                    vmath::cos::<Fused>,
+                ),
+                Trig::Tan => blocks(
+                    out,
+                    x,
+                    below,
+                    vmath::tan_small::<Fused>,
+                    vmath::tan::<Fused>,
+                ),
+            }
+        }
+    }
+}
+
+impl Blocked for f64 {
+    fn has_small(which: Trig) -> bool {
+        which != Trig::Tan
+    }
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn run(which: Trig, out: &mut [f64], x: &[f64]) {
+        let below = |xs: &[f64]| {
+            // Signed: AVX2 has a 64-bit signed compare but no unsigned max
+            // (the magnitudes' bits are below 2^63 either way).
+            let largest = xs
+                .iter()
+                .fold(0i64, |m, v| m.max((v.to_bits() & 0x7fff_ffff_ffff_ffff) as i64));
+            largest < SMALL_TRIG_BITS as i64
+        };
+        // SAFETY: per the contract.
+        unsafe {
+            match which {
+                Trig::Sin => blocks(out, x, below, vmath64::sin_small::<Fused>, f64::sin),
+                Trig::Cos => blocks(out, x, below, vmath64::cos_small::<Fused>, f64::cos),
+                Trig::Tan => unreachable!("float64 has no cheap tangent"),
+            }
+        }
+    }
+}
+
+/// `out = f(x)` for the function `which` and contiguous float32 or float64
+/// tensors of the same shape on a CPU with AVX2 and FMA; false (nothing
+/// written) otherwise.
 pub fn trig_contiguous(which: Trig, out: &Tensor, x: &Tensor) -> bool {
+    match x.dtype() {
+        DType::Float32 => contiguous::<f32>(which, out, x),
+        DType::Float64 => contiguous::<f64>(which, out, x),
+        _ => false,
+    }
+}
+
+fn contiguous<T: Blocked>(which: Trig, out: &Tensor, x: &Tensor) -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        if !(x.is_contiguous() && out.is_contiguous() && super::map::wide_vectors()) {
+        if !(T::has_small(which)
+            && x.is_contiguous()
+            && out.is_contiguous()
+            && super::map::wide_vectors())
+        {
             return false;
         }
+        let block = BLOCK_BYTES / std::mem::size_of::<T>();
         let n = x.numel();
         let (po, px) = (out.data_ptr() as usize, x.data_ptr() as usize);
         let threads = rayon::current_num_threads();
         let parts: Vec<(usize, usize)> = if n < super::map::PARALLEL_MIN_ELEMENTS || threads < 2 {
             vec![(0, n)]
         } else {
-            let step = n.div_ceil(threads * 4).next_multiple_of(BLOCK);
+            let step = n.div_ceil(threads * 4).next_multiple_of(block);
             (0..n)
                 .step_by(step)
                 .map(|lo| (lo, (lo + step).min(n)))
                 .collect()
         };
         super::parallel::for_each_part(&parts, |&(lo, hi)| {
-            // SAFETY: both tensors are contiguous float32 of `n` elements
-            // (the caller's contract), `out` is fresh and ours, the parts
-            // are disjoint, and the CPU has AVX2 and FMA (checked above).
+            // SAFETY: both tensors are contiguous `T` of `n` elements (the
+            // caller's contract), `out` is fresh and ours, the parts are
+            // disjoint, and the CPU has AVX2 and FMA (checked above).
             unsafe {
-                let xs = std::slice::from_raw_parts((px as *const f32).add(lo), hi - lo);
-                let os = std::slice::from_raw_parts_mut((po as *mut f32).add(lo), hi - lo);
-                match which {
-                    Trig::Sin => blocks(os, xs, vmath::sin_small::<Fused>, vmath::sin::<Fused>),
-                    Trig::Cos => blocks(os, xs, vmath::cos_small::<Fused>, vmath::cos::<Fused>),
-                    Trig::Tan => blocks(os, xs, vmath::tan_small::<Fused>, vmath::tan::<Fused>),
-                }
+                let xs = std::slice::from_raw_parts((px as *const T).add(lo), hi - lo);
+                let os = std::slice::from_raw_parts_mut((po as *mut T).add(lo), hi - lo);
+                T::run(which, os, xs)
             }
         });
         true
@@ -71,24 +163,26 @@ pub fn trig_contiguous(which: Trig, out: &Tensor, x: &Tensor) -> bool {
     }
 }
 
+/// `out = small(x)` block by block where `below(block)`, `full(x)`
+/// elsewhere.
+///
 /// # Safety
 ///
 /// The CPU supports AVX2 and FMA.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn blocks(
-    out: &mut [f32],
-    x: &[f32],
-    small: impl Fn(f32) -> f32,
-    full: impl Fn(f32) -> f32,
+unsafe fn blocks<T: Copy>(
+    out: &mut [T],
+    x: &[T],
+    below: impl Fn(&[T]) -> bool,
+    small: impl Fn(T) -> T,
+    full: impl Fn(T) -> T,
 ) {
-    for (os, xs) in out.chunks_mut(BLOCK).zip(x.chunks(BLOCK)) {
+    let block = BLOCK_BYTES / std::mem::size_of::<T>();
+    for (os, xs) in out.chunks_mut(block).zip(x.chunks(block)) {
         // NaN and infinities compare above the bound too: their block takes
         // the full function, which handles them as the cheap one would.
-        let largest = xs
-            .iter()
-            .fold(0u32, |m, v| m.max(v.to_bits() & 0x7fff_ffff));
-        if largest < SMALL_ARGUMENT_BITS {
+        if below(xs) {
             for (o, &v) in os.iter_mut().zip(xs) {
                 *o = small(v);
             }

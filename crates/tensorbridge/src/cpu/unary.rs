@@ -26,7 +26,7 @@ pub fn unary(op: UnaryOp, x: &Tensor, out_dtype: DType) -> Result<Tensor> {
 fn run(op: UnaryOp, out: &Tensor, x: &Tensor) {
     match x.dtype() {
         DType::Float32 => real_f32(op, out, x),
-        DType::Float64 => real::<f64>(op, out, x),
+        DType::Float64 => real_f64(op, out, x),
         DType::Complex64 => complex::<f32>(op, out, x),
         DType::Complex128 => complex::<f64>(op, out, x),
         DType::Bool => boolean(op, out, x),
@@ -71,6 +71,25 @@ fn real_f32(op: UnaryOp, out: &Tensor, x: &Tensor) {
         Tan => map1_fused(out, x, &vmath::tan::<Separate>, &vmath::tan::<Fused>),
         Tanh => map1_fused(out, x, &vmath::tanh::<Separate>, &vmath::tanh::<Fused>),
         _ => real::<f32>(op, out, x),
+    }
+}
+
+/// Float64: the functions with a vectorizable version in
+/// [`super::vmath64`] use it, the rest (and the sine and cosine of strided
+/// tensors, whose arguments may be too large for it) `real`.
+fn real_f64(op: UnaryOp, out: &Tensor, x: &Tensor) {
+    use super::trig_blocks::{trig_contiguous, Trig};
+    use super::vmath::{Fused, Separate};
+    use super::vmath64 as v;
+    use UnaryOp::*;
+    match op {
+        Cos if trig_contiguous(Trig::Cos, out, x) => {}
+        Exp => map1_fused(out, x, &v::exp::<Separate>, &v::exp::<Fused>),
+        Log => map1_fused(out, x, &v::log::<Separate>, &v::log::<Fused>),
+        Log2 => map1_fused(out, x, &v::log2::<Separate>, &v::log2::<Fused>),
+        Log10 => map1_fused(out, x, &v::log10::<Separate>, &v::log10::<Fused>),
+        Sin if trig_contiguous(Trig::Sin, out, x) => {}
+        _ => real::<f64>(op, out, x),
     }
 }
 

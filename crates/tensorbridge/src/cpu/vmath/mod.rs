@@ -66,7 +66,7 @@ impl MulAdd for Separate {
 /// The polynomial with coefficients `c` (highest degree first) at `x`, by
 /// Horner's rule.
 #[inline(always)]
-fn horner<M: MulAdd, const N: usize>(x: f64, c: [f64; N]) -> f64 {
+pub(crate) fn horner<M: MulAdd, const N: usize>(x: f64, c: [f64; N]) -> f64 {
     let mut p = c[0];
     for &k in &c[1..] {
         p = M::mul_add(p, x, k);
@@ -78,7 +78,7 @@ fn horner<M: MulAdd, const N: usize>(x: f64, c: [f64; N]) -> f64 {
 /// comparisons so that it becomes `maxpd`/`minpd`, which keep a NaN first
 /// operand).
 #[inline(always)]
-fn clamp(x: f64, lo: f64, hi: f64) -> f64 {
+pub(crate) fn clamp(x: f64, lo: f64, hi: f64) -> f64 {
     let x = if x < lo { lo } else { x };
     if x > hi {
         hi
@@ -90,7 +90,7 @@ fn clamp(x: f64, lo: f64, hi: f64) -> f64 {
 /// `x` converted from a float64 holding an integer in `[-2^51, 2^51]`:
 /// adding 1.5 * 2^52 leaves that integer in the low mantissa bits, read
 /// without a float-to-int conversion, which AVX2 lacks for 64-bit lanes.
-const ROUND_SHIFT: f64 = 6_755_399_441_055_744.0;
+pub(crate) const ROUND_SHIFT: f64 = 6_755_399_441_055_744.0;
 
 #[cfg(test)]
 mod sweep;

@@ -1,0 +1,39 @@
+//! Float64 elementary functions written for the vectorizer.
+//!
+//! The C library's `exp`, `log`, `sin`, ... are calls, one element at a
+//! time; NumPy's float64 loops are SIMD (SVML on AVX-512 machines) and
+//! PyTorch's are SLEEF's, both several times faster. These are fdlibm's
+//! algorithms (the ones the C libraries descend from, each within one unit
+//! in the last place) rewritten as straight-line arithmetic: selects
+//! instead of branches, no tables, no calls, so that inside
+//! [`super::map::map1_fused`]'s loops the compiler turns them into AVX2
+//! code that handles four elements per instruction.
+//!
+//! Where float32's functions ([`super::vmath`]) can compute in a wider type
+//! and round once, float64 has none: these carry the rounding error that
+//! matters as a second float64 (fdlibm's `hi`/`lo` pairs and its
+//! three-part pi/2), and the tests bound each function's distance from the
+//! C library's result on sweeps over the whole float64 range.
+//!
+//! Polynomial steps go through [`MulAdd`], as in [`super::vmath`]: fused
+//! in the loops compiled with FMA, a multiply and an add otherwise. The
+//! steps whose exactness the algorithms rely on (the argument reductions,
+//! the `hi`/`lo` splits) are written with separate operations in both.
+//!
+//! The sine and cosine here reduce arguments below 2^20 only
+//! ([`SMALL_TRIG_BITS`]); [`super::trig_blocks`] sends blocks holding a
+//! larger magnitude to the C library.
+
+mod exp_log;
+mod trig;
+
+pub use exp_log::{exp, log, log10, log2};
+pub use trig::{cos_small, sin_small, SMALL_TRIG_BITS};
+
+use super::vmath::{horner, MulAdd};
+
+#[cfg(test)]
+pub(crate) use super::vmath::{Fused, Separate};
+
+#[cfg(test)]
+mod sweep;
