@@ -74,16 +74,23 @@ def build_cases(torch: ModuleType | None, sizes: Sizes) -> list[Case]:
         ),
     ]  # fmt: skip
     # Transcendental functions: recorded beside the peers, no target.
-    for fn in ("exp", "sin", "tanh"):
+    a64 = a.astype(np.float64)
+    inputs = {
+        "float32": (a, ta, pa),
+        "float64": (a64, tb.from_numpy(a64), None if torch is None else torch.from_numpy(a64)),
+    }
+    for fn, dtype in (("exp", "float32"), ("sin", "float32"), ("tanh", "float32"),
+                      ("exp", "float64"), ("sin", "float64")):
+        x, tx, px = inputs[dtype]
         pfn = None if torch is None else getattr(torch, fn)
         cases.append(
             _row(
-                f"{fn} ({n // 2**20}M float32)",
-                {"tensorbridge": _maybe(_tb(fn), ta), "NumPy": _maybe(getattr(np, fn), a),
-                 "PyTorch": _maybe(pfn, pa)},
+                f"{fn} ({n // 2**20}M {dtype})",
+                {"tensorbridge": _maybe(_tb(fn), tx), "NumPy": _maybe(getattr(np, fn), x),
+                 "PyTorch": _maybe(pfn, px)},
                 {"tensorbridge": f"tb.{fn}(t)", "NumPy": f"np.{fn}(a)", "PyTorch": f"torch.{fn}(p)"},
                 "recorded (no target)",
-                2 * a.nbytes,
+                2 * x.nbytes,
             )
         )  # fmt: skip
     # Everyday calls whose fast paths are easy to lose: a Python-scalar
