@@ -67,16 +67,16 @@ pub(super) fn log_parts<M: MulAdd>(d: f64) -> (f64, f64) {
 }
 
 /// The Array API's special cases of the logarithms: NaN below zero (and for
-/// NaN), -inf at zero, +inf at +inf; `r` elsewhere.
+/// NaN), -inf at zero, +inf at +inf; `v` elsewhere. (Float64's
+/// logarithms in [`crate::cpu::vmath64`] use it too.)
 #[inline(always)]
-fn log_special(x: f32, r: f64) -> f32 {
-    let r = r as f32;
-    let r = if x == f32::INFINITY { x } else { r };
-    let r = if x == 0.0 { f32::NEG_INFINITY } else { r };
-    if x < 0.0 || x.is_nan() {
-        f32::NAN
+pub(crate) fn log_special<F: num_traits::Float>(x: F, v: F) -> F {
+    let v = if x == F::infinity() { x } else { v };
+    let v = if x == F::zero() { F::neg_infinity() } else { v };
+    if x < F::zero() || x.is_nan() {
+        F::nan()
     } else {
-        r
+        v
     }
 }
 
@@ -97,24 +97,22 @@ pub fn expm1<M: MulAdd>(x: f32) -> f32 {
 #[inline(always)]
 pub fn log<M: MulAdd>(x: f32) -> f32 {
     let (e, lm) = log_parts::<M>(x as f64);
-    log_special(x, e * std::f64::consts::LN_2 + lm)
+    log_special(x, (e * std::f64::consts::LN_2 + lm) as f32)
 }
 
 /// The base-2 logarithm (exact at powers of two).
 #[inline(always)]
 pub fn log2<M: MulAdd>(x: f32) -> f32 {
     let (e, lm) = log_parts::<M>(x as f64);
-    log_special(x, e + lm * LOG2_E)
+    log_special(x, (e + lm * LOG2_E) as f32)
 }
 
 /// The base-10 logarithm.
 #[inline(always)]
 pub fn log10<M: MulAdd>(x: f32) -> f32 {
     let (e, lm) = log_parts::<M>(x as f64);
-    log_special(
-        x,
-        e * std::f64::consts::LOG10_2 + lm * std::f64::consts::LOG10_E,
-    )
+    let v = e * std::f64::consts::LOG10_2 + lm * std::f64::consts::LOG10_E;
+    log_special(x, v as f32)
 }
 
 /// ln(1 + d) for a finite float64 `d > -1` (1 + d a normal float64),

@@ -31,6 +31,7 @@ mod inverse_hyperbolic;
 mod inverse_trig;
 mod trig;
 
+pub(crate) use exp_log::log_special;
 pub use exp_log::{exp, expm1, log, log10, log1p, log2};
 pub use hyperbolic::{cosh, sinh, tanh};
 pub use inverse_hyperbolic::{acosh, asinh, atanh};

@@ -1,7 +1,7 @@
 //! exp, log, log2 and log10 of float64 (see the module docs).
 
 use super::{horner, MulAdd};
-use crate::cpu::vmath::{clamp, ROUND_SHIFT};
+use crate::cpu::vmath::{clamp, log_special, ROUND_SHIFT};
 
 const LOG2_E: f64 = std::f64::consts::LOG2_E;
 /// ln 2 in two parts, the first with 32 significant bits, so that `k *
@@ -84,19 +84,6 @@ fn log_parts<M: MulAdd>(x: f64) -> (f64, f64, f64, f64) {
     ]);
     let hfsq = 0.5 * f * f;
     (k, f, hfsq, s * (hfsq + big_r))
-}
-
-/// The Array API's special cases of the logarithms: NaN below zero (and for
-/// NaN), -inf at zero, +inf at +inf; `v` elsewhere.
-#[inline(always)]
-fn log_special(x: f64, v: f64) -> f64 {
-    let v = if x == f64::INFINITY { x } else { v };
-    let v = if x == 0.0 { f64::NEG_INFINITY } else { v };
-    if x < 0.0 || x.is_nan() {
-        f64::NAN
-    } else {
-        v
-    }
 }
 
 /// The natural logarithm (fdlibm's `__ieee754_log`).
