@@ -3,11 +3,11 @@
 use super::{horner, MulAdd};
 use crate::cpu::vmath::{clamp, log_special, ROUND_SHIFT};
 
-const LOG2_E: f64 = std::f64::consts::LOG2_E;
+pub(super) const LOG2_E: f64 = std::f64::consts::LOG2_E;
 /// ln 2 in two parts, the first with 32 significant bits, so that `k *
 /// LN2_HI` is exact for every exponent `k` (fdlibm's `ln2_hi`/`ln2_lo`).
-const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+pub(super) const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+pub(super) const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 /// 1/ln 2 and 1/ln 10 in two parts, the first with 32 significant bits.
 const IVLN2_HI: f64 = f64::from_bits(0x3ff7_1547_6520_0000);
 const IVLN2_LO: f64 = f64::from_bits(0x3de7_05fc_2eef_a200);
@@ -22,15 +22,16 @@ const TWO_54: f64 = 18_014_398_509_481_984.0;
 /// 2^j for an integer-valued float64 `j` in [-1022, 1023], built from the
 /// exponent bits (`z` is `j + ROUND_SHIFT`, whose low bits hold `j`).
 #[inline(always)]
-fn pow2(z: f64) -> f64 {
+pub(super) fn pow2(z: f64) -> f64 {
     f64::from_bits(z.to_bits().wrapping_add(1023) << 52)
 }
 
 /// e^x.
 ///
-/// x = k ln 2 + r with |r| <= ln(2)/2, r exact but for one rounding;
+/// x = k ln 2 + r with |r| <= ln(2)/2 (r and its rounding error);
 /// e^r = 1 + r + r^2 q(r) with q the Taylor series to r^11 (the first term
-/// left out is below 5e-18); the result is scaled by 2^k in two steps so
+/// left out is below 5e-18), summed so that only the last addition's
+/// rounding counts; the result is scaled by 2^k in two steps so
 /// that k may run from -1076 to 1024 (subnormal results and the overflow
 /// to infinity included).
 #[inline(always)]
@@ -39,14 +40,24 @@ pub fn exp<M: MulAdd>(x: f64) -> f64 {
     let a = clamp(x, -746.0, 710.0);
     let z = a * LOG2_E + ROUND_SHIFT;
     let k = z - ROUND_SHIFT;
-    let r = (a - k * LN2_HI) - k * LN2_LO;
+    // r = hi - lo exactly as a pair: hi is exact, and so is the rounding
+    // error `c` of r.
+    let hi = a - k * LN2_HI;
+    let lo = k * LN2_LO;
+    let r = hi - lo;
+    let c = (hi - r) - lo;
     #[rustfmt::skip]
     let q = horner::<M, 12>(r, [
         1.0 / 6_227_020_800.0, 1.0 / 479_001_600.0, 1.0 / 39_916_800.0, 1.0 / 3_628_800.0,
         1.0 / 362_880.0, 1.0 / 40_320.0, 1.0 / 5_040.0, 1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0,
         1.0 / 6.0, 0.5,
     ]);
-    let p = 1.0 + M::mul_add(r * r, q, r);
+    // 1 + r + (c (1 + r) + r^2 q) with one rounding that matters: 1 + r
+    // is split into its rounded sum and the exact error (|r| < 1), and the
+    // small terms join the error before the last addition.
+    let s = 1.0 + r;
+    let e = (1.0 - s) + r;
+    let p = s + (e + M::mul_add(c, s, r * r * q));
     // k = k1 + k2 with both halves inside the normal exponents.
     let z1 = k * 0.5 + ROUND_SHIFT;
     let k1 = z1 - ROUND_SHIFT;
@@ -59,7 +70,7 @@ pub fn exp<M: MulAdd>(x: f64) -> f64 {
 /// [sqrt(1/2), sqrt(2)), `hfsq` = f^2/2 and ln(1 + f) = f - hfsq + r,
 /// `f` exact and `r` small (|r| < 0.004).
 #[inline(always)]
-fn log_parts<M: MulAdd>(x: f64) -> (f64, f64, f64, f64) {
+pub(super) fn log_parts<M: MulAdd>(x: f64) -> (f64, f64, f64, f64) {
     let subnormal = x < f64::MIN_POSITIVE;
     let x = if subnormal { x * TWO_54 } else { x };
     let bits = x.to_bits();
