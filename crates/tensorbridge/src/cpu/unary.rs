@@ -85,13 +85,11 @@ fn real_f64(op: UnaryOp, out: &Tensor, x: &Tensor) {
     match op {
         Cos if trig_contiguous(Trig::Cos, out, x) => {}
         Exp => map1_fused(out, x, &v::exp::<Separate>, &v::exp::<Fused>),
-        Expm1 => map1_fused(out, x, &v::expm1::<Separate>, &v::expm1::<Fused>),
         Log => map1_fused(out, x, &v::log::<Separate>, &v::log::<Fused>),
         Log1p => map1_fused(out, x, &v::log1p::<Separate>, &v::log1p::<Fused>),
         Log2 => map1_fused(out, x, &v::log2::<Separate>, &v::log2::<Fused>),
         Log10 => map1_fused(out, x, &v::log10::<Separate>, &v::log10::<Fused>),
         Sin if trig_contiguous(Trig::Sin, out, x) => {}
-        Tanh => map1_fused(out, x, &v::tanh::<Separate>, &v::tanh::<Fused>),
         _ => real::<f64>(op, out, x),
     }
 }

@@ -3,7 +3,7 @@
 use super::{horner, MulAdd};
 use crate::cpu::vmath::{clamp, log_special, ROUND_SHIFT};
 
-pub(super) const LOG2_E: f64 = std::f64::consts::LOG2_E;
+const LOG2_E: f64 = std::f64::consts::LOG2_E;
 /// ln 2 in two parts, the first with 32 significant bits, so that `k *
 /// LN2_HI` is exact for every exponent `k` (fdlibm's `ln2_hi`/`ln2_lo`).
 pub(super) const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
@@ -22,7 +22,7 @@ const TWO_54: f64 = 18_014_398_509_481_984.0;
 /// 2^j for an integer-valued float64 `j` in [-1022, 1023], built from the
 /// exponent bits (`z` is `j + ROUND_SHIFT`, whose low bits hold `j`).
 #[inline(always)]
-pub(super) fn pow2(z: f64) -> f64 {
+fn pow2(z: f64) -> f64 {
     f64::from_bits(z.to_bits().wrapping_add(1023) << 52)
 }
 

@@ -3,8 +3,8 @@
 //! The C library's `exp`, `log`, `sin`, ... are calls, one element at a
 //! time; NumPy's float64 loops are SIMD (SVML on AVX-512 machines) and
 //! PyTorch's are SLEEF's, both several times faster. These are fdlibm's
-//! algorithms (the ones the C libraries descend from: within one unit in
-//! the last place, `tanh` within two) rewritten as straight-line arithmetic: selects
+//! algorithms (the ones the C libraries descend from, each within one unit
+//! in the last place) rewritten as straight-line arithmetic: selects
 //! instead of branches, no tables, no calls, so that inside
 //! [`super::map::map1_fused`]'s loops the compiler turns them into AVX2
 //! code that handles four elements per instruction.
@@ -25,11 +25,11 @@
 //! larger magnitude to the C library.
 
 mod exp_log;
-mod expm1;
+mod log1p;
 mod trig;
 
 pub use exp_log::{exp, log, log10, log2};
-pub use expm1::{expm1, log1p, tanh};
+pub use log1p::log1p;
 pub use trig::{cos_small, sin_small, SMALL_TRIG_BITS};
 
 use super::vmath::{horner, MulAdd};
