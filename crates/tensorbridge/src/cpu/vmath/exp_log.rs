@@ -42,10 +42,11 @@ pub(super) fn expm1_f64<M: MulAdd>(a: f64) -> f64 {
     }
 }
 
-/// `(e, ln m)` with `d = 2^e * m`, `m` in [sqrt(1/2), sqrt(2)), for a
-/// positive, finite, normal float64 `d`.
+/// `(e, m)` with `d = 2^e * m` and `m` in [sqrt(1/2), sqrt(2)), both
+/// exact, for a positive, finite, normal float64 `d` (the float64
+/// logarithms in [`crate::cpu::vmath64`] use it too).
 #[inline(always)]
-pub(super) fn log_parts<M: MulAdd>(d: f64) -> (f64, f64) {
+pub(crate) fn exponent_and_mantissa(d: f64) -> (f64, f64) {
     let bits = d.to_bits();
     let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
     // The exponent field as a float64 without an integer conversion.
@@ -54,6 +55,14 @@ pub(super) fn log_parts<M: MulAdd>(d: f64) -> (f64, f64) {
     let high = m > std::f64::consts::SQRT_2;
     let m = if high { m * 0.5 } else { m };
     let e = if high { e + 1.0 } else { e };
+    (e, m)
+}
+
+/// `(e, ln m)` with `d = 2^e * m`, `m` in [sqrt(1/2), sqrt(2)), for a
+/// positive, finite, normal float64 `d`.
+#[inline(always)]
+pub(super) fn log_parts<M: MulAdd>(d: f64) -> (f64, f64) {
+    let (e, m) = exponent_and_mantissa(d);
     // ln m = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716: the odd
     // series to s^19 leaves out less than 4e-17.
     let f = m - 1.0;

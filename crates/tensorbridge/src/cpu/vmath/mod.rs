@@ -31,7 +31,7 @@ mod inverse_hyperbolic;
 mod inverse_trig;
 mod trig;
 
-pub(crate) use exp_log::log_special;
+pub(crate) use exp_log::{exponent_and_mantissa, log_special};
 pub use exp_log::{exp, expm1, log, log10, log1p, log2};
 pub use hyperbolic::{cosh, sinh, tanh};
 pub use inverse_hyperbolic::{acosh, asinh, atanh};

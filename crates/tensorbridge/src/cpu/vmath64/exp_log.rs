@@ -1,7 +1,7 @@
 //! exp, log, log2 and log10 of float64 (see the module docs).
 
 use super::{horner, MulAdd};
-use crate::cpu::vmath::{clamp, log_special, ROUND_SHIFT};
+use crate::cpu::vmath::{clamp, exponent_and_mantissa, log_special, ROUND_SHIFT};
 
 const LOG2_E: f64 = std::f64::consts::LOG2_E;
 /// ln 2 in two parts, the first with 32 significant bits, so that `k *
@@ -73,14 +73,7 @@ pub fn exp<M: MulAdd>(x: f64) -> f64 {
 pub(super) fn log_parts<M: MulAdd>(x: f64) -> (f64, f64, f64, f64) {
     let subnormal = x < f64::MIN_POSITIVE;
     let x = if subnormal { x * TWO_54 } else { x };
-    let bits = x.to_bits();
-    let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
-    // The exponent field as a float64 without an integer conversion.
-    let e =
-        f64::from_bits(0x4330_0000_0000_0000 | (bits >> 52)) - (4_503_599_627_370_496.0 + 1023.0);
-    let high = m > std::f64::consts::SQRT_2;
-    let m = if high { m * 0.5 } else { m };
-    let e = if high { e + 1.0 } else { e };
+    let (e, m) = exponent_and_mantissa(x);
     let k = if subnormal { e - 54.0 } else { e };
     // ln(1 + f) = 2 atanh(s) with s = f / (2 + f), |s| <= 0.1716: the odd
     // series to s^21 (the first term left out is below 1e-18 of the
