@@ -20,6 +20,11 @@ use crate::{DType, Tensor};
 /// Bytes per block: 16 KB, well inside the L1 cache.
 const BLOCK_BYTES: usize = 16 << 10;
 
+/// Elements of `T` per block.
+const fn block_len<T>() -> usize {
+    BLOCK_BYTES / std::mem::size_of::<T>()
+}
+
 /// Which function [`trig_contiguous`] computes.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Trig {
@@ -94,9 +99,9 @@ impl Blocked for f64 {
         let below = |xs: &[f64]| {
             // Signed: AVX2 has a 64-bit signed compare but no unsigned max
             // (the magnitudes' bits are below 2^63 either way).
-            let largest = xs
-                .iter()
-                .fold(0i64, |m, v| m.max((v.to_bits() & 0x7fff_ffff_ffff_ffff) as i64));
+            let largest = xs.iter().fold(0i64, |m, v| {
+                m.max((v.to_bits() & 0x7fff_ffff_ffff_ffff) as i64)
+            });
             largest < SMALL_TRIG_BITS as i64
         };
         // SAFETY: per the contract.
@@ -131,14 +136,13 @@ fn contiguous<T: Blocked>(which: Trig, out: &Tensor, x: &Tensor) -> bool {
         {
             return false;
         }
-        let block = BLOCK_BYTES / std::mem::size_of::<T>();
         let n = x.numel();
         let (po, px) = (out.data_ptr() as usize, x.data_ptr() as usize);
         let threads = rayon::current_num_threads();
         let parts: Vec<(usize, usize)> = if n < super::map::PARALLEL_MIN_ELEMENTS || threads < 2 {
             vec![(0, n)]
         } else {
-            let step = n.div_ceil(threads * 4).next_multiple_of(block);
+            let step = n.div_ceil(threads * 4).next_multiple_of(block_len::<T>());
             (0..n)
                 .step_by(step)
                 .map(|lo| (lo, (lo + step).min(n)))
@@ -178,7 +182,7 @@ unsafe fn blocks<T: Copy>(
     small: impl Fn(T) -> T,
     full: impl Fn(T) -> T,
 ) {
-    let block = BLOCK_BYTES / std::mem::size_of::<T>();
+    let block = block_len::<T>();
     for (os, xs) in out.chunks_mut(block).zip(x.chunks(block)) {
         // NaN and infinities compare above the bound too: their block takes
         // the full function, which handles them as the cheap one would.

@@ -4,8 +4,8 @@ use super::{clamp, horner, MulAdd, ROUND_SHIFT};
 
 const LOG2_E: f64 = std::f64::consts::LOG2_E;
 /// ln 2 split so that `k * LN2_HI` is exact for |k| < 2^20 (fdlibm's split).
-const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+pub(crate) const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+pub(crate) const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 
 /// e^a for |a| <= 200, NaN passed through; relative error below 1e-14.
 #[inline(always)]

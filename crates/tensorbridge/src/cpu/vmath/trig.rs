@@ -13,8 +13,8 @@ use super::{horner, MulAdd, ROUND_SHIFT};
 const TWO_OVER_PI: f64 = std::f64::consts::FRAC_2_PI;
 /// pi/2 in three parts of 33, 33 and 53 bits (fdlibm's `pio2_1..3`):
 /// `k * PIO2_1` and `k * PIO2_2` are exact for the k of |x| < 120.
-const PIO2_1: f64 = f64::from_bits(0x3ff9_21fb_5440_0000);
-const PIO2_2: f64 = f64::from_bits(0x3dd0_b461_1a60_0000);
+pub(crate) const PIO2_1: f64 = f64::from_bits(0x3ff9_21fb_5440_0000);
+pub(crate) const PIO2_2: f64 = f64::from_bits(0x3dd0_b461_1a60_0000);
 const PIO2_3: f64 = f64::from_bits(0x3ba3_198a_2e03_7073);
 
 /// Windows of 32 bits, each 8 bits further along, of 4/pi's binary

@@ -1,13 +1,10 @@
 //! exp, log, log2 and log10 of float64 (see the module docs).
 
 use super::{horner, MulAdd};
-use crate::cpu::vmath::{clamp, exponent_and_mantissa, log_special, ROUND_SHIFT};
+// ln 2 in fdlibm's two parts (`k * LN2_HI` exact for every exponent k).
+use crate::cpu::vmath::{clamp, exponent_and_mantissa, log_special, LN2_HI, LN2_LO, ROUND_SHIFT};
 
 const LOG2_E: f64 = std::f64::consts::LOG2_E;
-/// ln 2 in two parts, the first with 32 significant bits, so that `k *
-/// LN2_HI` is exact for every exponent `k` (fdlibm's `ln2_hi`/`ln2_lo`).
-pub(super) const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-pub(super) const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 /// 1/ln 2 and 1/ln 10 in two parts, the first with 32 significant bits.
 const IVLN2_HI: f64 = f64::from_bits(0x3ff7_1547_6520_0000);
 const IVLN2_LO: f64 = f64::from_bits(0x3de7_05fc_2eef_a200);

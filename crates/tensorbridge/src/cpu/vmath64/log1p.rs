@@ -1,12 +1,8 @@
 //! log1p of float64 (see the module docs).
-//!
-//! fdlibm's `expm1` and `tanh` were written this way too and measured:
-//! their many selected cases did not vectorize, and ran at half the C
-//! library's speed, so those two stay on the C library.
 
-use super::exp_log::{log_parts, LN2_HI, LN2_LO};
+use super::exp_log::log_parts;
 use super::MulAdd;
-use crate::cpu::vmath::log_special;
+use crate::cpu::vmath::{log_special, LN2_HI, LN2_LO};
 
 /// ln(1 + x) (fdlibm's `s_log1p.c`): the logarithm of u = 1 + x rounded,
 /// plus the correction `c / u` for what the rounding of u lost.

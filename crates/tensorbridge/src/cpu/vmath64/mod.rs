@@ -20,6 +20,10 @@
 //! steps whose exactness the algorithms rely on (the argument reductions,
 //! the `hi`/`lo` splits) are written with separate operations in both.
 //!
+//! fdlibm's `expm1` and `tanh` were written this way too and measured:
+//! their many selected cases did not vectorize, and ran at half the C
+//! library's speed, so those two stay on the C library.
+//!
 //! The sine and cosine here reduce arguments below 2^20 only
 //! ([`SMALL_TRIG_BITS`]); [`super::trig_blocks`] sends blocks holding a
 //! larger magnitude to the C library.

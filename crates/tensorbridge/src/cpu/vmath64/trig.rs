@@ -12,11 +12,10 @@
 //! |y0| <= pi/4 with the tail `y1`.
 
 use super::MulAdd;
-use crate::cpu::vmath::ROUND_SHIFT;
+// pi/2's first two 33-bit parts, shared with float32's reduction.
+use crate::cpu::vmath::{PIO2_1, PIO2_2, ROUND_SHIFT};
 
 const TWO_OVER_PI: f64 = std::f64::consts::FRAC_2_PI;
-const PIO2_1: f64 = f64::from_bits(0x3ff9_21fb_5440_0000);
-const PIO2_2: f64 = f64::from_bits(0x3dd0_b461_1a60_0000);
 const PIO2_3: f64 = f64::from_bits(0x3ba3_198a_2e00_0000);
 const PIO2_3T: f64 = f64::from_bits(0x397b_839a_2520_49c1);
 
