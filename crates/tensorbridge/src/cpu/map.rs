@@ -67,20 +67,23 @@ where
     let Some((walk, bases)) = walk_of([out, x]) else {
         return;
     };
-    let wide = wide_vectors();
+    let tier = vector_tier();
     run_parts(&walk, |w| {
         w.for_each_run(|o, n, s| {
             // SAFETY: the walk yields element offsets inside both checked
             // layouts; `out` is exclusively ours (caller contract), and an
-            // in-place map reads each element before writing it.
+            // in-place map reads each element before writing it. Each
+            // build runs only where the CPU has its features.
             unsafe {
                 let po = (bases.0[0] as *mut O).offset(o[0]);
                 let px = (bases.0[1] as *const I).offset(o[1]);
-                #[cfg(target_arch = "x86_64")]
-                if wide {
-                    return run1_avx2(po, px, n, s, fused);
+                match tier {
+                    #[cfg(target_arch = "x86_64")]
+                    VectorTier::Avx512 => run1_avx512(po, px, n, s, fused),
+                    #[cfg(target_arch = "x86_64")]
+                    VectorTier::Avx2 => run1_avx2(po, px, n, s, fused),
+                    _ => run1(po, px, n, s, f),
                 }
-                run1(po, px, n, s, f)
             }
         })
     });
@@ -124,6 +127,18 @@ unsafe fn run1<I: Copy, O: Copy>(po: *mut O, px: *const I, n: usize, s: [isize; 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn run1_avx2<I: Copy, O: Copy>(po: *mut O, px: *const I, n: usize, s: [isize; 2], f: &impl Fn(I) -> O) {
+    // SAFETY: passed on.
+    unsafe { run1(po, px, n, s, f) }
+}
+
+/// [`run1`] compiled with AVX-512 (see [`vector_tier`]).
+///
+/// # Safety
+///
+/// As for [`run1`], and the CPU supports AVX-512 F, VL and DQ, AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512vl,avx512dq,avx2,fma")]
+unsafe fn run1_avx512<I: Copy, O: Copy>(po: *mut O, px: *const I, n: usize, s: [isize; 2], f: &impl Fn(I) -> O) {
     // SAFETY: passed on.
     unsafe { run1(po, px, n, s, f) }
 }
@@ -241,6 +256,42 @@ unsafe fn run2_avx2<I: Copy, O: Copy>(
     unsafe { run2(po, pa, pb, n, s, f) }
 }
 
+/// The widest vector build of [`map1_fused`]'s loops this CPU runs.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub(crate) enum VectorTier {
+    /// The baseline target (SSE2 on x86-64).
+    Base,
+    /// AVX2 and FMA: 256-bit vectors.
+    Avx2,
+    /// AVX-512 F, VL and DQ besides: 512-bit vectors, which double the
+    /// lanes of the compute-bound function loops (`exp`, `sin`, ...).
+    Avx512,
+}
+
+/// Which build of [`map1_fused`]'s loops runs here.
+///
+/// The AVX-512 build computes each element with the same operations as the
+/// AVX2 one (the same function; only the number of lanes changes), so its
+/// results are bit for bit the AVX2 build's. (The binary loops, bound by
+/// memory bandwidth, gain nothing from it and keep two builds.)
+pub(crate) fn vector_tier() -> VectorTier {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::is_x86_feature_detected as has;
+        if !wide_vectors() {
+            return VectorTier::Base;
+        }
+        if has!("avx512f") && has!("avx512vl") && has!("avx512dq") {
+            return VectorTier::Avx512;
+        }
+        VectorTier::Avx2
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        VectorTier::Base
+    }
+}
+
 /// Whether the run loops take their AVX2 build.
 ///
 /// Each loop is compiled twice, for the baseline x86-64 target (SSE2) and
@@ -258,5 +309,138 @@ pub(crate) fn wide_vectors() -> bool {
     #[cfg(not(target_arch = "x86_64"))]
     {
         false
+    }
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod tests {
+    use super::*;
+    use crate::cpu::vmath::{self, Fused};
+    use crate::cpu::vmath64;
+
+    /// A function's name and its fused build.
+    type Case<T> = (&'static str, fn(T) -> T);
+
+    /// Bit patterns from a fixed-seed splitmix64, spread over every
+    /// exponent, and the special values.
+    fn patterns(n: usize) -> impl Iterator<Item = u64> {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        (0..n).map(move |_| {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        })
+    }
+
+    fn f32_inputs() -> Vec<f32> {
+        let mut xs: Vec<f32> = patterns(1 << 16)
+            .map(|b| f32::from_bits(b as u32))
+            .collect();
+        // Magnitudes where the functions do their work, both signs.
+        xs.extend(
+            patterns(1 << 16)
+                .map(|b| ((b >> 11) as f64 / (1u64 << 53) as f64 * 200.0 - 100.0) as f32),
+        );
+        xs.extend([
+            0.0,
+            -0.0,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+            f32::MIN_POSITIVE,
+            1e-45,
+            1.0,
+            -1.0,
+        ]);
+        xs
+    }
+
+    fn f64_inputs() -> Vec<f64> {
+        let mut xs: Vec<f64> = patterns(1 << 16).map(f64::from_bits).collect();
+        xs.extend(
+            patterns(1 << 16).map(|b| (b >> 11) as f64 / (1u64 << 53) as f64 * 1400.0 - 700.0),
+        );
+        xs.extend([
+            0.0,
+            -0.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            f64::MIN_POSITIVE,
+            5e-324,
+            1.0,
+            -1.0,
+        ]);
+        xs
+    }
+
+    /// Runs `f` over `xs` in the AVX2 and the AVX-512 build of the loop and
+    /// returns both outputs.
+    fn both_builds<T: Copy + Default>(xs: &[T], f: impl Fn(T) -> T) -> (Vec<T>, Vec<T>) {
+        let mut narrow = vec![T::default(); xs.len()];
+        let mut wide = vec![T::default(); xs.len()];
+        // SAFETY: contiguous slices of `xs.len()` elements each, and the
+        // caller checked the CPU's features.
+        unsafe {
+            run1_avx2(narrow.as_mut_ptr(), xs.as_ptr(), xs.len(), [1, 1], &f);
+            run1_avx512(wide.as_mut_ptr(), xs.as_ptr(), xs.len(), [1, 1], &f);
+        }
+        (narrow, wide)
+    }
+
+    /// Meaningful in an optimized build (`cargo test --release`), where
+    /// both loops are vectorized; the Python tests check the values of
+    /// whichever build the machine runs against NumPy and mpmath.
+    #[test]
+    fn the_avx512_build_gives_the_avx2_builds_bits() {
+        if vector_tier() != VectorTier::Avx512 {
+            eprintln!("skipped: this CPU has no AVX-512");
+            return;
+        }
+        let xs = f32_inputs();
+        #[rustfmt::skip]
+        let f32s: [Case<f32>; 22] = [
+            ("exp", vmath::exp::<Fused>), ("expm1", vmath::expm1::<Fused>),
+            ("log", vmath::log::<Fused>), ("log2", vmath::log2::<Fused>),
+            ("log10", vmath::log10::<Fused>), ("log1p", vmath::log1p::<Fused>),
+            ("sin", vmath::sin::<Fused>), ("cos", vmath::cos::<Fused>), ("tan", vmath::tan::<Fused>),
+            ("sin_small", vmath::sin_small::<Fused>), ("cos_small", vmath::cos_small::<Fused>),
+            ("tan_small", vmath::tan_small::<Fused>),
+            ("sinh", vmath::sinh::<Fused>), ("cosh", vmath::cosh::<Fused>), ("tanh", vmath::tanh::<Fused>),
+            ("asinh", vmath::asinh::<Fused>), ("acosh", vmath::acosh::<Fused>),
+            ("atanh", vmath::atanh::<Fused>), ("asin", vmath::asin::<Fused>),
+            ("acos", vmath::acos::<Fused>), ("atan", vmath::atan::<Fused>),
+            ("sqrt", f32::sqrt),
+        ];
+        for (name, f) in f32s {
+            let (narrow, wide) = both_builds(&xs, f);
+            for ((x, a), b) in xs.iter().zip(&narrow).zip(&wide) {
+                assert_eq!(
+                    a.to_bits(),
+                    b.to_bits(),
+                    "float32 {name}({x:e}): AVX2 {a:e}, AVX-512 {b:e}"
+                );
+            }
+        }
+        let xs = f64_inputs();
+        #[rustfmt::skip]
+        let f64s: [Case<f64>; 7] = [
+            ("exp", vmath64::exp::<Fused>), ("log", vmath64::log::<Fused>),
+            ("log1p", vmath64::log1p::<Fused>), ("log2", vmath64::log2::<Fused>),
+            ("log10", vmath64::log10::<Fused>),
+            ("sin_small", vmath64::sin_small::<Fused>), ("cos_small", vmath64::cos_small::<Fused>),
+        ];
+        for (name, f) in f64s {
+            let (narrow, wide) = both_builds(&xs, f);
+            for ((x, a), b) in xs.iter().zip(&narrow).zip(&wide) {
+                assert_eq!(
+                    a.to_bits(),
+                    b.to_bits(),
+                    "float64 {name}({x:e}): AVX2 {a:e}, AVX-512 {b:e}"
+                );
+            }
+        }
     }
 }

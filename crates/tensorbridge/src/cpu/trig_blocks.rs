@@ -168,14 +168,66 @@ fn contiguous<T: Blocked>(which: Trig, out: &Tensor, x: &Tensor) -> bool {
 }
 
 /// `out = small(x)` block by block where `below(block)`, `full(x)`
-/// elsewhere.
+/// elsewhere, in the widest vector build this CPU runs (the same results
+/// in either: see [`super::map::vector_tier`]).
+///
+/// # Safety
+///
+/// The CPU supports AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+unsafe fn blocks<T: Copy>(
+    out: &mut [T],
+    x: &[T],
+    below: impl Fn(&[T]) -> bool,
+    small: impl Fn(T) -> T,
+    full: impl Fn(T) -> T,
+) {
+    // SAFETY: the caller's contract, and AVX-512 checked for its build.
+    unsafe {
+        if super::map::vector_tier() == super::map::VectorTier::Avx512 {
+            blocks_avx512(out, x, below, small, full)
+        } else {
+            blocks_avx2(out, x, below, small, full)
+        }
+    }
+}
+
+/// [`blocks_body`] with AVX2 and FMA.
 ///
 /// # Safety
 ///
 /// The CPU supports AVX2 and FMA.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn blocks<T: Copy>(
+unsafe fn blocks_avx2<T: Copy>(
+    out: &mut [T],
+    x: &[T],
+    below: impl Fn(&[T]) -> bool,
+    small: impl Fn(T) -> T,
+    full: impl Fn(T) -> T,
+) {
+    blocks_body(out, x, below, small, full)
+}
+
+/// [`blocks_body`] with AVX-512.
+///
+/// # Safety
+///
+/// The CPU supports AVX-512 F, VL and DQ, AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512vl,avx512dq,avx2,fma")]
+unsafe fn blocks_avx512<T: Copy>(
+    out: &mut [T],
+    x: &[T],
+    below: impl Fn(&[T]) -> bool,
+    small: impl Fn(T) -> T,
+    full: impl Fn(T) -> T,
+) {
+    blocks_body(out, x, below, small, full)
+}
+
+#[inline(always)]
+fn blocks_body<T: Copy>(
     out: &mut [T],
     x: &[T],
     below: impl Fn(&[T]) -> bool,

@@ -44,8 +44,9 @@ fn run(op: UnaryOp, out: &Tensor, x: &Tensor) {
 
 /// Float32 (and the half floats computed in it): the functions with a
 /// vectorizable version in [`super::vmath`] use it, the rest `real`. (The
-/// C library's `logf` and `log2f` are as fast as the vector `log`, whose
-/// division is slow in four-lane float64; they stay.)
+/// vector `log` and `log2` only tie with the C library's `logf` in the
+/// four-lane AVX2 build, whose float64 division is slow; with AVX-512's
+/// eight lanes they take 0.4 ms per 1M elements against 1.0 ms.)
 fn real_f32(op: UnaryOp, out: &Tensor, x: &Tensor) {
     use super::trig_blocks::{trig_contiguous, Trig};
     use super::vmath::{self, Fused, Separate};
@@ -62,7 +63,9 @@ fn real_f32(op: UnaryOp, out: &Tensor, x: &Tensor) {
         Cosh => map1_fused(out, x, &vmath::cosh::<Separate>, &vmath::cosh::<Fused>),
         Exp => map1_fused(out, x, &vmath::exp::<Separate>, &vmath::exp::<Fused>),
         Expm1 => map1_fused(out, x, &vmath::expm1::<Separate>, &vmath::expm1::<Fused>),
+        Log => map1_fused(out, x, &vmath::log::<Separate>, &vmath::log::<Fused>),
         Log1p => map1_fused(out, x, &vmath::log1p::<Separate>, &vmath::log1p::<Fused>),
+        Log2 => map1_fused(out, x, &vmath::log2::<Separate>, &vmath::log2::<Fused>),
         Log10 => map1_fused(out, x, &vmath::log10::<Separate>, &vmath::log10::<Fused>),
         Sin if trig_contiguous(Trig::Sin, out, x) => {}
         Sin => map1_fused(out, x, &vmath::sin::<Separate>, &vmath::sin::<Fused>),

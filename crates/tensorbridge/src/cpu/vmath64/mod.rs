@@ -7,7 +7,8 @@
 //! in the last place) rewritten as straight-line arithmetic: selects
 //! instead of branches, no tables, no calls, so that inside
 //! [`super::map::map1_fused`]'s loops the compiler turns them into AVX2
-//! code that handles four elements per instruction.
+//! code that handles four elements per instruction (eight in the AVX-512
+//! build).
 //!
 //! Where float32's functions ([`super::vmath`]) can compute in a wider type
 //! and round once, float64 has none: these carry the rounding error that
