@@ -426,11 +426,12 @@ mod tests {
         }
         let xs = f64_inputs();
         #[rustfmt::skip]
-        let f64s: [Case<f64>; 7] = [
+        let f64s: [Case<f64>; 8] = [
             ("exp", vmath64::exp::<Fused>), ("log", vmath64::log::<Fused>),
             ("log1p", vmath64::log1p::<Fused>), ("log2", vmath64::log2::<Fused>),
             ("log10", vmath64::log10::<Fused>),
             ("sin_small", vmath64::sin_small::<Fused>), ("cos_small", vmath64::cos_small::<Fused>),
+            ("tanh", vmath64::tanh::<Fused>),
         ];
         for (name, f) in f64s {
             let (narrow, wide) = both_builds(&xs, f);

@@ -93,6 +93,7 @@ fn real_f64(op: UnaryOp, out: &Tensor, x: &Tensor) {
         Log2 => map1_fused(out, x, &v::log2::<Separate>, &v::log2::<Fused>),
         Log10 => map1_fused(out, x, &v::log10::<Separate>, &v::log10::<Fused>),
         Sin if trig_contiguous(Trig::Sin, out, x) => {}
+        Tanh => map1_fused(out, x, &v::tanh::<Separate>, &v::tanh::<Fused>),
         _ => real::<f64>(op, out, x),
     }
 }

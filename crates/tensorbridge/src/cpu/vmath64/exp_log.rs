@@ -19,7 +19,7 @@ const TWO_54: f64 = 18_014_398_509_481_984.0;
 /// 2^j for an integer-valued float64 `j` in [-1022, 1023], built from the
 /// exponent bits (`z` is `j + ROUND_SHIFT`, whose low bits hold `j`).
 #[inline(always)]
-fn pow2(z: f64) -> f64 {
+pub(super) fn pow2(z: f64) -> f64 {
     f64::from_bits(z.to_bits().wrapping_add(1023) << 52)
 }
 
@@ -34,7 +34,19 @@ fn pow2(z: f64) -> f64 {
 #[inline(always)]
 pub fn exp<M: MulAdd>(x: f64) -> f64 {
     // e^-746 rounds to 0 and e^710 overflows; the clamp passes NaN.
-    let a = clamp(x, -746.0, 710.0);
+    let (k, s, t) = exp_reduced::<M>(clamp(x, -746.0, 710.0));
+    let p = s + t;
+    // k = k1 + k2 with both halves inside the normal exponents.
+    let z1 = k * 0.5 + ROUND_SHIFT;
+    let k1 = z1 - ROUND_SHIFT;
+    let z2 = (k - k1) + ROUND_SHIFT;
+    p * pow2(z1) * pow2(z2)
+}
+
+/// e^a = 2^k (s + t) for `a` in [-746, 710] (or NaN): `k` an integer, `s`
+/// = 1 + r rounded and `t` the small rest, whose sum rounds once.
+#[inline(always)]
+pub(super) fn exp_reduced<M: MulAdd>(a: f64) -> (f64, f64, f64) {
     let z = a * LOG2_E + ROUND_SHIFT;
     let k = z - ROUND_SHIFT;
     // r = hi - lo exactly as a pair: hi is exact, and so is the rounding
@@ -54,12 +66,7 @@ pub fn exp<M: MulAdd>(x: f64) -> f64 {
     // small terms join the error before the last addition.
     let s = 1.0 + r;
     let e = (1.0 - s) + r;
-    let p = s + (e + M::mul_add(c, s, r * r * q));
-    // k = k1 + k2 with both halves inside the normal exponents.
-    let z1 = k * 0.5 + ROUND_SHIFT;
-    let k1 = z1 - ROUND_SHIFT;
-    let z2 = (k - k1) + ROUND_SHIFT;
-    p * pow2(z1) * pow2(z2)
+    (k, s, e + M::mul_add(c, s, r * r * q))
 }
 
 /// ln of a positive, finite float64 (subnormals included) as fdlibm

@@ -23,7 +23,10 @@
 //!
 //! fdlibm's `expm1` and `tanh` were written this way too and measured:
 //! their many selected cases did not vectorize, and ran at half the C
-//! library's speed, so those two stay on the C library.
+//! library's speed, so `expm1` stays on the C library. `tanh` is instead
+//! Cephes' two forms (a rational function near zero, the exponential
+//! beyond), both computed and one selected, with the exponential form's
+//! rounding errors carried to one last addition.
 //!
 //! The sine and cosine here reduce arguments below 2^20 only
 //! ([`SMALL_TRIG_BITS`]); [`super::trig_blocks`] sends blocks holding a
@@ -31,10 +34,12 @@
 
 mod exp_log;
 mod log1p;
+mod tanh;
 mod trig;
 
 pub use exp_log::{exp, log, log10, log2};
 pub use log1p::log1p;
+pub use tanh::tanh;
 pub use trig::{cos_small, sin_small, SMALL_TRIG_BITS};
 
 use super::vmath::{horner, MulAdd};
