@@ -506,9 +506,9 @@ def test_in_place_with_overlapping_operands_matches_numpy(other):
     np.testing.assert_array_equal(got, want)
 
 
-@pytest.mark.parametrize("name", ["atan2", "hypot"])
+@pytest.mark.parametrize("name", ["atan2", "hypot", "logaddexp"])
 def test_float32_binary_functions_within_one_ulp_and_on_the_standard_table(name):
-    """atan2 and hypot of float32 against float64's rounded, on every
+    """atan2, hypot and logaddexp of float32 against float64's rounded, on every
     pairing of signed zeros, infinities, NaN and ordinary values, plus
     random pairs across the whole range."""
     specials = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0, 1e-45, -3e38, 2.5], np.float32)
@@ -525,6 +525,22 @@ def test_float32_binary_functions_within_one_ulp_and_on_the_standard_table(name)
     np.testing.assert_array_max_ulp(got[ok], want[ok], maxulp=1)
     zeros = want == 0
     np.testing.assert_array_equal(np.signbit(got[zeros]), np.signbit(want[zeros]))
+
+
+def test_float64_logaddexp_on_every_special_pairing_and_within_two_ulps_of_numpy():
+    """The vector float64 logaddexp (the larger plus log1p(exp(-|a - b|)),
+    NumPy's formula) on every pairing of signed zeros, infinities, NaN and
+    ordinary values, and on random pairs, against NumPy's loop."""
+    specials = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0, 5e-324, -1e308, 1e308, 700.0])
+    a, b = (v.ravel() for v in np.meshgrid(specials, specials))
+    rng = np.random.default_rng(5)
+    a = np.concatenate([a, rng.uniform(-50, 50, 100_000), rng.standard_normal(1000) * 1e300])
+    b = np.concatenate([b, rng.uniform(-50, 50, 100_000), rng.standard_normal(1000) * 1e300])
+    want = np.logaddexp(a, b)
+    got = tb.logaddexp(tb.asarray(a), tb.asarray(b)).numpy()
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    ok = ~np.isnan(want)
+    np.testing.assert_array_max_ulp(got[ok], want[ok], maxulp=2)
 
 
 @pytest.mark.parametrize(

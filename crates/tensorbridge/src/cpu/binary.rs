@@ -6,9 +6,10 @@
 
 use num_complex::Complex;
 
-use super::float::{complex_divide, floor_divide, logaddexp, next_after_16, remainder, Real};
+use super::float::{complex_divide, floor_divide, next_after_16, remainder, Real};
 use super::int::Int;
-use super::map::map2;
+use super::map::{map2, map2_fused, Kernel2};
+use super::vmath::MulAdd;
 use super::power::pow_simple_exponent;
 use crate::ops::binary::BinaryOp;
 use crate::{DType, Error, Result, Tensor};
@@ -62,6 +63,8 @@ fn run(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) -> Result<()> {
             map2(out, a, b, super::vmath::atan2::<super::vmath::Separate>)
         }
         DType::Float32 if op == BinaryOp::Hypot => map2(out, a, b, hypot_f32),
+        DType::Float32 if op == BinaryOp::Logaddexp => map2_fused::<LogAddExp32>(out, a, b),
+        DType::Float64 if op == BinaryOp::Logaddexp => map2_fused::<LogAddExp64>(out, a, b),
         DType::Float32 => real::<f32>(op, out, a, b),
         DType::Float64 => real::<f64>(op, out, a, b),
         DType::Complex64 => complex::<f32>(op, out, a, b),
@@ -79,6 +82,30 @@ fn run(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) -> Result<()> {
         DType::UInt64 => return integer::<u64>(op, out, a, b),
     }
     Ok(())
+}
+
+/// `logaddexp` of float32, computed in float64 ([`super::vmath::logaddexp`]).
+pub(crate) enum LogAddExp32 {}
+
+impl Kernel2 for LogAddExp32 {
+    type In = f32;
+    type Out = f32;
+    #[inline(always)]
+    fn apply<M: MulAdd>(a: f32, b: f32) -> f32 {
+        super::vmath::logaddexp::<M>(a, b)
+    }
+}
+
+/// `logaddexp` of float64 ([`super::vmath64::logaddexp`]).
+pub(crate) enum LogAddExp64 {}
+
+impl Kernel2 for LogAddExp64 {
+    type In = f64;
+    type Out = f64;
+    #[inline(always)]
+    fn apply<M: MulAdd>(a: f64, b: f64) -> f64 {
+        super::vmath64::logaddexp::<M>(a, b)
+    }
 }
 
 /// The larger of `x` and `y`; NaN when either is NaN (for floats).
@@ -133,7 +160,7 @@ fn real<T: Real>(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) {
         Atan2 => map2(out, a, b, |x: T, y: T| x.atan2(y)),
         Copysign => map2(out, a, b, |x: T, y: T| x.copysign(y)),
         Hypot => map2(out, a, b, |x: T, y: T| x.hypot(y)),
-        Logaddexp => map2(out, a, b, logaddexp::<T>),
+        Logaddexp => unreachable!("float32 and float64 take the vector loops in `run`"),
         Nextafter => map2(out, a, b, |x: T, y: T| x.next_after(y)),
         Maximum => map2(out, a, b, maximum::<T>),
         Minimum => map2(out, a, b, minimum::<T>),

@@ -146,22 +146,6 @@ pub fn remainder<T: Real>(a: T, b: T) -> T {
     }
 }
 
-/// `log(exp(a) + exp(b))` without overflow, NumPy's way.
-pub fn logaddexp<T: Real>(a: T, b: T) -> T {
-    if a == b {
-        // Also covers both infinite with the same sign.
-        return a + T::ln_2();
-    }
-    let d = a - b;
-    if d > T::zero() {
-        a + (-d).exp().ln_1p()
-    } else if d <= T::zero() {
-        b + d.exp().ln_1p()
-    } else {
-        d // NaN
-    }
-}
-
 /// `atanh(v)` from `|v|`: `0.5 ln(1 + 2|v| / (1 - |v|))` with `v`'s sign.
 /// (The standard library's `atanh` forms `1 + 2v / (1 - v)` for negative
 /// `v` too, which cancels near -1 and loses about 1e-11 there.)

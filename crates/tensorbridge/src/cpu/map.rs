@@ -6,6 +6,7 @@
 //! and runs with a broadcast (stride 0) operand hoist its value. Work above
 //! [`PARALLEL_MIN_ELEMENTS`] is split across rayon's threads.
 
+use super::vmath::{Fused, MulAdd, Separate};
 use crate::strided::Walk;
 use crate::tensor::Tensor;
 
@@ -152,6 +153,70 @@ where
     I: Copy,
     O: Copy,
 {
+    // Arithmetic and comparisons are bound by memory bandwidth: an
+    // AVX-512 build would gain nothing.
+    let wide = wide_vectors();
+    let f = Closure(f);
+    map2_runs(out, a, b, |po, pa, pb, n, s| {
+        // SAFETY: `map2_runs`' offsets, and AVX2 checked for its build.
+        unsafe {
+            #[cfg(target_arch = "x86_64")]
+            if wide {
+                return run2_avx2(po, pa, pb, n, s, &f);
+            }
+            run2(po, pa, pb, n, s, &f)
+        }
+    });
+}
+
+/// A binary function compiled twice: with fused multiply-adds for CPUs
+/// with FMA, with separate ones for the others.
+///
+/// [`map2_fused`] calls [`Kernel2::apply`] directly, which is always
+/// inlined into its loops; a closure passed as `impl Fn` is a call that
+/// LLVM stops inlining once the body passes its size threshold (float64
+/// `logaddexp`, an `exp` and a `log1p`, does), and the loop is then a
+/// call per element, with `mul_add` a call into the C library besides.
+pub trait Kernel2: Sync {
+    /// The input element type.
+    type In: Copy;
+    /// The output element type.
+    type Out: Copy;
+    /// The function, with multiply-adds computed as `M` says.
+    fn apply<M: MulAdd>(a: Self::In, b: Self::In) -> Self::Out;
+}
+
+/// [`map2`] for a [`Kernel2`], in the widest vector build this CPU runs
+/// (see [`vector_tier`]).
+pub fn map2_fused<K: Kernel2>(out: &Tensor, a: &Tensor, b: &Tensor) {
+    let tier = vector_tier();
+    map2_runs(out, a, b, |po, pa, pb, n, s| {
+        // SAFETY: `map2_runs`' offsets, and each build runs only where the
+        // CPU has its features.
+        unsafe {
+            match tier {
+                #[cfg(target_arch = "x86_64")]
+                VectorTier::Avx512 => run2_avx512(po, pa, pb, n, s, &Build::<K, Fused>::new()),
+                #[cfg(target_arch = "x86_64")]
+                VectorTier::Avx2 => run2_avx2(po, pa, pb, n, s, &Build::<K, Fused>::new()),
+                _ => run2(po, pa, pb, n, s, &Build::<K, Separate>::new()),
+            }
+        }
+    });
+}
+
+/// Walks broadcast operands of element type `I` into `out` (of `O`), and
+/// gives each inner run to `run`: its output and input pointers, its
+/// length and its strides (out, a, b).
+fn map2_runs<I, O>(
+    out: &Tensor,
+    a: &Tensor,
+    b: &Tensor,
+    run: impl Fn(*mut O, *const I, *const I, usize, [isize; 3]) + Sync,
+) where
+    I: Copy,
+    O: Copy,
+{
     super::host::only("map2", &[out, a, b]);
     debug_assert_eq!(std::mem::size_of::<I>(), a.itemsize());
     debug_assert_eq!(std::mem::size_of::<I>(), b.itemsize());
@@ -159,23 +224,51 @@ where
     let Some((walk, bases)) = walk_of([out, a, b]) else {
         return;
     };
-    let wide = wide_vectors();
     run_parts(&walk, |w| {
         w.for_each_run(|o, n, s| {
             // SAFETY: as in `map1`: offsets come from the walk over the
             // checked layouts, and `out` is exclusively ours.
-            unsafe {
-                let po = (bases.0[0] as *mut O).offset(o[0]);
-                let pa = (bases.0[1] as *const I).offset(o[1]);
-                let pb = (bases.0[2] as *const I).offset(o[2]);
-                #[cfg(target_arch = "x86_64")]
-                if wide {
-                    return run2_avx2(po, pa, pb, n, s, &f);
-                }
-                run2(po, pa, pb, n, s, &f)
-            }
+            let (po, pa, pb) = unsafe {
+                (
+                    (bases.0[0] as *mut O).offset(o[0]),
+                    (bases.0[1] as *const I).offset(o[1]),
+                    (bases.0[2] as *const I).offset(o[2]),
+                )
+            };
+            run(po, pa, pb, n, s)
         })
     });
+}
+
+/// How [`run2`] calls its function, inlined in either form.
+trait Call2<I, O> {
+    fn call(&self, a: I, b: I) -> O;
+}
+
+/// An `impl Fn` closure, called as such.
+struct Closure<F>(F);
+
+impl<I, O, F: Fn(I, I) -> O> Call2<I, O> for Closure<F> {
+    #[inline(always)]
+    fn call(&self, a: I, b: I) -> O {
+        (self.0)(a, b)
+    }
+}
+
+/// A [`Kernel2`] in the build `M`.
+struct Build<K, M>(std::marker::PhantomData<(K, M)>);
+
+impl<K, M> Build<K, M> {
+    fn new() -> Self {
+        Build(std::marker::PhantomData)
+    }
+}
+
+impl<K: Kernel2, M: MulAdd> Call2<K::In, K::Out> for Build<K, M> {
+    #[inline(always)]
+    fn call(&self, a: K::In, b: K::In) -> K::Out {
+        K::apply::<M>(a, b)
+    }
 }
 
 /// One run of [`map2`]: `n` elements, `s` their strides (out, a, b); a
@@ -191,7 +284,7 @@ unsafe fn run2<I: Copy, O: Copy>(
     pb: *const I,
     n: usize,
     s: [isize; 3],
-    f: &impl Fn(I, I) -> O,
+    f: &impl Call2<I, O>,
 ) {
     // SAFETY: per the contract.
     unsafe {
@@ -202,35 +295,35 @@ unsafe fn run2<I: Copy, O: Copy>(
             [1, 1, 1] if in_place => {
                 let pa = po as *const I;
                 for i in 0..n {
-                    *po.add(i) = f(*pa.add(i), *pb.add(i));
+                    *po.add(i) = f.call(*pa.add(i), *pb.add(i));
                 }
             }
             [1, 1, 0] if in_place => {
                 let (pa, vb) = (po as *const I, *pb);
                 for i in 0..n {
-                    *po.add(i) = f(*pa.add(i), vb);
+                    *po.add(i) = f.call(*pa.add(i), vb);
                 }
             }
             [1, 1, 1] => {
                 for i in 0..n {
-                    *po.add(i) = f(*pa.add(i), *pb.add(i));
+                    *po.add(i) = f.call(*pa.add(i), *pb.add(i));
                 }
             }
             [1, 1, 0] => {
                 let vb = *pb;
                 for i in 0..n {
-                    *po.add(i) = f(*pa.add(i), vb);
+                    *po.add(i) = f.call(*pa.add(i), vb);
                 }
             }
             [1, 0, 1] => {
                 let va = *pa;
                 for i in 0..n {
-                    *po.add(i) = f(va, *pb.add(i));
+                    *po.add(i) = f.call(va, *pb.add(i));
                 }
             }
             _ => {
                 for i in 0..n as isize {
-                    *po.offset(i * s[0]) = f(*pa.offset(i * s[1]), *pb.offset(i * s[2]));
+                    *po.offset(i * s[0]) = f.call(*pa.offset(i * s[1]), *pb.offset(i * s[2]));
                 }
             }
         }
@@ -250,14 +343,33 @@ unsafe fn run2_avx2<I: Copy, O: Copy>(
     pb: *const I,
     n: usize,
     s: [isize; 3],
-    f: &impl Fn(I, I) -> O,
+    f: &impl Call2<I, O>,
+) {
+    // SAFETY: passed on.
+    unsafe { run2(po, pa, pb, n, s, f) }
+}
+
+/// [`run2`] compiled with AVX-512 (see [`vector_tier`]).
+///
+/// # Safety
+///
+/// As for [`run2`], and the CPU supports AVX-512 F, VL and DQ, AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512vl,avx512dq,avx2,fma")]
+unsafe fn run2_avx512<I: Copy, O: Copy>(
+    po: *mut O,
+    pa: *const I,
+    pb: *const I,
+    n: usize,
+    s: [isize; 3],
+    f: &impl Call2<I, O>,
 ) {
     // SAFETY: passed on.
     unsafe { run2(po, pa, pb, n, s, f) }
 }
 
 /// The widest vector build of [`map1_fused`]'s loops this CPU runs.
-#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+#[derive(Copy, Clone, PartialEq, Eq, PartialOrd, Ord, Debug)]
 pub(crate) enum VectorTier {
     /// The baseline target (SSE2 on x86-64).
     Base,
@@ -272,8 +384,7 @@ pub(crate) enum VectorTier {
 ///
 /// The AVX-512 build computes each element with the same operations as the
 /// AVX2 one (the same function; only the number of lanes changes), so its
-/// results are bit for bit the AVX2 build's. (The binary loops, bound by
-/// memory bandwidth, gain nothing from it and keep two builds.)
+/// results are bit for bit the AVX2 build's.
 pub(crate) fn vector_tier() -> VectorTier {
     #[cfg(target_arch = "x86_64")]
     {
@@ -315,7 +426,8 @@ pub(crate) fn wide_vectors() -> bool {
 #[cfg(all(test, target_arch = "x86_64"))]
 mod tests {
     use super::*;
-    use crate::cpu::vmath::{self, Fused};
+    use crate::cpu::binary::{LogAddExp32, LogAddExp64};
+    use crate::cpu::vmath;
     use crate::cpu::vmath64;
 
     /// A function's name and its fused build.
@@ -393,6 +505,21 @@ mod tests {
     /// Meaningful in an optimized build (`cargo test --release`), where
     /// both loops are vectorized; the Python tests check the values of
     /// whichever build the machine runs against NumPy and mpmath.
+    /// [`both_builds`] for a binary kernel, on every pairing of `xs` with
+    /// `xs` reversed.
+    fn both_builds2<T: Copy + Default, K: Kernel2<In = T, Out = T>>(xs: &[T]) -> (Vec<T>, Vec<T>) {
+        let ys: Vec<T> = xs.iter().rev().copied().collect();
+        let mut narrow = vec![T::default(); xs.len()];
+        let mut wide = vec![T::default(); xs.len()];
+        let f = Build::<K, Fused>::new();
+        // SAFETY: as in `both_builds`.
+        unsafe {
+            run2_avx2(narrow.as_mut_ptr(), xs.as_ptr(), ys.as_ptr(), xs.len(), [1, 1, 1], &f);
+            run2_avx512(wide.as_mut_ptr(), xs.as_ptr(), ys.as_ptr(), xs.len(), [1, 1, 1], &f);
+        }
+        (narrow, wide)
+    }
+
     #[test]
     fn the_avx512_build_gives_the_avx2_builds_bits() {
         if vector_tier() != VectorTier::Avx512 {
@@ -424,7 +551,15 @@ mod tests {
                 );
             }
         }
+        let (narrow, wide) = both_builds2::<f32, LogAddExp32>(&xs);
+        for (a, b) in narrow.iter().zip(&wide) {
+            assert_eq!(a.to_bits(), b.to_bits(), "float32 logaddexp: AVX2 {a:e}, AVX-512 {b:e}");
+        }
         let xs = f64_inputs();
+        let (narrow, wide) = both_builds2::<f64, LogAddExp64>(&xs);
+        for (a, b) in narrow.iter().zip(&wide) {
+            assert_eq!(a.to_bits(), b.to_bits(), "float64 logaddexp: AVX2 {a:e}, AVX-512 {b:e}");
+        }
         #[rustfmt::skip]
         let f64s: [Case<f64>; 8] = [
             ("exp", vmath64::exp::<Fused>), ("log", vmath64::log::<Fused>),

@@ -140,6 +140,20 @@ pub(super) fn ln1p_f64<M: MulAdd>(d: f64) -> f64 {
     }
 }
 
+/// ln(e^a + e^b), in float64 as NumPy forms it: the larger plus
+/// ln(1 + e^-|a - b|); a + ln 2 where a == b (two infinities of one sign
+/// included), NaN where either is.
+#[inline(always)]
+pub fn logaddexp<M: MulAdd>(a: f32, b: f32) -> f32 {
+    let (x, y) = (a as f64, b as f64);
+    let larger = if x > y { x } else { y };
+    // e^-160 is far below every float32 ulp of the result.
+    let d = clamp(-(x - y).abs(), -160.0, 0.0);
+    let v = larger + ln1p_f64::<M>(exp_f64::<M>(d));
+    let v = if d.is_nan() { d } else { v };
+    (if a == b { x + std::f64::consts::LN_2 } else { v }) as f32
+}
+
 /// ln(1 + x), accurate for tiny x.
 #[inline(always)]
 pub fn log1p<M: MulAdd>(x: f32) -> f32 {

@@ -33,7 +33,7 @@ mod trig;
 
 pub(crate) use exp_log::{exponent_and_mantissa, log_special, LN2_HI, LN2_LO};
 pub(crate) use trig::{PIO2_1, PIO2_2};
-pub use exp_log::{exp, expm1, log, log10, log1p, log2};
+pub use exp_log::{exp, expm1, log, log10, log1p, log2, logaddexp};
 pub use hyperbolic::{cosh, sinh, tanh};
 pub use inverse_hyperbolic::{acosh, asinh, atanh};
 pub use inverse_trig::{acos, asin, atan, atan2};

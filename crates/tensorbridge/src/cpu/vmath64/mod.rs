@@ -34,11 +34,13 @@
 
 mod exp_log;
 mod log1p;
+mod logaddexp;
 mod tanh;
 mod trig;
 
 pub use exp_log::{exp, log, log10, log2};
 pub use log1p::log1p;
+pub use logaddexp::logaddexp;
 pub use tanh::tanh;
 pub use trig::{cos_small, sin_small, SMALL_TRIG_BITS};
 
