@@ -579,7 +579,9 @@ def test_float32_functions_within_one_ulp_of_float64_rounded(name):
         np.testing.assert_array_equal(np.signbit(got[zeros]), np.signbit(want[zeros]))
 
 
-@pytest.mark.parametrize("name", ["exp", "log", "log1p", "log2", "log10", "sin", "cos", "tanh"])
+@pytest.mark.parametrize(
+    "name", ["exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "sinh", "cosh", "tanh"]
+)
 def test_float64_functions_within_one_ulp_of_the_true_value(name):
     """The vectorized float64 functions against mpmath's value at 80 bits
     rounded to float64, on a tensor long enough for parallel parts and
@@ -600,11 +602,11 @@ def test_float64_functions_within_one_ulp_of_the_true_value(name):
     if name == "log1p":
         x[len(specials) : n // 8] = rng.uniform(-1, 1, n // 8 - len(specials))
         x[20:23] = [-1.0, -1.5, -np.nextafter(1.0, 0)]
-    if name == "tanh":  # around the switch from the rational form to e^2x at 0.625
-        x[n // 4 : n // 4 + 5000] = rng.uniform(-1, 1, 5000)
+    if name in ("tanh", "sinh", "cosh", "expm1"):  # around their switches between forms
+        x[n // 4 : n // 4 + 5000] = rng.uniform(-1.5, 1.5, 5000)
     mpf = {"exp": mpmath.exp, "log": mpmath.ln, "log2": lambda v: mpmath.log(v, 2),
            "log10": mpmath.log10, "sin": mpmath.sin, "cos": mpmath.cos, "log1p": mpmath.log1p,
-           "tanh": mpmath.tanh}[name]
+           "tanh": mpmath.tanh, "expm1": mpmath.expm1, "sinh": mpmath.sinh, "cosh": mpmath.cosh}[name]
     picks = np.concatenate([np.arange(len(specials)), rng.integers(0, n, 4000),
                             n // 4 + np.arange(0, 5000, 10), n // 2 + np.arange(0, 5000, 10)])
     for view, at in ((x, picks), (x[::-1], n - 1 - picks)):
@@ -616,8 +618,9 @@ def test_float64_functions_within_one_ulp_of_the_true_value(name):
                 if np.isnan(v) or (name.startswith("log") and v <= lowest) or (name in ("sin", "cos") and np.isinf(v)):
                     want = {True: -np.inf}.get(name.startswith("log") and v == lowest, np.nan)
                 elif np.isinf(v):
-                    want = {"exp": np.inf if v > 0 else 0.0, "tanh": np.sign(v)}.get(name, np.inf)
-                elif name in ("sin", "log1p", "tanh") and v == 0:
+                    want = {"exp": np.inf if v > 0 else 0.0, "tanh": np.sign(v), "expm1": np.inf if v > 0 else -1.0,
+                            "sinh": v}.get(name, np.inf)
+                elif name in ("sin", "log1p", "tanh", "expm1", "sinh") and v == 0:
                     want = v  # keeps the zero's sign, which mpmath drops
                 else:
                     want = float(mpf(mpmath.mpf(float(v))))

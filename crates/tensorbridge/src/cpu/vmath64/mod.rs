@@ -21,24 +21,35 @@
 //! steps whose exactness the algorithms rely on (the argument reductions,
 //! the `hi`/`lo` splits) are written with separate operations in both.
 //!
-//! fdlibm's `expm1` and `tanh` were written this way too and measured:
-//! their many selected cases did not vectorize, and ran at half the C
-//! library's speed, so `expm1` stays on the C library. `tanh` is instead
-//! Cephes' two forms (a rational function near zero, the exponential
-//! beyond), both computed and one selected, with the exponential form's
-//! rounding errors carried to one last addition.
+//! `expm1`, `sinh` and `cosh` build on `exp`'s reduction (e^x = 2^k (s +
+//! t), the sum rounded once) instead of fdlibm's own `expm1` polynomial;
+//! `tanh` is Cephes' two forms (a rational function near zero, the
+//! exponential beyond), both computed and one selected, with the
+//! exponential form's rounding errors carried to one last addition.
+//!
+//! Every case of a function is computed and one selected, which only
+//! vectorizes if the whole body is inlined into the loop: the loops take
+//! them as [`super::map::Kernel1`] and [`super::map::Kernel2`] types,
+//! whose `apply` is always inlined. (Through an `impl Fn` closure, LLVM
+//! declines bodies past its size threshold, and the loop becomes a call
+//! per element with `mul_add` a library call, slower than the C library:
+//! the first branch-free `expm1` and `tanh` here met exactly that.)
 //!
 //! The sine and cosine here reduce arguments below 2^20 only
 //! ([`SMALL_TRIG_BITS`]); [`super::trig_blocks`] sends blocks holding a
 //! larger magnitude to the C library.
 
 mod exp_log;
+mod expm1;
+mod hyperbolic;
 mod log1p;
 mod logaddexp;
 mod tanh;
 mod trig;
 
 pub use exp_log::{exp, log, log10, log2};
+pub use expm1::expm1;
+pub use hyperbolic::{cosh, sinh};
 pub use log1p::log1p;
 pub use logaddexp::logaddexp;
 pub use tanh::tanh;

@@ -221,6 +221,31 @@ fn hyperbolic_tangent<M: MulAdd>(tolerance: u64) {
     check_within("tanh", tanh::<M>, f64::tanh, &tanh_inputs(), tolerance);
 }
 
+/// expm1, sinh and cosh: within one unit of glibc (two for sinh and
+/// cosh, whose glibc versions are themselves up to two off).
+fn exponential_family<M: MulAdd>() {
+    let wide = inputs(-800.0, 800.0);
+    let small = inputs(-1e-3, 1e-3);
+    let common: Vec<f64> = bit_patterns(samples())
+        .map(|b| ((b >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 60.0)
+        .collect();
+    for xs in [&wide, &small, &common] {
+        check("expm1", expm1::<M>, f64::exp_m1, xs);
+        check_within("sinh", sinh::<M>, f64::sinh, xs, 2);
+        check_within("cosh", cosh::<M>, f64::cosh, xs, 2);
+    }
+}
+
+#[test]
+fn exponential_family_separate() {
+    exponential_family::<Separate>();
+}
+
+#[test]
+fn exponential_family_fused() {
+    exponential_family::<Fused>();
+}
+
 #[test]
 fn hyperbolic_tangent_separate() {
     hyperbolic_tangent::<Separate>(3);
@@ -297,6 +322,34 @@ fn exact_values() {
         assert_eq!(sin(1e-300), 1e-300);
         assert_eq!(cos(-0.0), 1.0);
         assert!(sin(f64::INFINITY).is_nan() && cos(f64::NAN).is_nan());
+    }
+    for (expm1, sinh, cosh) in [
+        (
+            expm1::<Separate> as fn(f64) -> f64,
+            sinh::<Separate> as fn(f64) -> f64,
+            cosh::<Separate> as fn(f64) -> f64,
+        ),
+        (expm1::<Fused>, sinh::<Fused>, cosh::<Fused>),
+    ] {
+        for f in [expm1, sinh] {
+            assert_eq!(f(-0.0).to_bits(), (-0.0f64).to_bits());
+            assert_eq!(f(0.0).to_bits(), 0.0f64.to_bits());
+            assert_eq!(f(1e-300), 1e-300);
+            assert_eq!(f(f64::INFINITY), f64::INFINITY);
+            assert!(f(f64::NAN).is_nan());
+        }
+        assert_eq!(expm1(f64::NEG_INFINITY), -1.0);
+        assert_eq!(expm1(-50.0), -1.0);
+        assert_eq!(expm1(709.8), f64::INFINITY);
+        assert!(expm1(709.7).is_finite());
+        assert_eq!(sinh(f64::NEG_INFINITY), f64::NEG_INFINITY);
+        assert_eq!(sinh(-710.6), f64::NEG_INFINITY);
+        assert!(sinh(710.4).is_finite() && cosh(-710.4).is_finite());
+        assert_eq!(cosh(0.0), 1.0);
+        assert_eq!(cosh(-0.0), 1.0);
+        assert_eq!(cosh(f64::NEG_INFINITY), f64::INFINITY);
+        assert_eq!(cosh(711.0), f64::INFINITY);
+        assert!(cosh(f64::NAN).is_nan());
     }
     for tanh in [tanh::<Separate> as fn(f64) -> f64, tanh::<Fused>] {
         assert_eq!(tanh(-0.0).to_bits(), (-0.0f64).to_bits());
