@@ -580,7 +580,9 @@ def test_float32_functions_within_one_ulp_of_float64_rounded(name):
 
 
 @pytest.mark.parametrize(
-    "name", ["exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "sinh", "cosh", "tanh"]
+    "name",
+    ["exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "sinh", "cosh", "tanh"]
+    + ["atan", "asin", "acos"],
 )
 def test_float64_functions_within_one_ulp_of_the_true_value(name):
     """The vectorized float64 functions against mpmath's value at 80 bits
@@ -602,11 +604,15 @@ def test_float64_functions_within_one_ulp_of_the_true_value(name):
     if name == "log1p":
         x[len(specials) : n // 8] = rng.uniform(-1, 1, n // 8 - len(specials))
         x[20:23] = [-1.0, -1.5, -np.nextafter(1.0, 0)]
-    if name in ("tanh", "sinh", "cosh", "expm1"):  # around their switches between forms
-        x[n // 4 : n // 4 + 5000] = rng.uniform(-1.5, 1.5, 5000)
+    if name in ("tanh", "sinh", "cosh", "expm1", "atan"):  # around their switches between forms
+        x[n // 4 : n // 4 + 5000] = rng.uniform(-3, 3, 5000)
+    if name in ("asin", "acos"):  # mostly their domain, with the ends
+        x[len(specials) : n // 2] = rng.uniform(-1, 1, n // 2 - len(specials))
+        x[20:24] = [-1.0, np.nextafter(-1.0, 0), np.nextafter(1.0, 0), 1.0000000000000002]
     mpf = {"exp": mpmath.exp, "log": mpmath.ln, "log2": lambda v: mpmath.log(v, 2),
            "log10": mpmath.log10, "sin": mpmath.sin, "cos": mpmath.cos, "log1p": mpmath.log1p,
-           "tanh": mpmath.tanh, "expm1": mpmath.expm1, "sinh": mpmath.sinh, "cosh": mpmath.cosh}[name]
+           "tanh": mpmath.tanh, "expm1": mpmath.expm1, "sinh": mpmath.sinh, "cosh": mpmath.cosh,
+           "atan": mpmath.atan, "asin": mpmath.asin, "acos": mpmath.acos}[name]
     picks = np.concatenate([np.arange(len(specials)), rng.integers(0, n, 4000),
                             n // 4 + np.arange(0, 5000, 10), n // 2 + np.arange(0, 5000, 10)])
     for view, at in ((x, picks), (x[::-1], n - 1 - picks)):
@@ -615,12 +621,13 @@ def test_float64_functions_within_one_ulp_of_the_true_value(name):
         with mpmath.workprec(80):
             for i, v in zip(picks, x[picks]):
                 lowest = -1.0 if name == "log1p" else 0.0
-                if np.isnan(v) or (name.startswith("log") and v <= lowest) or (name in ("sin", "cos") and np.isinf(v)):
+                outside = (name.startswith("log") and v <= lowest) or (name in ("asin", "acos") and abs(v) > 1)
+                if np.isnan(v) or outside or (name in ("sin", "cos") and np.isinf(v)):
                     want = {True: -np.inf}.get(name.startswith("log") and v == lowest, np.nan)
                 elif np.isinf(v):
                     want = {"exp": np.inf if v > 0 else 0.0, "tanh": np.sign(v), "expm1": np.inf if v > 0 else -1.0,
-                            "sinh": v}.get(name, np.inf)
-                elif name in ("sin", "log1p", "tanh", "expm1", "sinh") and v == 0:
+                            "sinh": v, "atan": np.copysign(np.pi / 2, v)}.get(name, np.inf)
+                elif name in ("sin", "log1p", "tanh", "expm1", "sinh", "atan", "asin") and v == 0:
                     want = v  # keeps the zero's sign, which mpmath drops
                 else:
                     want = float(mpf(mpmath.mpf(float(v))))

@@ -512,6 +512,7 @@ mod tests {
     fn f64_inputs() -> Vec<f64> {
         let mut xs: Vec<f64> = patterns(1 << 16).map(f64::from_bits).collect();
         xs.extend(patterns(1 << 16).map(|b| uniform(b, 700.0)));
+        xs.extend(patterns(1 << 14).map(|b| uniform(b, 1.0)));
         xs.extend([0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, f64::MIN_POSITIVE, 5e-324, 1.0, -1.0]);
         xs
     }
@@ -580,6 +581,9 @@ mod tests {
         same_bits::<Tanh32, _>("tanh", &xs);
         same_bits2::<LogAddExp32, _>("logaddexp", &xs);
         let xs = f64_inputs();
+        same_bits::<Acos64, _>("acos", &xs);
+        same_bits::<Asin64, _>("asin", &xs);
+        same_bits::<Atan64, _>("atan", &xs);
         same_bits::<Cosh64, _>("cosh", &xs);
         same_bits::<Exp64, _>("exp", &xs);
         same_bits::<Expm164, _>("expm1", &xs);

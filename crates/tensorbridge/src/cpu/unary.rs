@@ -80,6 +80,9 @@ kernels! {
     Sinh32: f32 => vmath::sinh;
     Tan32: f32 => vmath::tan;
     Tanh32: f32 => vmath::tanh;
+    Acos64: f64 => vmath64::acos;
+    Asin64: f64 => vmath64::asin;
+    Atan64: f64 => vmath64::atan;
     Cosh64: f64 => vmath64::cosh;
     Exp64: f64 => vmath64::exp;
     Expm164: f64 => vmath64::expm1;
@@ -132,6 +135,9 @@ fn real_f64(op: UnaryOp, out: &Tensor, x: &Tensor) {
     use super::trig_blocks::{trig_contiguous, Trig};
     use UnaryOp::*;
     match op {
+        Acos => map1_fused::<Acos64>(out, x),
+        Asin => map1_fused::<Asin64>(out, x),
+        Atan => map1_fused::<Atan64>(out, x),
         Cos if trig_contiguous(Trig::Cos, out, x) => {}
         Cosh => map1_fused::<Cosh64>(out, x),
         Exp => map1_fused::<Exp64>(out, x),

@@ -246,6 +246,31 @@ fn exponential_family_fused() {
     exponential_family::<Fused>();
 }
 
+/// atan, asin and acos: within one unit of glibc (whose are correctly
+/// rounded), over the whole range and densely over [-1, 1].
+fn inverse_trigonometric<M: MulAdd>() {
+    let wide = inputs(-1e300, 1e300);
+    let unit: Vec<f64> = bit_patterns(samples())
+        .map(|b| (b >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0)
+        .chain([1.0, -1.0, 0.5, -0.5, 0.975, -0.975, 0.4375, 2.4375, 1.1875, 0.6875])
+        .collect();
+    for xs in [&wide, &unit] {
+        check("atan", atan::<M>, f64::atan, xs);
+        check("asin", asin::<M>, f64::asin, xs);
+        check("acos", acos::<M>, f64::acos, xs);
+    }
+}
+
+#[test]
+fn inverse_trigonometric_separate() {
+    inverse_trigonometric::<Separate>();
+}
+
+#[test]
+fn inverse_trigonometric_fused() {
+    inverse_trigonometric::<Fused>();
+}
+
 #[test]
 fn hyperbolic_tangent_separate() {
     hyperbolic_tangent::<Separate>(3);
@@ -350,6 +375,32 @@ fn exact_values() {
         assert_eq!(cosh(f64::NEG_INFINITY), f64::INFINITY);
         assert_eq!(cosh(711.0), f64::INFINITY);
         assert!(cosh(f64::NAN).is_nan());
+    }
+    for (atan, asin, acos) in [
+        (
+            atan::<Separate> as fn(f64) -> f64,
+            asin::<Separate> as fn(f64) -> f64,
+            acos::<Separate> as fn(f64) -> f64,
+        ),
+        (atan::<Fused>, asin::<Fused>, acos::<Fused>),
+    ] {
+        for f in [atan, asin] {
+            assert_eq!(f(-0.0).to_bits(), (-0.0f64).to_bits());
+            assert_eq!(f(0.0).to_bits(), 0.0f64.to_bits());
+            assert_eq!(f(1e-300), 1e-300);
+            assert!(f(f64::NAN).is_nan());
+        }
+        let half_pi = std::f64::consts::FRAC_PI_2;
+        assert_eq!(atan(f64::INFINITY), half_pi);
+        assert_eq!(atan(f64::NEG_INFINITY), -half_pi);
+        assert_eq!(asin(1.0), half_pi);
+        assert_eq!(asin(-1.0), -half_pi);
+        assert!(asin(1.0000000000000002).is_nan() && asin(f64::NEG_INFINITY).is_nan());
+        assert_eq!(acos(1.0).to_bits(), 0.0f64.to_bits());
+        assert_eq!(acos(-1.0), std::f64::consts::PI);
+        assert_eq!(acos(0.0), half_pi);
+        assert_eq!(acos(-0.0), half_pi);
+        assert!(acos(-1.0000000000000002).is_nan() && acos(f64::INFINITY).is_nan() && acos(f64::NAN).is_nan());
     }
     for tanh in [tanh::<Separate> as fn(f64) -> f64, tanh::<Fused>] {
         assert_eq!(tanh(-0.0).to_bits(), (-0.0f64).to_bits());
