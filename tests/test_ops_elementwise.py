@@ -582,7 +582,7 @@ def test_float32_functions_within_one_ulp_of_float64_rounded(name):
 @pytest.mark.parametrize(
     "name",
     ["exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "sinh", "cosh", "tanh"]
-    + ["atan", "asin", "acos"],
+    + ["atan", "asin", "acos", "asinh", "acosh", "atanh"],
 )
 def test_float64_functions_within_one_ulp_of_the_true_value(name):
     """The vectorized float64 functions against mpmath's value at 80 bits
@@ -606,13 +606,19 @@ def test_float64_functions_within_one_ulp_of_the_true_value(name):
         x[20:23] = [-1.0, -1.5, -np.nextafter(1.0, 0)]
     if name in ("tanh", "sinh", "cosh", "expm1", "atan"):  # around their switches between forms
         x[n // 4 : n // 4 + 5000] = rng.uniform(-3, 3, 5000)
-    if name in ("asin", "acos"):  # mostly their domain, with the ends
+    if name in ("asinh", "atanh"):
+        x[n // 4 : n // 4 + 5000] = rng.uniform(-3, 3, 5000)
+    if name == "acosh":
+        x[len(specials) :] = np.abs(x[len(specials) :]) + 1.0
+        x[20:23] = [1.0, 2.0, 0.5]
+    if name in ("asin", "acos", "atanh"):  # mostly their domain, with the ends
         x[len(specials) : n // 2] = rng.uniform(-1, 1, n // 2 - len(specials))
         x[20:24] = [-1.0, np.nextafter(-1.0, 0), np.nextafter(1.0, 0), 1.0000000000000002]
     mpf = {"exp": mpmath.exp, "log": mpmath.ln, "log2": lambda v: mpmath.log(v, 2),
            "log10": mpmath.log10, "sin": mpmath.sin, "cos": mpmath.cos, "log1p": mpmath.log1p,
            "tanh": mpmath.tanh, "expm1": mpmath.expm1, "sinh": mpmath.sinh, "cosh": mpmath.cosh,
-           "atan": mpmath.atan, "asin": mpmath.asin, "acos": mpmath.acos}[name]
+           "atan": mpmath.atan, "asin": mpmath.asin, "acos": mpmath.acos, "asinh": mpmath.asinh,
+           "acosh": mpmath.acosh, "atanh": mpmath.atanh}[name]
     picks = np.concatenate([np.arange(len(specials)), rng.integers(0, n, 4000),
                             n // 4 + np.arange(0, 5000, 10), n // 2 + np.arange(0, 5000, 10)])
     for view, at in ((x, picks), (x[::-1], n - 1 - picks)):
@@ -621,13 +627,16 @@ def test_float64_functions_within_one_ulp_of_the_true_value(name):
         with mpmath.workprec(80):
             for i, v in zip(picks, x[picks]):
                 lowest = -1.0 if name == "log1p" else 0.0
-                outside = (name.startswith("log") and v <= lowest) or (name in ("asin", "acos") and abs(v) > 1)
+                outside = ((name.startswith("log") and v <= lowest) or (name in ("asin", "acos", "atanh") and abs(v) > 1)
+                           or (name == "acosh" and v < 1))
                 if np.isnan(v) or outside or (name in ("sin", "cos") and np.isinf(v)):
                     want = {True: -np.inf}.get(name.startswith("log") and v == lowest, np.nan)
                 elif np.isinf(v):
                     want = {"exp": np.inf if v > 0 else 0.0, "tanh": np.sign(v), "expm1": np.inf if v > 0 else -1.0,
-                            "sinh": v, "atan": np.copysign(np.pi / 2, v)}.get(name, np.inf)
-                elif name in ("sin", "log1p", "tanh", "expm1", "sinh", "atan", "asin") and v == 0:
+                            "sinh": v, "atan": np.copysign(np.pi / 2, v), "asinh": v}.get(name, np.inf)
+                elif name == "atanh" and abs(v) == 1:
+                    want = np.copysign(np.inf, v)
+                elif name in ("sin", "log1p", "tanh", "expm1", "sinh", "atan", "asin", "asinh", "atanh") and v == 0:
                     want = v  # keeps the zero's sign, which mpmath drops
                 else:
                     want = float(mpf(mpmath.mpf(float(v))))

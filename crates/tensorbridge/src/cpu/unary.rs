@@ -81,8 +81,11 @@ kernels! {
     Tan32: f32 => vmath::tan;
     Tanh32: f32 => vmath::tanh;
     Acos64: f64 => vmath64::acos;
+    Acosh64: f64 => vmath64::acosh;
     Asin64: f64 => vmath64::asin;
+    Asinh64: f64 => vmath64::asinh;
     Atan64: f64 => vmath64::atan;
+    Atanh64: f64 => vmath64::atanh;
     Cosh64: f64 => vmath64::cosh;
     Exp64: f64 => vmath64::exp;
     Expm164: f64 => vmath64::expm1;
@@ -136,8 +139,11 @@ fn real_f64(op: UnaryOp, out: &Tensor, x: &Tensor) {
     use UnaryOp::*;
     match op {
         Acos => map1_fused::<Acos64>(out, x),
+        Acosh => map1_fused::<Acosh64>(out, x),
         Asin => map1_fused::<Asin64>(out, x),
+        Asinh => map1_fused::<Asinh64>(out, x),
         Atan => map1_fused::<Atan64>(out, x),
+        Atanh => map1_fused::<Atanh64>(out, x),
         Cos if trig_contiguous(Trig::Cos, out, x) => {}
         Cosh => map1_fused::<Cosh64>(out, x),
         Exp => map1_fused::<Exp64>(out, x),
