@@ -527,20 +527,26 @@ def test_float32_binary_functions_within_one_ulp_and_on_the_standard_table(name)
     np.testing.assert_array_equal(np.signbit(got[zeros]), np.signbit(want[zeros]))
 
 
-def test_float64_logaddexp_on_every_special_pairing_and_within_two_ulps_of_numpy():
+@pytest.mark.parametrize("name", ["logaddexp", "atan2"])
+def test_float64_binary_functions_on_every_special_pairing_and_near_numpy(name):
     """The vector float64 logaddexp (the larger plus log1p(exp(-|a - b|)),
-    NumPy's formula) on every pairing of signed zeros, infinities, NaN and
-    ordinary values, and on random pairs, against NumPy's loop."""
+    NumPy's formula) and atan2 on every pairing of signed zeros,
+    infinities, NaN and ordinary values, and on random pairs, against
+    NumPy's loops: within two units for logaddexp (both sum rounded
+    terms), one for atan2 (NumPy's is the C library's), zeros' signs
+    equal."""
     specials = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0, 5e-324, -1e308, 1e308, 700.0])
     a, b = (v.ravel() for v in np.meshgrid(specials, specials))
     rng = np.random.default_rng(5)
     a = np.concatenate([a, rng.uniform(-50, 50, 100_000), rng.standard_normal(1000) * 1e300])
     b = np.concatenate([b, rng.uniform(-50, 50, 100_000), rng.standard_normal(1000) * 1e300])
-    want = np.logaddexp(a, b)
-    got = tb.logaddexp(tb.asarray(a), tb.asarray(b)).numpy()
+    want = getattr(np, name)(a, b)
+    got = getattr(tb, name)(tb.asarray(a), tb.asarray(b)).numpy()
     np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
     ok = ~np.isnan(want)
-    np.testing.assert_array_max_ulp(got[ok], want[ok], maxulp=2)
+    np.testing.assert_array_max_ulp(got[ok], want[ok], maxulp=2 if name == "logaddexp" else 1)
+    zeros = want == 0
+    np.testing.assert_array_equal(np.signbit(got[zeros]), np.signbit(want[zeros]))
 
 
 @pytest.mark.parametrize(

@@ -65,6 +65,7 @@ fn run(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) -> Result<()> {
         DType::Float32 if op == BinaryOp::Hypot => map2(out, a, b, hypot_f32),
         DType::Float32 if op == BinaryOp::Logaddexp => map2_fused::<LogAddExp32>(out, a, b),
         DType::Float64 if op == BinaryOp::Logaddexp => map2_fused::<LogAddExp64>(out, a, b),
+        DType::Float64 if op == BinaryOp::Atan2 => map2_fused::<Atan264>(out, a, b),
         DType::Float32 => real::<f32>(op, out, a, b),
         DType::Float64 => real::<f64>(op, out, a, b),
         DType::Complex64 => complex::<f32>(op, out, a, b),
@@ -105,6 +106,18 @@ impl Kernel2 for LogAddExp64 {
     #[inline(always)]
     fn apply<M: MulAdd>(a: f64, b: f64) -> f64 {
         super::vmath64::logaddexp::<M>(a, b)
+    }
+}
+
+/// `atan2` of float64 ([`super::vmath64::atan2`]).
+pub(crate) enum Atan264 {}
+
+impl Kernel2 for Atan264 {
+    type In = f64;
+    type Out = f64;
+    #[inline(always)]
+    fn apply<M: MulAdd>(y: f64, x: f64) -> f64 {
+        super::vmath64::atan2::<M>(y, x)
     }
 }
 

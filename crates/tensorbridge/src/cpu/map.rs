@@ -480,7 +480,7 @@ pub(crate) fn wide_vectors() -> bool {
 #[cfg(all(test, target_arch = "x86_64"))]
 mod tests {
     use super::*;
-    use crate::cpu::binary::{LogAddExp32, LogAddExp64};
+    use crate::cpu::binary::{Atan264, LogAddExp32, LogAddExp64};
     use crate::cpu::unary::*;
 
     /// Bit patterns from a fixed-seed splitmix64, spread over every
@@ -607,5 +607,6 @@ mod tests {
         same_bits::<Sinh64, _>("sinh", &xs);
         same_bits::<Tanh64, _>("tanh", &xs);
         same_bits2::<LogAddExp64, _>("logaddexp", &xs);
+        same_bits2::<Atan264, _>("atan2", &xs);
     }
 }

@@ -1,6 +1,6 @@
-//! atan, asin and acos of float64 (see the module docs): fdlibm's
-//! `s_atan.c`, `e_asin.c` and `e_acos.c`, every case computed and one
-//! selected.
+//! atan, atan2, asin and acos of float64 (see the module docs): fdlibm's
+//! `s_atan.c`, `e_atan2.c`, `e_asin.c` and `e_acos.c`, every case
+//! computed and one selected.
 
 use super::{horner, MulAdd};
 
@@ -9,6 +9,8 @@ const PIO2_HI: f64 = f64::from_bits(0x3ff9_21fb_5444_2d18);
 const PIO2_LO: f64 = f64::from_bits(0x3c91_a626_3314_5c07);
 const PIO4_HI: f64 = f64::from_bits(0x3fe9_21fb_5444_2d18);
 const PI: f64 = f64::from_bits(0x4009_21fb_5444_2d18);
+/// pi - PI, fdlibm's `pi_lo`.
+const PI_LO: f64 = f64::from_bits(0x3ca1_a626_3314_5c07);
 
 /// atan of 0.5, 1, 1.5 and infinity, each as `hi` + `lo`.
 const ATAN_HI: [f64; 4] = [
@@ -30,7 +32,36 @@ const ATAN_LO: [f64; 4] = [
 /// reduction point's atan added as `hi` + `lo`.
 #[inline(always)]
 pub fn atan<M: MulAdd>(x: f64) -> f64 {
-    let ax = x.abs();
+    atan_of_magnitude::<M>(x.abs()).copysign(x)
+}
+
+/// The angle of the point (x, y), in [-pi, pi] (fdlibm's `e_atan2.c` as
+/// selects): atan(|y| / |x|), with 0/0 taken as 0 and inf/inf as 1, then
+/// pi minus it (pi as `hi` + `lo`) for a negative x (-0 included) and
+/// y's sign: the Array API standard's table for zeros and infinities
+/// follows (atan2(±0, -0) = ±pi, atan2(±inf, -inf) = ±3pi/4, ...).
+#[inline(always)]
+pub fn atan2<M: MulAdd>(y: f64, x: f64) -> f64 {
+    let (ay, ax) = (y.abs(), x.abs());
+    let t = ay / ax;
+    let t = if ay == 0.0 && ax == 0.0 { 0.0 } else { t };
+    let t = if ay == f64::INFINITY && ax == f64::INFINITY {
+        1.0
+    } else {
+        t
+    };
+    let r = atan_of_magnitude::<M>(t);
+    let r = if x.is_sign_negative() {
+        PI - (r - PI_LO)
+    } else {
+        r
+    };
+    r.copysign(y)
+}
+
+/// [`atan`] of a non-negative `ax` (or NaN).
+#[inline(always)]
+fn atan_of_magnitude<M: MulAdd>(ax: f64) -> f64 {
     // id: -1 below 7/16 (no reduction), 0 .. 3 above.
     let (num, den, hi, lo) = if ax < 0.4375 {
         (ax, 1.0, 0.0, 0.0)
@@ -56,7 +87,7 @@ pub fn atan<M: MulAdd>(x: f64) -> f64 {
         -3.653_157_274_421_691_6e-2, -5.833_570_133_790_573_5e-2, -7.691_876_205_044_83e-2,
         -1.111_111_040_546_235_6e-1, -1.999_999_999_987_648_3e-1,
     ]);
-    (hi - ((r * (s1 + s2) - lo) - r)).copysign(x)
+    hi - ((r * (s1 + s2) - lo) - r)
 }
 
 /// fdlibm's rational approximation R(t) = P(t) / Q(t) shared by asin and

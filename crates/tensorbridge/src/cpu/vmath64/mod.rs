@@ -53,7 +53,7 @@ pub use exp_log::{exp, log, log10, log2};
 pub use expm1::expm1;
 pub use hyperbolic::{cosh, sinh};
 pub use inverse_hyperbolic::{acosh, asinh, atanh};
-pub use inverse_trig::{acos, asin, atan};
+pub use inverse_trig::{acos, asin, atan, atan2};
 pub use log1p::log1p;
 pub use logaddexp::logaddexp;
 pub use tanh::tanh;

@@ -252,8 +252,44 @@ fn inverse_trigonometric<M: MulAdd>() {
     let wide = inputs(-1e300, 1e300);
     let unit: Vec<f64> = bit_patterns(samples())
         .map(|b| (b >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0)
-        .chain([1.0, -1.0, 0.5, -0.5, 0.975, -0.975, 0.4375, 2.4375, 1.1875, 0.6875])
+        .chain([
+            1.0, -1.0, 0.5, -0.5, 0.975, -0.975, 0.4375, 2.4375, 1.1875, 0.6875,
+        ])
         .collect();
+    // atan2 on pairs: each input against the list reversed, and against
+    // the specials.
+    let specials = [
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        5e-324,
+        1e300,
+    ];
+    for xs in [&wide, &unit] {
+        let mut worst = 0;
+        for (&y, &x) in xs.iter().zip(xs.iter().rev()).chain(
+            specials
+                .iter()
+                .flat_map(|y| specials.iter().map(move |x| (y, x))),
+        ) {
+            let (got, want) = (atan2::<M>(y, x), y.atan2(x));
+            if want.is_nan() || got.is_nan() {
+                assert!(
+                    want.is_nan() && got.is_nan(),
+                    "atan2({y:e}, {x:e}) = {got:e}, expected {want:e}"
+                );
+            } else if want == 0.0 {
+                assert_eq!(got.to_bits(), want.to_bits(), "atan2({y:e}, {x:e})");
+            } else {
+                worst = worst.max(ulps(got, want));
+            }
+        }
+        assert!(worst <= 1, "atan2: {worst} ulps");
+    }
     for xs in [&wide, &unit] {
         check("atan", atan::<M>, f64::atan, xs);
         check("asin", asin::<M>, f64::asin, xs);
@@ -452,7 +488,11 @@ fn exact_values() {
         assert_eq!(acos(-1.0), std::f64::consts::PI);
         assert_eq!(acos(0.0), half_pi);
         assert_eq!(acos(-0.0), half_pi);
-        assert!(acos(-1.0000000000000002).is_nan() && acos(f64::INFINITY).is_nan() && acos(f64::NAN).is_nan());
+        assert!(
+            acos(-1.0000000000000002).is_nan()
+                && acos(f64::INFINITY).is_nan()
+                && acos(f64::NAN).is_nan()
+        );
     }
     for (asinh, acosh, atanh) in [
         (
@@ -472,7 +512,9 @@ fn exact_values() {
         assert_eq!(asinh(f64::NEG_INFINITY), f64::NEG_INFINITY);
         assert_eq!(acosh(1.0).to_bits(), 0.0f64.to_bits());
         assert_eq!(acosh(f64::INFINITY), f64::INFINITY);
-        assert!(acosh(0.999).is_nan() && acosh(f64::NEG_INFINITY).is_nan() && acosh(f64::NAN).is_nan());
+        assert!(
+            acosh(0.999).is_nan() && acosh(f64::NEG_INFINITY).is_nan() && acosh(f64::NAN).is_nan()
+        );
         assert_eq!(atanh(1.0), f64::INFINITY);
         assert_eq!(atanh(-1.0), f64::NEG_INFINITY);
         assert!(atanh(1.0000000000000002).is_nan() && atanh(f64::INFINITY).is_nan());
