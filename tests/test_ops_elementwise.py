@@ -527,19 +527,20 @@ def test_float32_binary_functions_within_one_ulp_and_on_the_standard_table(name)
     np.testing.assert_array_equal(np.signbit(got[zeros]), np.signbit(want[zeros]))
 
 
-@pytest.mark.parametrize("name", ["logaddexp", "atan2"])
+@pytest.mark.parametrize("name", ["logaddexp", "atan2", "hypot"])
 def test_float64_binary_functions_on_every_special_pairing_and_near_numpy(name):
     """The vector float64 logaddexp (the larger plus log1p(exp(-|a - b|)),
-    NumPy's formula) and atan2 on every pairing of signed zeros,
+    NumPy's formula), atan2 and hypot on every pairing of signed zeros,
     infinities, NaN and ordinary values, and on random pairs, against
     NumPy's loops: within two units for logaddexp (both sum rounded
-    terms), one for atan2 (NumPy's is the C library's), zeros' signs
-    equal."""
+    terms), one for atan2 and hypot (NumPy's are the C library's), zeros'
+    signs equal."""
     specials = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0, 5e-324, -1e308, 1e308, 700.0])
     a, b = (v.ravel() for v in np.meshgrid(specials, specials))
     rng = np.random.default_rng(5)
-    a = np.concatenate([a, rng.uniform(-50, 50, 100_000), rng.standard_normal(1000) * 1e300])
-    b = np.concatenate([b, rng.uniform(-50, 50, 100_000), rng.standard_normal(1000) * 1e300])
+    spread = [rng.standard_normal(5000) * 10.0 ** rng.integers(-320, 300, 5000) for _ in range(2)]
+    a = np.concatenate([a, rng.uniform(-50, 50, 100_000), rng.standard_normal(1000) * 1e300, spread[0]])
+    b = np.concatenate([b, rng.uniform(-50, 50, 100_000), rng.standard_normal(1000) * 1e300, spread[1]])
     want = getattr(np, name)(a, b)
     got = getattr(tb, name)(tb.asarray(a), tb.asarray(b)).numpy()
     np.testing.assert_array_equal(np.isnan(got), np.isnan(want))

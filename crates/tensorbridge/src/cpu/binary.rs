@@ -58,14 +58,12 @@ pub fn binary_into(op: BinaryOp, a: &Tensor, b: &Tensor) -> Result<()> {
 
 fn run(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) -> Result<()> {
     match a.dtype() {
-        // One loop for both builds: `Separate` is exact without FMA.
-        DType::Float32 if op == BinaryOp::Atan2 => {
-            map2(out, a, b, super::vmath::atan2::<super::vmath::Separate>)
-        }
+        DType::Float32 if op == BinaryOp::Atan2 => map2_fused::<Atan232>(out, a, b),
         DType::Float32 if op == BinaryOp::Hypot => map2(out, a, b, hypot_f32),
         DType::Float32 if op == BinaryOp::Logaddexp => map2_fused::<LogAddExp32>(out, a, b),
         DType::Float64 if op == BinaryOp::Logaddexp => map2_fused::<LogAddExp64>(out, a, b),
         DType::Float64 if op == BinaryOp::Atan2 => map2_fused::<Atan264>(out, a, b),
+        DType::Float64 if op == BinaryOp::Hypot => map2_fused::<Hypot64>(out, a, b),
         DType::Float32 => real::<f32>(op, out, a, b),
         DType::Float64 => real::<f64>(op, out, a, b),
         DType::Complex64 => complex::<f32>(op, out, a, b),
@@ -109,6 +107,18 @@ impl Kernel2 for LogAddExp64 {
     }
 }
 
+/// `atan2` of float32, computed in float64 ([`super::vmath::atan2`]).
+pub(crate) enum Atan232 {}
+
+impl Kernel2 for Atan232 {
+    type In = f32;
+    type Out = f32;
+    #[inline(always)]
+    fn apply<M: MulAdd>(y: f32, x: f32) -> f32 {
+        super::vmath::atan2::<M>(y, x)
+    }
+}
+
 /// `atan2` of float64 ([`super::vmath64::atan2`]).
 pub(crate) enum Atan264 {}
 
@@ -118,6 +128,18 @@ impl Kernel2 for Atan264 {
     #[inline(always)]
     fn apply<M: MulAdd>(y: f64, x: f64) -> f64 {
         super::vmath64::atan2::<M>(y, x)
+    }
+}
+
+/// `hypot` of float64 ([`super::vmath64::hypot`]).
+pub(crate) enum Hypot64 {}
+
+impl Kernel2 for Hypot64 {
+    type In = f64;
+    type Out = f64;
+    #[inline(always)]
+    fn apply<M: MulAdd>(x: f64, y: f64) -> f64 {
+        super::vmath64::hypot::<M>(x, y)
     }
 }
 
@@ -170,10 +192,8 @@ fn real<T: Real>(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) {
         FloorDivide => map2(out, a, b, floor_divide::<T>),
         Remainder => map2(out, a, b, remainder::<T>),
         Pow => map2(out, a, b, |x: T, y: T| x.powf(y)),
-        Atan2 => map2(out, a, b, |x: T, y: T| x.atan2(y)),
+        Atan2 | Hypot | Logaddexp => unreachable!("float32 and float64 take the vector loops in `run`"),
         Copysign => map2(out, a, b, |x: T, y: T| x.copysign(y)),
-        Hypot => map2(out, a, b, |x: T, y: T| x.hypot(y)),
-        Logaddexp => unreachable!("float32 and float64 take the vector loops in `run`"),
         Nextafter => map2(out, a, b, |x: T, y: T| x.next_after(y)),
         Maximum => map2(out, a, b, maximum::<T>),
         Minimum => map2(out, a, b, minimum::<T>),

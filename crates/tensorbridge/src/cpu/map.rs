@@ -480,7 +480,7 @@ pub(crate) fn wide_vectors() -> bool {
 #[cfg(all(test, target_arch = "x86_64"))]
 mod tests {
     use super::*;
-    use crate::cpu::binary::{Atan264, LogAddExp32, LogAddExp64};
+    use crate::cpu::binary::{Atan232, Atan264, Hypot64, LogAddExp32, LogAddExp64};
     use crate::cpu::unary::*;
 
     /// Bit patterns from a fixed-seed splitmix64, spread over every
@@ -590,6 +590,7 @@ mod tests {
         same_bits::<Tan32, _>("tan", &xs);
         same_bits::<Tanh32, _>("tanh", &xs);
         same_bits2::<LogAddExp32, _>("logaddexp", &xs);
+        same_bits2::<Atan232, _>("atan2", &xs);
         let xs = f64_inputs();
         same_bits::<Acos64, _>("acos", &xs);
         same_bits::<Asin64, _>("asin", &xs);
@@ -608,5 +609,6 @@ mod tests {
         same_bits::<Tanh64, _>("tanh", &xs);
         same_bits2::<LogAddExp64, _>("logaddexp", &xs);
         same_bits2::<Atan264, _>("atan2", &xs);
+        same_bits2::<Hypot64, _>("hypot", &xs);
     }
 }

@@ -41,6 +41,9 @@ pub use trig::{cos, cos_small, sin, sin_small, tan, tan_small, SMALL_ARGUMENT_BI
 
 /// How a polynomial step `a * b + c` is computed.
 pub trait MulAdd {
+    /// Whether [`MulAdd::mul_add`] rounds once (so that `a * b - (a * b)
+    /// rounded` is the product's exact rounding error).
+    const FUSED: bool;
     /// `a * b + c`.
     fn mul_add(a: f64, b: f64, c: f64) -> f64;
 }
@@ -52,6 +55,7 @@ pub enum Fused {}
 pub enum Separate {}
 
 impl MulAdd for Fused {
+    const FUSED: bool = true;
     #[inline(always)]
     fn mul_add(a: f64, b: f64, c: f64) -> f64 {
         a.mul_add(b, c)
@@ -59,6 +63,7 @@ impl MulAdd for Fused {
 }
 
 impl MulAdd for Separate {
+    const FUSED: bool = false;
     #[inline(always)]
     fn mul_add(a: f64, b: f64, c: f64) -> f64 {
         a * b + c

@@ -42,6 +42,7 @@
 mod exp_log;
 mod expm1;
 mod hyperbolic;
+mod hypot;
 mod inverse_hyperbolic;
 mod inverse_trig;
 mod log1p;
@@ -52,6 +53,7 @@ mod trig;
 pub use exp_log::{exp, log, log10, log2};
 pub use expm1::expm1;
 pub use hyperbolic::{cosh, sinh};
+pub use hypot::hypot;
 pub use inverse_hyperbolic::{acosh, asinh, atanh};
 pub use inverse_trig::{acos, asin, atan, atan2};
 pub use log1p::log1p;

@@ -134,6 +134,52 @@ fn check_within(
     );
 }
 
+/// A binary function against its reference within one unit, on each
+/// input paired with the list reversed and on every pairing of the
+/// special values; zeros, infinities and NaN exactly.
+fn check2(name: &str, f: fn(f64, f64) -> f64, reference: fn(f64, f64) -> f64, xs: &[f64]) {
+    let specials = [
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        5e-324,
+        1e300,
+    ];
+    let pairs = xs.iter().zip(xs.iter().rev()).map(|(&y, &x)| (y, x));
+    let special_pairs = specials
+        .iter()
+        .flat_map(|&y| specials.iter().map(move |&x| (y, x)));
+    let mut worst = (0, 0.0, 0.0);
+    for (y, x) in pairs.chain(special_pairs) {
+        let (got, want) = (f(y, x), reference(y, x));
+        if want.is_nan() || got.is_nan() {
+            assert!(
+                want.is_nan() && got.is_nan(),
+                "{name}({y:e}, {x:e}) = {got:e}, expected {want:e}"
+            );
+        } else if want == 0.0 || want.is_infinite() {
+            assert_eq!(
+                got.to_bits(),
+                want.to_bits(),
+                "{name}({y:e}, {x:e}) = {got:e}, expected {want:e}"
+            );
+        } else if ulps(got, want) > worst.0 {
+            worst = (ulps(got, want), y, x);
+        }
+    }
+    assert!(
+        worst.0 <= 1,
+        "{name}: {} ulps at ({:e}, {:e})",
+        worst.0,
+        worst.1,
+        worst.2
+    );
+}
+
 fn exponentials_and_logarithms<M: MulAdd>() {
     check("exp", exp::<M>, f64::exp, &inputs(-750.0, 750.0));
     let positive: Vec<f64> = inputs(1e-320, 1e308).into_iter().map(f64::abs).collect();
@@ -246,8 +292,8 @@ fn exponential_family_fused() {
     exponential_family::<Fused>();
 }
 
-/// atan, asin and acos: within one unit of glibc (whose are correctly
-/// rounded), over the whole range and densely over [-1, 1].
+/// atan, atan2, asin, acos and hypot: within one unit of glibc (whose are
+/// correctly rounded), over the whole range and densely over [-1, 1].
 fn inverse_trigonometric<M: MulAdd>() {
     let wide = inputs(-1e300, 1e300);
     let unit: Vec<f64> = bit_patterns(samples())
@@ -256,39 +302,9 @@ fn inverse_trigonometric<M: MulAdd>() {
             1.0, -1.0, 0.5, -0.5, 0.975, -0.975, 0.4375, 2.4375, 1.1875, 0.6875,
         ])
         .collect();
-    // atan2 on pairs: each input against the list reversed, and against
-    // the specials.
-    let specials = [
-        0.0,
-        -0.0,
-        1.0,
-        -1.0,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NAN,
-        5e-324,
-        1e300,
-    ];
     for xs in [&wide, &unit] {
-        let mut worst = 0;
-        for (&y, &x) in xs.iter().zip(xs.iter().rev()).chain(
-            specials
-                .iter()
-                .flat_map(|y| specials.iter().map(move |x| (y, x))),
-        ) {
-            let (got, want) = (atan2::<M>(y, x), y.atan2(x));
-            if want.is_nan() || got.is_nan() {
-                assert!(
-                    want.is_nan() && got.is_nan(),
-                    "atan2({y:e}, {x:e}) = {got:e}, expected {want:e}"
-                );
-            } else if want == 0.0 {
-                assert_eq!(got.to_bits(), want.to_bits(), "atan2({y:e}, {x:e})");
-            } else {
-                worst = worst.max(ulps(got, want));
-            }
-        }
-        assert!(worst <= 1, "atan2: {worst} ulps");
+        check2("atan2", atan2::<M>, f64::atan2, xs);
+        check2("hypot", hypot::<M>, f64::hypot, xs);
     }
     for xs in [&wide, &unit] {
         check("atan", atan::<M>, f64::atan, xs);
