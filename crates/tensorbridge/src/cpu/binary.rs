@@ -8,8 +8,8 @@ use num_complex::Complex;
 
 use super::float::{complex_divide, floor_divide, next_after_16, remainder, Real};
 use super::int::Int;
-use super::map::{map2, map2_fused, Kernel2};
-use super::vmath::MulAdd;
+use super::map::{kernels, map2, map2_fused};
+use super::{vmath, vmath64};
 use super::power::pow_simple_exponent;
 use crate::ops::binary::BinaryOp;
 use crate::{DType, Error, Result, Tensor};
@@ -83,64 +83,12 @@ fn run(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) -> Result<()> {
     Ok(())
 }
 
-/// `logaddexp` of float32, computed in float64 ([`super::vmath::logaddexp`]).
-pub(crate) enum LogAddExp32 {}
-
-impl Kernel2 for LogAddExp32 {
-    type In = f32;
-    type Out = f32;
-    #[inline(always)]
-    fn apply<M: MulAdd>(a: f32, b: f32) -> f32 {
-        super::vmath::logaddexp::<M>(a, b)
-    }
-}
-
-/// `logaddexp` of float64 ([`super::vmath64::logaddexp`]).
-pub(crate) enum LogAddExp64 {}
-
-impl Kernel2 for LogAddExp64 {
-    type In = f64;
-    type Out = f64;
-    #[inline(always)]
-    fn apply<M: MulAdd>(a: f64, b: f64) -> f64 {
-        super::vmath64::logaddexp::<M>(a, b)
-    }
-}
-
-/// `atan2` of float32, computed in float64 ([`super::vmath::atan2`]).
-pub(crate) enum Atan232 {}
-
-impl Kernel2 for Atan232 {
-    type In = f32;
-    type Out = f32;
-    #[inline(always)]
-    fn apply<M: MulAdd>(y: f32, x: f32) -> f32 {
-        super::vmath::atan2::<M>(y, x)
-    }
-}
-
-/// `atan2` of float64 ([`super::vmath64::atan2`]).
-pub(crate) enum Atan264 {}
-
-impl Kernel2 for Atan264 {
-    type In = f64;
-    type Out = f64;
-    #[inline(always)]
-    fn apply<M: MulAdd>(y: f64, x: f64) -> f64 {
-        super::vmath64::atan2::<M>(y, x)
-    }
-}
-
-/// `hypot` of float64 ([`super::vmath64::hypot`]).
-pub(crate) enum Hypot64 {}
-
-impl Kernel2 for Hypot64 {
-    type In = f64;
-    type Out = f64;
-    #[inline(always)]
-    fn apply<M: MulAdd>(x: f64, y: f64) -> f64 {
-        super::vmath64::hypot::<M>(x, y)
-    }
+kernels! {
+    LogAddExp32: f32, f32 => vmath::logaddexp;
+    LogAddExp64: f64, f64 => vmath64::logaddexp;
+    Atan232: f32, f32 => vmath::atan2;
+    Atan264: f64, f64 => vmath64::atan2;
+    Hypot64: f64, f64 => vmath64::hypot;
 }
 
 /// The larger of `x` and `y`; NaN when either is NaN (for floats).

@@ -39,6 +39,40 @@ fn run_parts<const N: usize>(walk: &Walk<N>, part: impl Fn(&Walk<N>) + Sync) {
     super::parallel::for_each_part(&walk.split(threads * 4), part);
 }
 
+/// Defines a [`Kernel1`] type for each unary vector function named
+/// (`Exp32: f32 => vmath::exp;`), or a [`Kernel2`] type for each binary
+/// one (`Atan264: f64, f64 => vmath64::atan2;`), generic over
+/// [`MulAdd`] as the functions are.
+macro_rules! kernels {
+    ($($name:ident: $t:ty => $($f:ident)::+;)*) => {$(
+        #[doc = concat!("`", stringify!($($f)::+), "` as a [`Kernel1`](crate::cpu::map::Kernel1).")]
+        pub(crate) enum $name {}
+
+        impl $crate::cpu::map::Kernel1 for $name {
+            type In = $t;
+            type Out = $t;
+            #[inline(always)]
+            fn apply<M: $crate::cpu::vmath::MulAdd>(x: $t) -> $t {
+                $($f)::+::<M>(x)
+            }
+        }
+    )*};
+    ($($name:ident: $t:ty, $u:ty => $($f:ident)::+;)*) => {$(
+        #[doc = concat!("`", stringify!($($f)::+), "` as a [`Kernel2`](crate::cpu::map::Kernel2).")]
+        pub(crate) enum $name {}
+
+        impl $crate::cpu::map::Kernel2 for $name {
+            type In = $t;
+            type Out = $u;
+            #[inline(always)]
+            fn apply<M: $crate::cpu::vmath::MulAdd>(a: $t, b: $t) -> $u {
+                $($f)::+::<M>(a, b)
+            }
+        }
+    )*};
+}
+pub(crate) use kernels;
+
 /// `out[i] = f(x[i])` for every element.
 ///
 /// The caller guarantees: `out` is a fresh (or otherwise exclusively
@@ -482,19 +516,7 @@ mod tests {
     use super::*;
     use crate::cpu::binary::{Atan232, Atan264, Hypot64, LogAddExp32, LogAddExp64};
     use crate::cpu::unary::*;
-
-    /// Bit patterns from a fixed-seed splitmix64, spread over every
-    /// exponent.
-    fn patterns(n: usize) -> impl Iterator<Item = u64> {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        (0..n).map(move |_| {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        })
-    }
+    use crate::cpu::vmath64::sweep::bit_patterns;
 
     /// Uniform in [-range, range).
     fn uniform(b: u64, range: f64) -> f64 {
@@ -502,17 +524,17 @@ mod tests {
     }
 
     fn f32_inputs() -> Vec<f32> {
-        let mut xs: Vec<f32> = patterns(1 << 16).map(|b| f32::from_bits(b as u32)).collect();
+        let mut xs: Vec<f32> = bit_patterns(1 << 16).map(|b| f32::from_bits(b as u32)).collect();
         // Magnitudes where the functions do their work, both signs.
-        xs.extend(patterns(1 << 16).map(|b| uniform(b, 100.0) as f32));
+        xs.extend(bit_patterns(1 << 16).map(|b| uniform(b, 100.0) as f32));
         xs.extend([0.0, -0.0, f32::INFINITY, f32::NEG_INFINITY, f32::NAN, f32::MIN_POSITIVE, 1e-45, 1.0, -1.0]);
         xs
     }
 
     fn f64_inputs() -> Vec<f64> {
-        let mut xs: Vec<f64> = patterns(1 << 16).map(f64::from_bits).collect();
-        xs.extend(patterns(1 << 16).map(|b| uniform(b, 700.0)));
-        xs.extend(patterns(1 << 14).map(|b| uniform(b, 1.0)));
+        let mut xs: Vec<f64> = bit_patterns(1 << 16).map(f64::from_bits).collect();
+        xs.extend(bit_patterns(1 << 16).map(|b| uniform(b, 700.0)));
+        xs.extend(bit_patterns(1 << 14).map(|b| uniform(b, 1.0)));
         xs.extend([0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, f64::MIN_POSITIVE, 5e-324, 1.0, -1.0]);
         xs
     }

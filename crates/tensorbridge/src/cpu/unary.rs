@@ -8,8 +8,8 @@ use num_complex::Complex;
 use super::complex_math as cm;
 use super::float::{complex_sign, Real};
 use super::int::Int;
-use super::map::{map1, map1_fused, Kernel1};
-use super::vmath::{self, MulAdd};
+use super::map::{kernels, map1, map1_fused};
+use super::vmath;
 use super::vmath64;
 use crate::ops::unary::UnaryOp;
 use crate::{DType, Result, Tensor};
@@ -42,23 +42,6 @@ fn run(op: UnaryOp, out: &Tensor, x: &Tensor) {
         DType::UInt64 => integer::<u64>(op, out, x),
         DType::Float16 | DType::BFloat16 => unreachable!("half floats are computed in float32"),
     }
-}
-
-/// Defines a [`Kernel1`] type for each vector function named.
-macro_rules! kernels {
-    ($($name:ident: $t:ty => $($f:ident)::+;)*) => {$(
-        #[doc = concat!("`", stringify!($($f)::+), "` as a [`Kernel1`].")]
-        pub(crate) enum $name {}
-
-        impl Kernel1 for $name {
-            type In = $t;
-            type Out = $t;
-            #[inline(always)]
-            fn apply<M: MulAdd>(x: $t) -> $t {
-                $($f)::+::<M>(x)
-            }
-        }
-    )*};
 }
 
 kernels! {

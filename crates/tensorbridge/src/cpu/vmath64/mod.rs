@@ -67,4 +67,4 @@ use super::vmath::{horner, MulAdd};
 pub(crate) use super::vmath::{Fused, Separate};
 
 #[cfg(test)]
-mod sweep;
+pub(crate) mod sweep;

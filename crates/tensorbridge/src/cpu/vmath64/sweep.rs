@@ -11,7 +11,7 @@
 use super::*;
 
 /// SplitMix64: a fixed, well-spread sequence of bit patterns.
-fn bit_patterns(n: usize) -> impl Iterator<Item = u64> {
+pub(crate) fn bit_patterns(n: usize) -> impl Iterator<Item = u64> {
     let mut state = 0x9e37_79b9_7f4a_7c15u64;
     (0..n).map(move |_| {
         state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
