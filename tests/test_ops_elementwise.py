@@ -588,13 +588,13 @@ def test_float32_functions_within_one_ulp_of_float64_rounded(name):
 
 @pytest.mark.parametrize(
     "name",
-    ["exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "sinh", "cosh", "tanh"]
+    ["exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "tan", "sinh", "cosh", "tanh"]
     + ["atan", "asin", "acos", "asinh", "acosh", "atanh"],
 )
 def test_float64_functions_within_one_ulp_of_the_true_value(name):
     """The vectorized float64 functions against mpmath's value at 80 bits
     rounded to float64, on a tensor long enough for parallel parts and
-    blocks (sin and cos take the vector path on blocks whose arguments are
+    blocks (sin, cos and tan take the vector path on blocks whose arguments are
     all below 2^20 and the C library on the others: both kinds here),
     checked at sampled positions plus every special value."""
     mpmath = pytest.importorskip("mpmath")
@@ -624,7 +624,7 @@ def test_float64_functions_within_one_ulp_of_the_true_value(name):
     mpf = {"exp": mpmath.exp, "log": mpmath.ln, "log2": lambda v: mpmath.log(v, 2),
            "log10": mpmath.log10, "sin": mpmath.sin, "cos": mpmath.cos, "log1p": mpmath.log1p,
            "tanh": mpmath.tanh, "expm1": mpmath.expm1, "sinh": mpmath.sinh, "cosh": mpmath.cosh,
-           "atan": mpmath.atan, "asin": mpmath.asin, "acos": mpmath.acos, "asinh": mpmath.asinh,
+           "tan": mpmath.tan, "atan": mpmath.atan, "asin": mpmath.asin, "acos": mpmath.acos, "asinh": mpmath.asinh,
            "acosh": mpmath.acosh, "atanh": mpmath.atanh}[name]
     picks = np.concatenate([np.arange(len(specials)), rng.integers(0, n, 4000),
                             n // 4 + np.arange(0, 5000, 10), n // 2 + np.arange(0, 5000, 10)])
@@ -636,14 +636,14 @@ def test_float64_functions_within_one_ulp_of_the_true_value(name):
                 lowest = -1.0 if name == "log1p" else 0.0
                 outside = ((name.startswith("log") and v <= lowest) or (name in ("asin", "acos", "atanh") and abs(v) > 1)
                            or (name == "acosh" and v < 1))
-                if np.isnan(v) or outside or (name in ("sin", "cos") and np.isinf(v)):
+                if np.isnan(v) or outside or (name in ("sin", "cos", "tan") and np.isinf(v)):
                     want = {True: -np.inf}.get(name.startswith("log") and v == lowest, np.nan)
                 elif np.isinf(v):
                     want = {"exp": np.inf if v > 0 else 0.0, "tanh": np.sign(v), "expm1": np.inf if v > 0 else -1.0,
                             "sinh": v, "atan": np.copysign(np.pi / 2, v), "asinh": v}.get(name, np.inf)
                 elif name == "atanh" and abs(v) == 1:
                     want = np.copysign(np.inf, v)
-                elif name in ("sin", "log1p", "tanh", "expm1", "sinh", "atan", "asin", "asinh", "atanh") and v == 0:
+                elif name in ("sin", "tan", "log1p", "tanh", "expm1", "sinh", "atan", "asin", "asinh", "atanh") and v == 0:
                     want = v  # keeps the zero's sign, which mpmath drops
                 else:
                     want = float(mpf(mpmath.mpf(float(v))))

@@ -38,21 +38,16 @@ pub enum Trig {
 
 /// A float type with a cheap form of the functions below a magnitude.
 trait Blocked: Copy + Send + Sync {
-    /// Whether `which` has a cheap form for this type.
-    fn has_small(which: Trig) -> bool;
     /// [`blocks`] with this type's functions for `which`.
     ///
     /// # Safety
     ///
-    /// The CPU supports AVX2 and FMA; `has_small(which)`.
+    /// The CPU supports AVX2 and FMA.
     #[cfg(target_arch = "x86_64")]
     unsafe fn run(which: Trig, out: &mut [Self], x: &[Self]);
 }
 
 impl Blocked for f32 {
-    fn has_small(_: Trig) -> bool {
-        true
-    }
     #[cfg(target_arch = "x86_64")]
     unsafe fn run(which: Trig, out: &mut [f32], x: &[f32]) {
         let below = |xs: &[f32]| {
@@ -91,9 +86,6 @@ impl Blocked for f32 {
 }
 
 impl Blocked for f64 {
-    fn has_small(which: Trig) -> bool {
-        which != Trig::Tan
-    }
     #[cfg(target_arch = "x86_64")]
     unsafe fn run(which: Trig, out: &mut [f64], x: &[f64]) {
         let below = |xs: &[f64]| {
@@ -109,7 +101,7 @@ impl Blocked for f64 {
             match which {
                 Trig::Sin => blocks(out, x, below, vmath64::sin_small::<Fused>, f64::sin),
                 Trig::Cos => blocks(out, x, below, vmath64::cos_small::<Fused>, f64::cos),
-                Trig::Tan => unreachable!("float64 has no cheap tangent"),
+                Trig::Tan => blocks(out, x, below, vmath64::tan_small::<Fused>, f64::tan),
             }
         }
     }
@@ -129,11 +121,7 @@ pub fn trig_contiguous(which: Trig, out: &Tensor, x: &Tensor) -> bool {
 fn contiguous<T: Blocked>(which: Trig, out: &Tensor, x: &Tensor) -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        if !(T::has_small(which)
-            && x.is_contiguous()
-            && out.is_contiguous()
-            && super::map::wide_vectors())
-        {
+        if !(x.is_contiguous() && out.is_contiguous() && super::map::wide_vectors()) {
             return false;
         }
         let n = x.numel();

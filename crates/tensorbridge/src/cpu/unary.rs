@@ -115,8 +115,8 @@ fn real_f32(op: UnaryOp, out: &Tensor, x: &Tensor) {
 }
 
 /// Float64: the functions with a vectorizable version in
-/// [`super::vmath64`] use it, the rest (and the sine and cosine of strided
-/// tensors, whose arguments may be too large for it) `real`.
+/// [`super::vmath64`] use it, the rest (and the sine, cosine and tangent
+/// of strided tensors, whose arguments may be too large for it) `real`.
 fn real_f64(op: UnaryOp, out: &Tensor, x: &Tensor) {
     use super::trig_blocks::{trig_contiguous, Trig};
     use UnaryOp::*;
@@ -137,6 +137,7 @@ fn real_f64(op: UnaryOp, out: &Tensor, x: &Tensor) {
         Log10 => map1_fused::<Log1064>(out, x),
         Sin if trig_contiguous(Trig::Sin, out, x) => {}
         Sinh => map1_fused::<Sinh64>(out, x),
+        Tan if trig_contiguous(Trig::Tan, out, x) => {}
         Tanh => map1_fused::<Tanh64>(out, x),
         _ => real::<f64>(op, out, x),
     }

@@ -35,7 +35,7 @@
 //! per element with `mul_add` a library call, slower than the C library:
 //! the first branch-free `expm1` and `tanh` here met exactly that.)
 //!
-//! The sine and cosine here reduce arguments below 2^20 only
+//! The sine, cosine and tangent here reduce arguments below 2^20 only
 //! ([`SMALL_TRIG_BITS`]); [`super::trig_blocks`] sends blocks holding a
 //! larger magnitude to the C library.
 
@@ -59,7 +59,7 @@ pub use inverse_trig::{acos, asin, atan, atan2};
 pub use log1p::log1p;
 pub use logaddexp::logaddexp;
 pub use tanh::tanh;
-pub use trig::{cos_small, sin_small, SMALL_TRIG_BITS};
+pub use trig::{cos_small, sin_small, tan_small, SMALL_TRIG_BITS};
 
 use super::vmath::{horner, MulAdd};
 

@@ -242,6 +242,7 @@ fn sine_and_cosine<M: MulAdd>() {
         .collect();
     check("sin", sin_small::<M>, f64::sin, &xs);
     check("cos", cos_small::<M>, f64::cos, &xs);
+    check("tan", tan_small::<M>, f64::tan, &xs);
 }
 
 /// Inputs for `tanh`: the whole range, and many around the switch from
@@ -451,6 +452,17 @@ fn exact_values() {
         assert_eq!(sin(1e-300), 1e-300);
         assert_eq!(cos(-0.0), 1.0);
         assert!(sin(f64::INFINITY).is_nan() && cos(f64::NAN).is_nan());
+    }
+    for tan in [tan_small::<Separate> as fn(f64) -> f64, tan_small::<Fused>] {
+        assert_eq!(tan(-0.0).to_bits(), (-0.0f64).to_bits());
+        assert_eq!(tan(0.0).to_bits(), 0.0f64.to_bits());
+        assert_eq!(tan(1e-300), 1e-300);
+        assert_eq!(tan(-1e-300), -1e-300);
+        assert!(
+            tan(f64::INFINITY).is_nan()
+                && tan(f64::NEG_INFINITY).is_nan()
+                && tan(f64::NAN).is_nan()
+        );
     }
     for (expm1, sinh, cosh) in [
         (

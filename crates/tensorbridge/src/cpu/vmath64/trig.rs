@@ -1,4 +1,5 @@
-//! sin and cos of float64 below 2^20 in magnitude (see the module docs).
+//! sin, cos and tan of float64 below 2^20 in magnitude (see the module
+//! docs).
 //!
 //! |x| = n pi/2 + (y0 + y1) by fdlibm's medium-size reduction: pi/2 in
 //! parts of 33, 33, 33 and 53 bits, `n` times each of the first three
@@ -8,10 +9,10 @@
 //! cancelled many bits; here they run always (carrying their rounding
 //! errors, which fdlibm can drop only because it runs them when nothing is
 //! rounded), which keeps the loop branch-free.
-//! The kernels are fdlibm's `__kernel_sin` and `__kernel_cos` for
-//! |y0| <= pi/4 with the tail `y1`.
+//! The kernels are fdlibm's `__kernel_sin`, `__kernel_cos` and
+//! `__kernel_tan` for |y0| <= pi/4 with the tail `y1`.
 
-use super::MulAdd;
+use super::{horner, MulAdd};
 // pi/2's first two 33-bit parts, shared with float32's reduction.
 use crate::cpu::vmath::{PIO2_1, PIO2_2, ROUND_SHIFT};
 
@@ -86,6 +87,77 @@ fn kernel_cos<M: MulAdd>(x: f64, y: f64) -> f64 {
     let hz = 0.5 * z;
     let w = 1.0 - hz;
     w + (((1.0 - w) - hz) + (z * r - x * y))
+}
+
+/// `s` with its low 32 bits cleared (fdlibm's `SET_LOW_WORD(s, 0)`).
+#[inline(always)]
+fn high_half(s: f64) -> f64 {
+    f64::from_bits(s.to_bits() & 0xffff_ffff_0000_0000)
+}
+
+/// tan(y0 + y1), or -1/tan(y0 + y1) when `odd`, for |y0| <= pi/4
+/// (FreeBSD's `__kernel_tan`, every case computed and one selected): an
+/// odd polynomial of degree 27 split into two halves; from 0.6744 on,
+/// tan(pi/4 - y) through (1 - tan y)/(1 + tan y), which keeps the
+/// polynomial's argument small; -1/tan with its rounding carried.
+#[inline(always)]
+fn kernel_tan<M: MulAdd>(x: f64, y: f64, odd: bool) -> f64 {
+    #[rustfmt::skip]
+    const T: [f64; 13] = [
+        3.333_333_333_333_341e-1, 1.333_333_333_332_012_4e-1, 5.396_825_397_622_605e-2,
+        2.186_948_829_485_954_2e-2, 8.863_239_823_599_3e-3, 3.592_079_107_591_312_4e-3,
+        1.456_209_454_325_290_3e-3, 5.880_412_408_202_641e-4, 2.464_631_348_184_699e-4,
+        7.817_944_429_395_571e-5, 7.140_724_913_826_082e-5, -1.855_863_748_552_754_6e-5,
+        2.590_730_518_636_337e-5,
+    ];
+    const PIO4: f64 = f64::from_bits(0x3fe9_21fb_5444_2d18);
+    const PIO4_LO: f64 = f64::from_bits(0x3c81_a626_3314_5c07);
+    // fdlibm's bound, 0.6743..., as the high word 0x3FE59428.
+    let big = x.abs() >= f64::from_bits(0x3fe5_9428_0000_0000);
+    let negative = x < 0.0;
+    let (xa, ya) = if negative { (-x, -y) } else { (x, y) };
+    let x = if big { (PIO4 - xa) + (PIO4_LO - ya) } else { x };
+    let y = if big { 0.0 } else { y };
+    let z = x * x;
+    let w = z * z;
+    let r = horner::<M, 6>(w, [T[11], T[9], T[7], T[5], T[3], T[1]]);
+    let v = z * horner::<M, 6>(w, [T[12], T[10], T[8], T[6], T[4], T[2]]);
+    let s = z * x;
+    let r = y + z * M::mul_add(s, r + v, y);
+    let r = M::mul_add(T[0], s, r);
+    let w = x + r;
+    // From 0.6744: (1 - tan)/(1 + tan) as 1 - 2 (tan - tan^2/(1 + tan)),
+    // or its negated reciprocal, with x's sign.
+    let sign = if odd { -1.0 } else { 1.0 };
+    let reflected = sign - 2.0 * (x - (w * w / (w + sign) - r));
+    let reflected = if negative { -reflected } else { reflected };
+    // -1/(x + r) with the rounding of x + r and of the quotient carried.
+    let w0 = high_half(w);
+    let v = r - (w0 - x);
+    let a = -1.0 / w;
+    let a0 = high_half(a);
+    let t = M::mul_add(a0, w0, 1.0);
+    let reciprocal = M::mul_add(a, M::mul_add(a0, v, t), a0);
+    if big {
+        reflected
+    } else if odd {
+        reciprocal
+    } else {
+        w
+    }
+}
+
+/// The tangent for |x| below 2^20 and non-finite x (see [`sin_small`]).
+#[inline(always)]
+pub fn tan_small<M: MulAdd>(x: f64) -> f64 {
+    let (y0, y1, n) = reduce(x.abs());
+    let v = kernel_tan::<M>(y0, y1, n & 1 == 1);
+    let v = if x.is_sign_negative() { -v } else { v };
+    if x.is_finite() {
+        v
+    } else {
+        f64::NAN
+    }
 }
 
 /// The sine, or the cosine when `COS` (one quadrant further on, and even
