@@ -16,12 +16,15 @@ pub fn asinh<M: MulAdd>(x: f64) -> f64 {
     let ax = x.abs();
     let x2 = x * x;
     let root = (1.0 + x2).sqrt();
+    // One division serves both finite forms: its operands are selected.
+    let mid = ax > 2.0;
+    let q = if mid { 1.0 } else { x2 } / if mid { root + ax } else { 1.0 + root };
     let u = if ax > HUGE {
         ax - 1.0
-    } else if ax > 2.0 {
-        (2.0 * ax + 1.0 / (root + ax)) - 1.0
+    } else if mid {
+        (2.0 * ax + q) - 1.0
     } else {
-        ax + x2 / (1.0 + root)
+        ax + q
     };
     let v = log1p::<M>(u);
     let v = if ax > HUGE { v + LN_2 } else { v };
@@ -34,12 +37,21 @@ pub fn asinh<M: MulAdd>(x: f64) -> f64 {
 #[inline(always)]
 pub fn acosh<M: MulAdd>(x: f64) -> f64 {
     let t = x - 1.0;
+    // x^2 - 1 = 2t + t^2: one square root, of the form that is accurate
+    // on each side of 2.
+    let mid = x > 2.0;
+    let root = if mid {
+        M::mul_add(x, x, -1.0)
+    } else {
+        M::mul_add(t, t, 2.0 * t)
+    }
+    .sqrt();
     let u = if x > HUGE {
         t
-    } else if x > 2.0 {
-        (2.0 * x - 1.0 / (x + M::mul_add(x, x, -1.0).sqrt())) - 1.0
+    } else if mid {
+        (2.0 * x - 1.0 / (x + root)) - 1.0
     } else {
-        t + M::mul_add(t, t, 2.0 * t).sqrt()
+        t + root
     };
     let v = log1p::<M>(u);
     let v = if x > HUGE { v + LN_2 } else { v };
