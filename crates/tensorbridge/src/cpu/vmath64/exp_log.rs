@@ -1,6 +1,6 @@
 //! exp, log, log2 and log10 of float64 (see the module docs).
 
-use super::{horner, MulAdd};
+use super::{high_half, horner, MulAdd};
 // ln 2 in fdlibm's two parts (`k * LN2_HI` exact for every exponent k).
 use crate::cpu::vmath::{clamp, exponent_and_mantissa, log_special, LN2_HI, LN2_LO, ROUND_SHIFT};
 
@@ -105,7 +105,7 @@ pub fn log<M: MulAdd>(x: f64) -> f64 {
 /// its products with the 32-bit halves of the constants are exact.
 #[inline(always)]
 fn log1p_split(f: f64, hfsq: f64, r: f64) -> (f64, f64) {
-    let hi = f64::from_bits((f - hfsq).to_bits() & 0xffff_ffff_0000_0000);
+    let hi = high_half(f - hfsq);
     (hi, ((f - hi) - hfsq) + r)
 }
 

@@ -2,12 +2,11 @@
 //! `s_atan.c`, `e_atan2.c`, `e_asin.c` and `e_acos.c`, every case
 //! computed and one selected.
 
-use super::{horner, MulAdd};
+use super::{high_half, horner, MulAdd, PIO4_HI, PIO4_LO};
 
-/// pi/2 as fdlibm splits it (`hi` + `lo` to 106 bits), pi/4's `hi`, and pi.
+/// pi/2 as fdlibm splits it (`hi` + `lo` to 106 bits), and pi.
 const PIO2_HI: f64 = f64::from_bits(0x3ff9_21fb_5444_2d18);
 const PIO2_LO: f64 = f64::from_bits(0x3c91_a626_3314_5c07);
-const PIO4_HI: f64 = f64::from_bits(0x3fe9_21fb_5444_2d18);
 const PI: f64 = f64::from_bits(0x4009_21fb_5444_2d18);
 /// pi - PI, fdlibm's `pi_lo`.
 const PI_LO: f64 = f64::from_bits(0x3ca1_a626_3314_5c07);
@@ -15,15 +14,15 @@ const PI_LO: f64 = f64::from_bits(0x3ca1_a626_3314_5c07);
 /// atan of 0.5, 1, 1.5 and infinity, each as `hi` + `lo`.
 const ATAN_HI: [f64; 4] = [
     f64::from_bits(0x3fdd_ac67_0561_bb4f),
-    f64::from_bits(0x3fe9_21fb_5444_2d18),
+    PIO4_HI,
     f64::from_bits(0x3fef_730b_d281_f69b),
-    f64::from_bits(0x3ff9_21fb_5444_2d18),
+    PIO2_HI,
 ];
 const ATAN_LO: [f64; 4] = [
     f64::from_bits(0x3c7a_2b7f_222f_65e2),
-    f64::from_bits(0x3c81_a626_3314_5c07),
+    PIO4_LO,
     f64::from_bits(0x3c70_0788_7af0_cbbd),
-    f64::from_bits(0x3c91_a626_3314_5c07),
+    PIO2_LO,
 ];
 
 /// atan(x): |x| reduced to |r| <= 7/16 around 0, 0.5, 1, 1.5 or infinity
@@ -105,13 +104,6 @@ fn asin_rational<M: MulAdd>(t: f64) -> f64 {
         -2.403_394_911_734_414, 1.0,
     ]);
     p / q
-}
-
-/// `s` with its low 32 bits cleared: its square and its products with
-/// small integers are exact.
-#[inline(always)]
-fn high_half(s: f64) -> f64 {
-    f64::from_bits(s.to_bits() & 0xffff_ffff_0000_0000)
 }
 
 /// asin(x): x + x R(x^2) below 0.5; above, from s = sqrt((1 - |x|)/2),

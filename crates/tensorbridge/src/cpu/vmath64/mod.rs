@@ -63,6 +63,18 @@ pub use trig::{cos_small, sin_small, tan_small, SMALL_TRIG_BITS};
 
 use super::vmath::{horner, MulAdd};
 
+/// pi/4 as fdlibm splits it (`hi` + `lo`), shared by the tangent kernel
+/// and the arctangent's reduction points.
+const PIO4_HI: f64 = f64::from_bits(0x3fe9_21fb_5444_2d18);
+const PIO4_LO: f64 = f64::from_bits(0x3c81_a626_3314_5c07);
+
+/// `s` with its low 32 bits cleared (fdlibm's `SET_LOW_WORD(s, 0)`): its
+/// square and its products with other short numbers are exact.
+#[inline(always)]
+fn high_half(s: f64) -> f64 {
+    f64::from_bits(s.to_bits() & 0xffff_ffff_0000_0000)
+}
+
 #[cfg(test)]
 pub(crate) use super::vmath::{Fused, Separate};
 

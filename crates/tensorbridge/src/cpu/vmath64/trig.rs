@@ -12,7 +12,7 @@
 //! The kernels are fdlibm's `__kernel_sin`, `__kernel_cos` and
 //! `__kernel_tan` for |y0| <= pi/4 with the tail `y1`.
 
-use super::{horner, MulAdd};
+use super::{high_half, horner, MulAdd, PIO4_HI, PIO4_LO};
 // pi/2's first two 33-bit parts, shared with float32's reduction.
 use crate::cpu::vmath::{PIO2_1, PIO2_2, ROUND_SHIFT};
 
@@ -89,12 +89,6 @@ fn kernel_cos<M: MulAdd>(x: f64, y: f64) -> f64 {
     w + (((1.0 - w) - hz) + (z * r - x * y))
 }
 
-/// `s` with its low 32 bits cleared (fdlibm's `SET_LOW_WORD(s, 0)`).
-#[inline(always)]
-fn high_half(s: f64) -> f64 {
-    f64::from_bits(s.to_bits() & 0xffff_ffff_0000_0000)
-}
-
 /// tan(y0 + y1), or -1/tan(y0 + y1) when `odd`, for |y0| <= pi/4
 /// (FreeBSD's `__kernel_tan`, every case computed and one selected): an
 /// odd polynomial of degree 27 split into two halves; from 0.6744 on,
@@ -110,13 +104,15 @@ fn kernel_tan<M: MulAdd>(x: f64, y: f64, odd: bool) -> f64 {
         7.817_944_429_395_571e-5, 7.140_724_913_826_082e-5, -1.855_863_748_552_754_6e-5,
         2.590_730_518_636_337e-5,
     ];
-    const PIO4: f64 = f64::from_bits(0x3fe9_21fb_5444_2d18);
-    const PIO4_LO: f64 = f64::from_bits(0x3c81_a626_3314_5c07);
     // fdlibm's bound, 0.6743..., as the high word 0x3FE59428.
     let big = x.abs() >= f64::from_bits(0x3fe5_9428_0000_0000);
     let negative = x < 0.0;
     let (xa, ya) = if negative { (-x, -y) } else { (x, y) };
-    let x = if big { (PIO4 - xa) + (PIO4_LO - ya) } else { x };
+    let x = if big {
+        (PIO4_HI - xa) + (PIO4_LO - ya)
+    } else {
+        x
+    };
     let y = if big { 0.0 } else { y };
     let z = x * x;
     let w = z * z;
