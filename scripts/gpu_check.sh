@@ -24,6 +24,9 @@ trap 'rm -rf "${SITE}"' EXIT
 # The installed package, not the sources in python/, is what gets imported.
 export PYTHONPATH="${SITE}"
 export PYTHONUNBUFFERED=1
+# JAX takes 75% of the GPU's memory at its first use unless told otherwise;
+# PyTorch, CuPy and tensorbridge share the card with it in the tests.
+export XLA_PYTHON_CLIENT_PREALLOCATE=false
 
 echo "== machine"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null || echo "nvidia-smi not found"
@@ -35,7 +38,11 @@ print("cuda available:", tb.cuda.is_available(), "| devices:", tb.cuda.device_co
 PY
 
 echo "== tests"
-"${PY}" -m pytest -q -p no:cacheprovider -o addopts=-ra tests/test_cuda.py tests/test_dlpack_peers.py
+# GPU_CHECK_PYTEST_ARGS adds options, e.g. "-n 4 --timeout=90" where
+# pytest-xdist and pytest-timeout are installed (a crashed worker then fails
+# one test instead of ending the run).
+# shellcheck disable=SC2086
+"${PY}" -m pytest -q -p no:cacheprovider -o addopts=-ra ${GPU_CHECK_PYTEST_ARGS:-} tests/test_cuda.py tests/test_dlpack_peers.py
 tests_rc=$?
 
 echo "== benchmark"
