@@ -47,7 +47,10 @@ fn kind_of(e: &Error) -> Kind {
         | Error::CudaDriver { .. }
         | Error::CudaOutOfMemory { .. } => Kind::Runtime,
         Error::DLPackDType { .. } => Kind::Type,
-        Error::DLPackDevice { .. } | Error::DLPackVersion { .. } | Error::DLPackReadOnly => Kind::Buffer,
+        Error::DLPackDevice { .. }
+        | Error::DLPackNotDeviceMemory { .. }
+        | Error::DLPackVersion { .. }
+        | Error::DLPackReadOnly => Kind::Buffer,
         Error::Io { .. } | Error::SharedMemoryOs { .. } => Kind::Os,
         Error::SharedMemoryUnsupported { .. } => Kind::Runtime,
         _ => Kind::Value,

@@ -397,7 +397,7 @@ pub enum Error {
         lanes: u16,
     },
     /// A DLPack device other than the CPU, given or requested.
-    #[error("DLPack device (type {device_type}, id {device_id}) is not supported: tensorbridge exchanges CPU memory (kDLCPU = 1, id 0) only; copy the data to the CPU first")]
+    #[error("DLPack device (type {device_type}, id {device_id}) is not supported here: tensorbridge exchanges CPU memory (kDLCPU = 1, id 0) and, where CUDA is available, the memory of a GPU present (kDLCUDA = 2); copy the data to the CPU first")]
     DLPackDevice {
         /// `DLDeviceType`.
         device_type: i32,
@@ -411,6 +411,16 @@ pub enum Error {
         major: u32,
         /// Minor version given.
         minor: u32,
+    },
+    /// A DLPack tensor that says it is on a GPU but whose pointer the CUDA
+    /// driver does not know as that GPU's memory (host memory, a stale or
+    /// made-up address, another GPU's memory).
+    #[error("malformed DLPack tensor: it says it is on CUDA device {device_id}, but the CUDA driver does not know its data pointer {address:#x} as that device's memory; the producer built an invalid tensor")]
+    DLPackNotDeviceMemory {
+        /// The device ordinal the tensor claims.
+        device_id: i32,
+        /// The data pointer (with the byte offset added).
+        address: usize,
     },
     /// A DLPack struct whose fields make no sense.
     #[error("malformed DLPack tensor: {field} is {value}, expected {expected}; the producer built an invalid tensor")]

@@ -206,6 +206,42 @@ pub(crate) fn gpu(op: &'static str, device: Device) -> Result<&'static Gpu> {
     Ok(slot.get_or_init(|| g))
 }
 
+/// Checks that `address` is memory the driver knows on GPU `ordinal`, as an
+/// imported DLPack tensor that says `kDLCUDA` claims: memory from
+/// `cuMemAlloc`, a memory pool or a registration. A producer that hands over
+/// a host pointer, a freed or made-up address, or another GPU's memory is
+/// refused here instead of giving kernels an address they fault on or
+/// silently read the wrong data through.
+///
+/// Errors: CUDA unavailable or the ordinal absent (as for [`gpu`]); the
+/// pointer unknown or on another device ([`Error::DLPackNotDeviceMemory`]).
+pub(crate) fn check_device_pointer(
+    op: &'static str,
+    ordinal: usize,
+    address: usize,
+) -> Result<()> {
+    let g = gpu(op, Device::Cuda(ordinal))?;
+    g.bind(op)?;
+    let mut owner: i32 = -1;
+    // SAFETY: `owner` is a writable int, the type this attribute returns;
+    // the driver only reads its own tables for the address, never the memory.
+    let r = unsafe {
+        sys::cuPointerGetAttribute(
+            (&mut owner as *mut i32).cast(),
+            sys::CUpointer_attribute::CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL,
+            address as sys::CUdeviceptr,
+        )
+    };
+    if r == sys::CUresult::CUDA_SUCCESS && usize::try_from(owner) == Ok(ordinal) {
+        Ok(())
+    } else {
+        Err(Error::DLPackNotDeviceMemory {
+            device_id: i32::try_from(ordinal).unwrap_or(i32::MAX),
+            address,
+        })
+    }
+}
+
 /// A driver error's name, such as `CUDA_ERROR_OUT_OF_MEMORY`.
 fn name_of(e: DriverError) -> String {
     e.error_name()

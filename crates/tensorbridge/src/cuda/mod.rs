@@ -42,6 +42,7 @@ pub use memory::{
 pub use libraries::add_search_dirs;
 
 pub(crate) use blas::matmul;
+pub(crate) use context::check_device_pointer;
 pub(crate) use elementwise::{copy_into, elementwise};
 pub(crate) use fill::{empty, full, zeros};
 pub(crate) use transfer::{pin_memory, tensor_is_pinned, to_device};

@@ -74,8 +74,10 @@ impl Foreign {
     /// `DLPACK_FLAG_BITMASK_READ_ONLY`.
     ///
     /// Errors: a major version other than 1 ([`Error::DLPackVersion`], and
-    /// no other field is read); a device the CPU cannot address
-    /// ([`Error::DLPackDevice`]); a dtype with lanes other than 1 or no
+    /// no other field is read); a device that is neither host memory nor
+    /// a GPU present ([`Error::DLPackDevice`]); on a GPU, a data pointer the
+    /// driver does not know as its memory ([`Error::DLPackNotDeviceMemory`]);
+    /// a dtype with lanes other than 1 or no
     /// tensorbridge equivalent ([`Error::DLPackDType`]); negative `ndim` or a
     /// null shape ([`Error::DLPackMalformed`]); and everything
     /// [`UncheckedParts::into_tensor`] refuses (negative or overflowing
@@ -223,6 +225,14 @@ unsafe fn parts_of(dl: &DLTensor, flags: u64) -> Result<UncheckedParts> {
         // just checked not to wrap, and the extent is checked by `into_tensor`.
         dl.data.cast::<u8>().wrapping_add(offset)
     };
+    // A tensor on a GPU must point at that GPU's memory; an empty one may
+    // point anywhere (nothing is read), and a negative size is refused later.
+    #[cfg(feature = "cuda")]
+    if let Device::Cuda(ordinal) = device {
+        if !data.is_null() && shape.iter().all(|&d| d > 0) {
+            crate::cuda::check_device_pointer("from_dlpack", ordinal, data as usize)?;
+        }
+    }
     Ok(UncheckedParts {
         data,
         dtype,
