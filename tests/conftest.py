@@ -16,6 +16,21 @@ from hypothesis import strategies as st
 
 BF16 = np.dtype(ml_dtypes.bfloat16)
 
+HAS_CUDA = tb.cuda.is_available()
+
+
+def check_cuda_request(request):
+    """Runs a call that asks for a GPU tensor. Where CUDA is available it must
+    give one; elsewhere it must raise the RuntimeError saying CUDA is not
+    available here. Returns the tensor, or None."""
+    if not HAS_CUDA:
+        with pytest.raises(RuntimeError, match="needs CUDA, which is not available here"):
+            request()
+        return None
+    out = request()
+    assert out.is_cuda, out.device
+    return out
+
 # (tensorbridge dtype, NumPy dtype) for all 15 supported dtypes (SPEC §3).
 DTYPES = [
     (tb.bool, np.dtype(np.bool_)),
@@ -96,7 +111,7 @@ def assert_same_bits(got, expected: np.ndarray) -> None:
     if isinstance(got, tb.Tensor):
         want = TB_OF[np.dtype(expected.dtype).newbyteorder("=")]
         assert got.dtype == want, (got.dtype, expected.dtype)
-        got = got.numpy()
+        got = got.numpy(force=True)  # a GPU tensor is compared through a host copy
     got = np.asarray(got)
     exp = expected
     if exp.dtype.byteorder not in "=|" and not exp.dtype.isnative:

@@ -169,7 +169,7 @@ def _alive_array(n=257, dtype=np.float64):
 
 
 def _values_ok(obj, n=257):
-    vals = np.asarray(obj.numpy() if isinstance(obj, tb.Tensor) else obj)
+    vals = np.asarray(obj.numpy(force=True) if isinstance(obj, tb.Tensor) else obj)
     assert vals.shape == (n,)
     assert (vals == np.arange(n) * 3).all()
 

@@ -9,7 +9,15 @@ import ml_dtypes
 import pytest
 
 import tensorbridge as tb
-from conftest import BF16, DTYPES, DTYPE_IDS, assert_same_bits, make_values
+from conftest import (
+    BF16,
+    DTYPE_IDS,
+    DTYPES,
+    HAS_CUDA,
+    assert_same_bits,
+    check_cuda_request,
+    make_values,
+)
 
 # ------------------------------------------------------------------ dtypes
 
@@ -80,9 +88,8 @@ def test_device_bad_strings(bad):
         tb.device(bad)
 
 
-def test_cuda_unavailable():
-    assert tb.cuda.is_available() is False
-    assert tb.cuda.device_count() == 0
+def test_cuda_requests_give_gpu_tensors_or_say_cuda_is_unavailable():
+    assert (tb.cuda.device_count() > 0) == tb.cuda.is_available() == HAS_CUDA
     t = tb.tensor([1.0])
     requests = [
         lambda: t.cuda(),
@@ -95,8 +102,8 @@ def test_cuda_unavailable():
         lambda: tb.zeros(3, device="cuda"),
     ]
     for req in requests:
-        with pytest.raises(RuntimeError, match="CUDA|cuda"):
-            req()
+        g = check_cuda_request(req)
+        assert g is None or str(g.device) == "cuda:0"
 
 
 # ------------------------------------------------------------------ attributes

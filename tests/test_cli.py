@@ -145,4 +145,8 @@ def test_bench_markdown_and_cuda() -> None:
     markdown = _run("bench", "--quick", "--markdown").stdout
     assert "| case | tensorbridge | NumPy | PyTorch |" in markdown
     assert "| --- |" in markdown
-    assert "CUDA is not available here" in _run("bench", "--cuda").stdout
+    if tb.cuda.is_available():
+        cuda = _run("bench", "--cuda", "--quick", "--markdown").stdout
+        assert "| host->device, pageable" in cuda and "| host->device, pinned" in cuda
+    else:
+        assert "CUDA is not available here" in _run("bench", "--cuda").stdout

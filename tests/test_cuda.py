@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import pickle
 import weakref
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -391,6 +392,44 @@ def test_device_name():
 def test_missing_ordinal_is_a_clear_error():
     with pytest.raises(RuntimeError, match="does not exist"):
         tb.zeros(1, device=f"cuda:{tb.cuda.device_count()}")
+
+
+class _ArrayLike:
+    """What the hand-built DLPack producer reads of an array, over any
+    address: a GPU tensor's memory, or memory that is gone."""
+
+    def __init__(self, g, address=None):
+        self.shape, self.itemsize = g.shape, g.itemsize
+        self.strides = tuple(s * g.itemsize for s in g.stride())
+        self.dtype = np.dtype(g.dtype.name)
+        self.ctypes = SimpleNamespace(data=g.data_ptr() if address is None else address)
+
+
+@needs_cuda
+def test_a_capsule_on_the_gpu_must_point_at_the_gpus_memory():
+    from dlpack_structs import Producer
+
+    g = tb.arange(12, dtype=tb.float32, device="cuda").reshape(3, 4)
+    p = Producer(_ArrayLike(g), device=(2, 0))
+    t = tb.from_dlpack(p.capsule())  # a well-formed GPU capsule: zero-copy
+    assert t.is_cuda and t.data_ptr() == g.data_ptr()
+    assert t.cpu().tolist() == g.cpu().tolist()
+    # Host memory that says it is on the GPU: refused, the deleter runs once.
+    host = np.arange(12, dtype=np.float32)
+    p = Producer(host, device=(2, 0))
+    with pytest.raises(BufferError, match="does not know its data pointer"):
+        tb.from_dlpack(p.capsule())
+    assert p.calls == 1
+    # Device memory given back to the driver is no longer the GPU's.
+    small = tb.empty(4, device="cuda")
+    gone = tb.empty(1 << 22, device="cuda")
+    address = gone.data_ptr()
+    del gone
+    gc.collect()
+    tb.cuda.empty_cache()
+    p = Producer(_ArrayLike(small, address), device=(2, 0))
+    with pytest.raises(BufferError, match="does not know its data pointer"):
+        tb.from_dlpack(p.capsule())
 
 
 # ----------------------------------------------- GPU DLPack with PyTorch

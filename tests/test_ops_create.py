@@ -21,6 +21,7 @@ from conftest import (
     NP_DTYPES,
     TB_OF,
     assert_same_bits,
+    check_cuda_request,
     dtype_pairs,
     examples,
     strided_views,
@@ -96,8 +97,8 @@ def test_arange_errors():
         tb.arange(1j)
     with pytest.raises(TypeError):
         tb.arange("3")
-    with pytest.raises(RuntimeError):
-        tb.arange(3, device="cuda")
+    g = check_cuda_request(lambda: tb.arange(3, device="cuda"))
+    assert g is None or g.cpu().tolist() == [0, 1, 2]
 
 
 # ---------------------------------------------------------------- linspace
@@ -319,8 +320,8 @@ def test_full_like_overflow_and_errors():
     assert tb.full_like(x, np.float64(1.5), dtype=tb.float16).dtype == tb.float16
     with pytest.raises(TypeError):
         tb.full_like(x, "1")
-    with pytest.raises(RuntimeError):
-        tb.zeros_like(x, device="cuda")
+    g = check_cuda_request(lambda: tb.zeros_like(x, device="cuda"))
+    assert g is None or (g.dtype == tb.int8 and g.cpu().tolist() == [0, 0, 0])
 
 
 # -------------------------------------------------------------- signatures
