@@ -4,15 +4,23 @@
 # Rust toolchain and no network; its Python must have numpy, pytest,
 # hypothesis and, for the DLPack and benchmark rows, torch).
 #
-#   scripts/gpu_check.sh [path/to/tensorbridge-*.whl]
+#   scripts/gpu_check.sh [--all] [path/to/tensorbridge-*.whl]
 #
 # Installs the wheel into a temporary directory (nothing system-wide), runs
 # the CUDA tests and the DLPack peer tests, then the CUDA benchmark, and
-# prints a short summary table last.
+# prints a short summary table last. With --all it also runs the rest of the
+# test suite, whose expectations about devices change where a GPU is present
+# (the files spread over parallel pytest processes; pytest-xdist cannot be
+# used, as some parametrizations are drawn per process).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 PY=${PYTHON:-python3}
+ALL=0
+if [[ "${1:-}" == "--all" ]]; then
+    ALL=1
+    shift
+fi
 WHEEL=${1:-$(ls -t dist/tensorbridge-*.whl 2>/dev/null | head -n 1)}
 if [[ -z "${WHEEL}" || ! -f "${WHEEL}" ]]; then
     echo "no wheel: build one with 'make wheel' and pass its path" >&2
@@ -50,9 +58,28 @@ bench=$("${PY}" -m tensorbridge bench --cuda --markdown)
 bench_rc=$?
 echo "${bench}"
 
+suite_rc=0
+if [[ ${ALL} -eq 1 ]]; then
+    echo "== the rest of the test suite"
+    LOGS=$(mktemp -d)
+    files=$(ls tests/test_*.py | grep -v -e 'tests/test_cuda.py' -e 'tests/test_dlpack_peers.py')
+    jobs=$(( $(nproc) < 12 ? $(nproc) : 12 ))
+    for i in $(seq 0 $((jobs - 1))); do
+        group=$(echo "${files}" | awk -v i="${i}" -v n="${jobs}" 'NR % n == i')
+        # shellcheck disable=SC2086
+        "${PY}" -m pytest -q -p no:cacheprovider -p no:xdist -o addopts=-ra ${group} > "${LOGS}/${i}.log" 2>&1 &
+    done
+    for pid in $(jobs -p); do
+        wait "${pid}" || suite_rc=1
+    done
+    cat "${LOGS}"/*.log | grep -E '^(FAILED|ERROR)|passed|failed|no tests ran'
+    rm -rf "${LOGS}"
+fi
+
 echo "== summary"
 echo "| check | result |"
 echo "| --- | --- |"
 echo "| CUDA and DLPack tests | $([[ ${tests_rc} -eq 0 ]] && echo passed || echo "FAILED (exit ${tests_rc})") |"
+[[ ${ALL} -eq 1 ]] && echo "| the rest of the test suite | $([[ ${suite_rc} -eq 0 ]] && echo passed || echo FAILED) |"
 echo "${bench}" | grep -E '^\| (host|device)' | awk -F'|' '{printf "| %s | tb %s, torch %s, %s (target %s) |\n", $2, $3, $4, $5, $6}' | sed 's/  */ /g'
-[[ ${tests_rc} -eq 0 && ${bench_rc} -eq 0 ]]
+[[ ${tests_rc} -eq 0 && ${bench_rc} -eq 0 && ${suite_rc} -eq 0 ]]
