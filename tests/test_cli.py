@@ -148,5 +148,7 @@ def test_bench_markdown_and_cuda() -> None:
     if tb.cuda.is_available():
         cuda = _run("bench", "--cuda", "--quick", "--markdown").stdout
         assert "| host->device, pageable" in cuda and "| host->device, pinned" in cuda
+        if _installed("torch"):
+            assert "| a + b, 4M float32" in cuda and "| a @ b, 1024x1024 float32" in cuda
     else:
         assert "CUDA is not available here" in _run("bench", "--cuda").stdout

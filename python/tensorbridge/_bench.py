@@ -27,6 +27,7 @@ import numpy as np
 import tensorbridge as tb
 
 from ._bench_cuda import device_line as cuda_device_line
+from ._bench_cuda import compute_table as cuda_compute_table
 from ._bench_cuda import table as cuda_table
 from ._bench_dlpack import table as dlpack_table
 from ._bench_io import table as io_table
@@ -338,6 +339,8 @@ def _cuda_main(threads: int | None, quick: bool, markdown: bool) -> int:
     print("\n".join(bullet + line for line in header), end="\n\n")
     print("Host<->GPU copies (targets in the target column):")
     print(cuda_table(torch, timing, markdown, quick))
+    print("\nGPU operations, for the record (no targets):")
+    print(cuda_compute_table(torch, timing, markdown, quick))
     return 0
 
 

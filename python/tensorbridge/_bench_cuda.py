@@ -104,6 +104,61 @@ def table(torch: ModuleType | None, timing: Timing, markdown: bool, quick: bool 
     return render_table(HEADERS, rows, markdown)
 
 
+COMPUTE_HEADERS = ("GPU operation", "tensorbridge", "PyTorch", "tb vs torch", "calls timed")
+
+
+def _compute_rows(
+    torch: ModuleType, n: int, m: int
+) -> list[tuple[str, Callable[[], Any], Callable[[], Any], float, str]]:
+    """(name, tb call, torch call, work per call, unit): each call ends with
+    the device synchronised. Work is bytes read + written, or flops."""
+    rng = np.random.default_rng(0)
+    a, b = rng.random(n, dtype=np.float32), rng.random(n, dtype=np.float32)
+    side = int(n**0.5)
+    sq = rng.random((side, side), dtype=np.float32)
+    x, y = rng.random((m, m), dtype=np.float32), rng.random((m, m), dtype=np.float32)
+    ga, gb, gsq, gx, gy = (tb.tensor(v, device="cuda") for v in (a, b, sq, x, y))
+    pa, pb, psq, px, py = (torch.from_numpy(v).cuda() for v in (a, b, sq, x, y))
+    torch.backends.cuda.matmul.allow_tf32 = False  # full float32, as cuBLAS runs ours
+
+    def timed(sync: Callable[[], Any], fn: Callable[[], Any]) -> Callable[[], Any]:
+        def call() -> Any:
+            out = fn()
+            sync()
+            return out
+
+        return call
+
+    tbs, pts = tb.cuda.synchronize, torch.cuda.synchronize
+    nbytes = 4 * n
+    return [
+        (f"a + b, {n // 2**20}M float32", timed(tbs, lambda: ga + gb), timed(pts, lambda: pa + pb),
+         3 * nbytes, "GB/s"),
+        (f"exp(a), {n // 2**20}M float32", timed(tbs, lambda: tb.exp(ga)),
+         timed(pts, lambda: torch.exp(pa)), 2 * nbytes, "GB/s"),
+        (f"a.T.contiguous(), {side}x{side} float32", timed(tbs, lambda: gsq.T.contiguous()),
+         timed(pts, lambda: psq.T.contiguous()), 2 * 4 * side * side, "GB/s"),
+        (f"a @ b, {m}x{m} float32", timed(tbs, lambda: gx @ gy), timed(pts, lambda: px @ py),
+         2 * m**3, "TFLOP/s"),
+    ]  # fmt: skip
+
+
+def compute_table(torch: ModuleType | None, timing: Timing, markdown: bool, quick: bool = False) -> str:
+    """GPU kernels against PyTorch's, timed now (no targets: for the record)."""
+    from ._bench import best_time
+
+    if torch is None or not torch.cuda.is_available():
+        return "PyTorch with CUDA is not installed here: no GPU operations to compare."
+    n, m = (4 << 20, 1024) if quick else (64 << 20, 4096)
+    rows = []
+    for name, tb_call, pt_call, work, unit in _compute_rows(torch, n, m):
+        t_tb, t_pt = best_time(tb_call, timing), best_time(pt_call, timing)
+        scale = 1e9 if unit == "GB/s" else 1e12
+        tb_cell, pt_cell = (f"{t * 1e3:.3f} ms ({work / t / scale:.1f} {unit})" for t in (t_tb, t_pt))
+        rows.append((name, tb_cell, pt_cell, f"{t_pt / t_tb:.2f}×", "each + synchronize"))
+    return render_table(COMPUTE_HEADERS, rows, markdown)
+
+
 def device_line() -> str:
     """Which GPU the rows ran on, from PyTorch when it sees one."""
     try:
