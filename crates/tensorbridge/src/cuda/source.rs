@@ -4,7 +4,10 @@
 //! One kernel shape serves casts, copies, unary and binary functions: a
 //! grid-stride loop over the output's elements in C order, each thread
 //! turning its linear index into byte offsets through the (merged) shape and
-//! every operand's byte strides. Values are loaded in their storage type,
+//! every operand's byte strides (a divide per dimension but the outermost).
+//! Operands that merge to one dimension (contiguous ones, or one stride
+//! each) take a loop with no index arithmetic beyond a multiply and
+//! [`UNROLL`] elements per thread in flight. Values are loaded in their storage type,
 //! converted to the *compute* type the operation's plan names (the same
 //! plan the CPU kernels follow: [`crate::ops::binary::binary_plan`]),
 //! combined, and converted to the output's storage type.
@@ -20,6 +23,10 @@
 
 use crate::dtype::DType;
 use crate::tensor::Elementwise as Expr;
+
+/// Elements each thread of a one-dimensional (merged contiguous) launch
+/// handles at once: enough loads in flight to reach the memory bandwidth.
+pub(crate) const UNROLL: u64 = 4;
 
 /// The most dimensions a kernel indexes after merging; more is refused.
 pub(crate) const MAX_DIMS: usize = 8;
@@ -352,60 +359,115 @@ pub(crate) fn program(expr: &Expr, sig: &Signature<'_>) -> Option<(String, Strin
     } else {
         c.compute
     };
-    let mut params = Vec::new();
-    let mut loads = Vec::new();
-    for (k, d) in sig.inputs.iter().enumerate() {
-        let t = cuda_type(*d);
-        let var = ["x", "y"][k];
-        params.push(format!("const char* in{k}"));
-        let load = (t.load)(&format!("in{k} + off[{k}]"));
+    // Each operand's value at a byte address, converted to the compute type.
+    let load_at = |k: usize, at: &str| {
+        let d = sig.inputs[k];
+        let load = (cuda_type(d).load)(at);
         // NumPy's float16 -> uint32 loop is scalar: through int64, low bits.
-        let converted = if *d == DType::Float16 && sig.compute == DType::UInt32 {
+        if d == DType::Float16 && sig.compute == DType::UInt32 {
             format!("(unsigned int)tb_cvt_i64({load})")
         } else {
             format!(
                 "TbCvt<{ct}, {from}>::f({load})",
                 ct = c.compute,
-                from = t.compute
+                from = cuda_type(d).compute
             )
-        };
-        loads.push(format!(
-            "        const {ct} {var} = {converted};",
-            ct = c.compute
-        ));
-    }
-    let out_slot = 2; // the output's strides always take the last slot
-    let at = format!("out + off[{out_slot}]");
-    let store = if sig.out == DType::Float16 && result_ct == "double" {
-        format!("*(unsigned short*)({at}) = tb_d2h(r)")
-    } else {
-        (o.store)(
-            &at,
-            &format!("TbCvt<{oc}, {rc}>::f(r)", oc = o.compute, rc = result_ct),
-        )
+        }
     };
+    let store_at = |at: &str| {
+        if sig.out == DType::Float16 && result_ct == "double" {
+            format!("*(unsigned short*)({at}) = tb_d2h(r)")
+        } else {
+            (o.store)(
+                at,
+                &format!("TbCvt<{oc}, {rc}>::f(r)", oc = o.compute, rc = result_ct),
+            )
+        }
+    };
+    let ct = c.compute;
+    let vars = ["x", "y"];
+    let operands = 0..sig.inputs.len();
+    let params: Vec<String> = operands
+        .clone()
+        .map(|k| format!("const char* __restrict__ in{k}"))
+        .collect();
+    // The output's strides always take the last slot (2) of the index.
+    let general_loads: String = operands
+        .clone()
+        .map(|k| {
+            let v = vars[k];
+            let value = load_at(k, &format!("in{k} + off[{k}]"));
+            format!("        const {ct} {v} = {value};\n")
+        })
+        .collect();
+    let arrays: String = operands
+        .clone()
+        .map(|k| format!("            {ct} {v}s[{UNROLL}];\n", v = vars[k]))
+        .collect();
+    let flat_loads: String = operands
+        .clone()
+        .map(|k| {
+            let v = vars[k];
+            let value = load_at(k, &format!("in{k} + i * s{k}"));
+            format!("                    {v}s[u] = {value};\n")
+        })
+        .collect();
+    let flat_values: String = operands
+        .map(|k| format!("                    const {ct} {v} = {v}s[u];\n", v = vars[k]))
+        .collect();
     let src = format!(
         r#"{PRELUDE}
-extern "C" __global__ void {name}({params}, char* out, long long n, TbIndex ix) {{
+extern "C" __global__ void {name}({params}, char* __restrict__ out, long long n, TbIndex ix) {{
     const long long step = (long long)gridDim.x * blockDim.x;
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += step) {{
+    const long long first = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (ix.ndim <= 1) {{
+        // One (merged) dimension: an offset is the index times the stride.
+        // Each thread loads {UNROLL} elements, then computes and stores them,
+        // so {UNROLL} loads per operand are in flight at once (the operands
+        // never overlap the output: __restrict__).
+        const long long s0 = ix.ndim ? ix.strides[0][0] : 0;
+        const long long s1 = ix.ndim ? ix.strides[1][0] : 0;
+        const long long s2 = ix.ndim ? ix.strides[2][0] : 0;
+        for (long long base = first; base < n; base += {UNROLL} * step) {{
+{arrays}#pragma unroll
+            for (int u = 0; u < {UNROLL}; ++u) {{
+                const long long i = base + u * step;
+                if (i < n) {{
+{flat_loads}                }}
+            }}
+#pragma unroll
+            for (int u = 0; u < {UNROLL}; ++u) {{
+                const long long i = base + u * step;
+                if (i < n) {{
+{flat_values}                    const {result_ct} r = ({body});
+                    {flat_store};
+                }}
+            }}
+        }}
+        return;
+    }}
+    for (long long i = first; i < n; i += step) {{
         long long rest = i;
         long long off[3] = {{0, 0, 0}};
-        for (int d = ix.ndim - 1; d >= 0; --d) {{
+        for (int d = ix.ndim - 1; d > 0; --d) {{
             const long long k = rest % ix.shape[d];
             rest /= ix.shape[d];
             off[0] += k * ix.strides[0][d];
             off[1] += k * ix.strides[1][d];
             off[2] += k * ix.strides[2][d];
         }}
-{loads}
-        const {result_ct} r = ({body});
-        {store};
+        // The outermost index is what is left (i < n bounds it): no divide.
+        off[0] += rest * ix.strides[0][0];
+        off[1] += rest * ix.strides[1][0];
+        off[2] += rest * ix.strides[2][0];
+{general_loads}        const {result_ct} r = ({body});
+        {general_store};
     }}
 }}
 "#,
         params = params.join(", "),
-        loads = loads.join("\n"),
+        flat_store = store_at("out + i * s2"),
+        general_store = store_at("out + off[2]"),
     );
     Some((name, src))
 }
