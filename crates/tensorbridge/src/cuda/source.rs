@@ -385,36 +385,24 @@ pub(crate) fn program(expr: &Expr, sig: &Signature<'_>) -> Option<(String, Strin
         }
     };
     let ct = c.compute;
-    let vars = ["x", "y"];
-    let operands = 0..sig.inputs.len();
-    let params: Vec<String> = operands
-        .clone()
+    // One line per operand k, whose value is named x (then y).
+    let per_operand = |line: &dyn Fn(usize, &str) -> String| -> String {
+        (0..sig.inputs.len()).map(|k| line(k, ["x", "y"][k])).collect()
+    };
+    let params: Vec<String> = (0..sig.inputs.len())
         .map(|k| format!("const char* __restrict__ in{k}"))
         .collect();
     // The output's strides always take the last slot (2) of the index.
-    let general_loads: String = operands
-        .clone()
-        .map(|k| {
-            let v = vars[k];
-            let value = load_at(k, &format!("in{k} + off[{k}]"));
-            format!("        const {ct} {v} = {value};\n")
-        })
-        .collect();
-    let arrays: String = operands
-        .clone()
-        .map(|k| format!("            {ct} {v}s[{UNROLL}];\n", v = vars[k]))
-        .collect();
-    let flat_loads: String = operands
-        .clone()
-        .map(|k| {
-            let v = vars[k];
-            let value = load_at(k, &format!("in{k} + i * s{k}"));
-            format!("                    {v}s[u] = {value};\n")
-        })
-        .collect();
-    let flat_values: String = operands
-        .map(|k| format!("                    const {ct} {v} = {v}s[u];\n", v = vars[k]))
-        .collect();
+    let general_loads = per_operand(&|k, v| {
+        let value = load_at(k, &format!("in{k} + off[{k}]"));
+        format!("        const {ct} {v} = {value};\n")
+    });
+    let arrays = per_operand(&|_, v| format!("            {ct} {v}s[{UNROLL}];\n"));
+    let flat_loads = per_operand(&|k, v| {
+        let value = load_at(k, &format!("in{k} + i * s{k}"));
+        format!("                    {v}s[u] = {value};\n")
+    });
+    let flat_values = per_operand(&|_, v| format!("                    const {ct} {v} = {v}s[u];\n"));
     let src = format!(
         r#"{PRELUDE}
 extern "C" __global__ void {name}({params}, char* __restrict__ out, long long n, TbIndex ix) {{
