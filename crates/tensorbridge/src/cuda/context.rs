@@ -215,11 +215,7 @@ pub(crate) fn gpu(op: &'static str, device: Device) -> Result<&'static Gpu> {
 ///
 /// Errors: CUDA unavailable or the ordinal absent (as for [`gpu`]); the
 /// pointer unknown or on another device ([`Error::DLPackNotDeviceMemory`]).
-pub(crate) fn check_device_pointer(
-    op: &'static str,
-    ordinal: usize,
-    address: usize,
-) -> Result<()> {
+pub(crate) fn check_device_pointer(op: &'static str, ordinal: usize, address: usize) -> Result<()> {
     let g = gpu(op, Device::Cuda(ordinal))?;
     g.bind(op)?;
     let mut owner: i32 = -1;

@@ -104,7 +104,9 @@ pub(crate) unsafe fn launch(
     gpu.bind(op)?;
     // One-dimensional launches take UNROLL elements per thread; the others'
     // grid-stride loops cover whatever the grid leaves.
-    let blocks = n.div_ceil(BLOCK as u64 * super::source::UNROLL).min(MAX_BLOCKS) as u32;
+    let blocks = n
+        .div_ceil(BLOCK as u64 * super::source::UNROLL)
+        .min(MAX_BLOCKS) as u32;
     // SAFETY: the caller's guarantee for `params`; the function is loaded.
     check(op, "cuLaunchKernel", unsafe {
         result::launch_kernel(k.0, (blocks, 1, 1), (BLOCK, 1, 1), 0, STREAM, params)

@@ -387,7 +387,9 @@ pub(crate) fn program(expr: &Expr, sig: &Signature<'_>) -> Option<(String, Strin
     let ct = c.compute;
     // One line per operand k, whose value is named x (then y).
     let per_operand = |line: &dyn Fn(usize, &str) -> String| -> String {
-        (0..sig.inputs.len()).map(|k| line(k, ["x", "y"][k])).collect()
+        (0..sig.inputs.len())
+            .map(|k| line(k, ["x", "y"][k]))
+            .collect()
     };
     let params: Vec<String> = (0..sig.inputs.len())
         .map(|k| format!("const char* __restrict__ in{k}"))
@@ -402,7 +404,8 @@ pub(crate) fn program(expr: &Expr, sig: &Signature<'_>) -> Option<(String, Strin
         let value = load_at(k, &format!("in{k} + i * s{k}"));
         format!("                    {v}s[u] = {value};\n")
     });
-    let flat_values = per_operand(&|_, v| format!("                    const {ct} {v} = {v}s[u];\n"));
+    let flat_values =
+        per_operand(&|_, v| format!("                    const {ct} {v} = {v}s[u];\n"));
     let src = format!(
         r#"{PRELUDE}
 extern "C" __global__ void {name}({params}, char* __restrict__ out, long long n, TbIndex ix) {{
