@@ -307,6 +307,57 @@ def test_floor_divide_and_remainder_special_cases():
     assert r == [inf, -inf, 1.0]
 
 
+def _division_operands(dtype, n, seed):
+    """Quotients of every size, many next to an integer, with zeros,
+    infinities, NaN, subnormals and huge quotients sprinkled in (the vector
+    loops check blocks of 512 pairs and take the C library for those)."""
+    rng = np.random.default_rng(seed)
+    b = (rng.standard_normal(n) * 10.0 ** rng.integers(-3, 4, n)).astype(dtype)
+    k = np.trunc(rng.standard_normal(n) * 10.0 ** rng.integers(0, 8, n))
+    a = (k * b.astype(np.float64)).astype(dtype)
+    a[::3] = np.nextafter(a[::3], np.inf)
+    a[1::3] = (rng.standard_normal(n)[1::3] * 1e3).astype(dtype)
+    special = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e30, -1e-30, 1e-40], dtype)
+    for arr, start in ((a, 5), (b, 1000)):
+        idx = rng.integers(start, n, 40)
+        arr[idx] = rng.choice(special, 40)
+    return a, b
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", ["remainder", "floor_divide"])
+def test_float_remainder_and_floor_divide_bit_for_bit_with_numpy(dtype, name):
+    a, b = _division_operands(dtype, 200_003, seed=11)
+    got = getattr(tb, name)
+
+    def want(x, y):
+        if name == "remainder":
+            return np.remainder(x, y)
+        # The standard's special cases where NumPy differs (see the test
+        # above): floor(x / y) for infinite operands and a zero divisor.
+        x, y = np.broadcast_arrays(np.asarray(x, dtype), np.asarray(y, dtype))
+        special = np.isinf(x) | np.isinf(y) | (y == 0)
+        return np.where(special, np.floor(x / y), np.floor_divide(x, y)).astype(dtype)
+
+    ta, tb_ = tb.from_numpy(a), tb.from_numpy(b)
+    with np.errstate(all="ignore"):
+        cases = [
+            (got(ta, tb_), want(a, b)),
+            (got(ta, tb.tensor(3.7, dtype=ta.dtype)), want(a, dtype(3.7))),
+            (got(tb.tensor(-2.5, dtype=ta.dtype), tb_), want(dtype(-2.5), b)),
+            (got(ta[::-3], tb_[1::3]), want(a[::-3], b[1::3])),
+        ]
+        inplace = tb.tensor(a)
+        op = {"remainder": operator.imod, "floor_divide": operator.ifloordiv}[name]
+        op(inplace, tb_)
+        cases.append((inplace, want(a, b)))
+    for got_t, w in cases:
+        g = got_t.numpy()
+        assert g.dtype == w.dtype
+        same = (g.view(np.uint8) == w.view(np.uint8)).reshape(g.shape + (-1,)).all(-1) | (np.isnan(g) & np.isnan(w))
+        assert same.all(), (a[~same][:5], b[~same][:5], g[~same][:5], w[~same][:5])
+
+
 def test_integer_division_by_zero_gives_zero_like_numpy():
     a = tb.tensor([7, -7, 0], dtype=tb.int32)
     z = tb.zeros(3, dtype=tb.int32)

@@ -6,7 +6,8 @@
 
 use num_complex::Complex;
 
-use super::float::{complex_divide, floor_divide, next_after_16, remainder, Real};
+use super::float::{complex_divide, next_after_16, Real};
+use super::fmod::{FloorDivide32, FloorDivide64, Remainder32, Remainder64};
 use super::int::Int;
 use super::map::{kernels, map2, map2_fused};
 use super::{vmath, vmath64};
@@ -64,6 +65,10 @@ fn run(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) -> Result<()> {
         DType::Float64 if op == BinaryOp::Logaddexp => map2_fused::<LogAddExp64>(out, a, b),
         DType::Float64 if op == BinaryOp::Atan2 => map2_fused::<Atan264>(out, a, b),
         DType::Float64 if op == BinaryOp::Hypot => map2_fused::<Hypot64>(out, a, b),
+        DType::Float32 if op == BinaryOp::Remainder => map2_fused::<Remainder32>(out, a, b),
+        DType::Float64 if op == BinaryOp::Remainder => map2_fused::<Remainder64>(out, a, b),
+        DType::Float32 if op == BinaryOp::FloorDivide => map2_fused::<FloorDivide32>(out, a, b),
+        DType::Float64 if op == BinaryOp::FloorDivide => map2_fused::<FloorDivide64>(out, a, b),
         DType::Float32 => real::<f32>(op, out, a, b),
         DType::Float64 => real::<f64>(op, out, a, b),
         DType::Complex64 => complex::<f32>(op, out, a, b),
@@ -137,10 +142,8 @@ fn real<T: Real>(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) {
         Subtract => map2(out, a, b, |x: T, y: T| x - y),
         Multiply => map2(out, a, b, |x: T, y: T| x * y),
         Divide => map2(out, a, b, |x: T, y: T| x / y),
-        FloorDivide => map2(out, a, b, floor_divide::<T>),
-        Remainder => map2(out, a, b, remainder::<T>),
+        Atan2 | Hypot | Logaddexp | FloorDivide | Remainder => unreachable!("float32 and float64 take the vector loops in `run`"),
         Pow => map2(out, a, b, |x: T, y: T| x.powf(y)),
-        Atan2 | Hypot | Logaddexp => unreachable!("float32 and float64 take the vector loops in `run`"),
         Copysign => map2(out, a, b, |x: T, y: T| x.copysign(y)),
         Nextafter => map2(out, a, b, |x: T, y: T| x.next_after(y)),
         Maximum => map2(out, a, b, maximum::<T>),

@@ -113,7 +113,14 @@ pub fn floor_divide<T: Real>(a: T, b: T) -> T {
     if b == T::zero() || a.is_infinite() || b.is_infinite() {
         return (a / b).floor();
     }
-    let m = a % b;
+    floor_divide_finite(a, b, a % b)
+}
+
+/// NumPy's `divmod` quotient of finite `a` and `b != 0`, given their C
+/// remainder `m = fmod(a, b)` (from the C library, or exact vector code in
+/// [`super::fmod`]).
+#[inline(always)]
+pub fn floor_divide_finite<T: Real>(a: T, b: T, m: T) -> T {
     let mut div = (a - m) / b;
     if m != T::zero() && ((b < T::zero()) != (m < T::zero())) {
         div = div - T::one();
@@ -131,7 +138,13 @@ pub fn floor_divide<T: Real>(a: T, b: T) -> T {
 
 /// Python's `%` (the result has the divisor's sign), NumPy's `remainder`.
 pub fn remainder<T: Real>(a: T, b: T) -> T {
-    let m = a % b;
+    remainder_from_fmod(b, a % b)
+}
+
+/// [`remainder`] given the C remainder `m = fmod(a, b)`: `m`, moved by `b`
+/// into `b`'s sign (NumPy's rounding of `m + b`), and zero with `b`'s sign.
+#[inline(always)]
+pub fn remainder_from_fmod<T: Real>(b: T, m: T) -> T {
     if m.is_nan() {
         return m;
     }

@@ -253,6 +253,20 @@ pub trait Kernel2: Sync {
     type Out: Copy;
     /// The function, with multiply-adds computed as `M` says.
     fn apply<M: MulAdd>(a: Self::In, b: Self::In) -> Self::Out;
+    /// Whether [`Kernel2::apply`] is wrong for some pairs, which
+    /// [`Kernel2::rare`] names and [`Kernel2::exact`] computes: the loops
+    /// then check each block of pairs first, and a block holding any rare
+    /// pair runs one element at a time.
+    const HAS_RARE: bool = false;
+    /// Whether `apply` may be wrong for this pair.
+    #[inline(always)]
+    fn rare(_a: Self::In, _b: Self::In) -> bool {
+        false
+    }
+    /// The function for a rare pair.
+    fn exact(a: Self::In, b: Self::In) -> Self::Out {
+        Self::apply::<Separate>(a, b)
+    }
 }
 
 /// [`map2`] for a [`Kernel2`], in the widest vector build this CPU runs
@@ -314,9 +328,17 @@ trait Call1<I, O> {
     fn call(&self, x: I) -> O;
 }
 
-/// How [`run2`] calls its function, inlined in either form.
+/// How [`run2`] calls its function, inlined in either form (see
+/// [`Kernel2`] for the rare pairs).
 trait Call2<I, O> {
+    const HAS_RARE: bool = false;
     fn call(&self, a: I, b: I) -> O;
+    fn rare(&self, _a: I, _b: I) -> bool {
+        false
+    }
+    fn exact(&self, a: I, b: I) -> O {
+        self.call(a, b)
+    }
 }
 
 /// An `impl Fn` closure, called as such.
@@ -353,9 +375,17 @@ impl<K: Kernel1, M: MulAdd> Call1<K::In, K::Out> for Build<K, M> {
 }
 
 impl<K: Kernel2, M: MulAdd> Call2<K::In, K::Out> for Build<K, M> {
+    const HAS_RARE: bool = K::HAS_RARE;
     #[inline(always)]
     fn call(&self, a: K::In, b: K::In) -> K::Out {
         K::apply::<M>(a, b)
+    }
+    #[inline(always)]
+    fn rare(&self, a: K::In, b: K::In) -> bool {
+        K::rare(a, b)
+    }
+    fn exact(&self, a: K::In, b: K::In) -> K::Out {
+        K::exact(a, b)
     }
 }
 
@@ -366,14 +396,18 @@ impl<K: Kernel2, M: MulAdd> Call2<K::In, K::Out> for Build<K, M> {
 ///
 /// As for [`run1`].
 #[inline(always)]
-unsafe fn run2<I: Copy, O: Copy>(
+unsafe fn run2<I: Copy, O: Copy, F: Call2<I, O>>(
     po: *mut O,
     pa: *const I,
     pb: *const I,
     n: usize,
     s: [isize; 3],
-    f: &impl Call2<I, O>,
+    f: &F,
 ) {
+    if F::HAS_RARE {
+        // SAFETY: passed on.
+        return unsafe { run2_checked(po, pa, pb, n, s, f) };
+    }
     // SAFETY: per the contract.
     unsafe {
         // In place (`a op= b`): `a` read through the output's pointer, as in
@@ -413,6 +447,93 @@ unsafe fn run2<I: Copy, O: Copy>(
                 for i in 0..n as isize {
                     *po.offset(i * s[0]) = f.call(*pa.offset(i * s[1]), *pb.offset(i * s[2]));
                 }
+            }
+        }
+    }
+}
+
+/// Pairs per block of [`run2_checked`]: 4 KB of float64 per operand.
+const CHECKED_BLOCK: usize = 512;
+
+/// [`run2`] for a function with rare pairs: each block of pairs is checked
+/// first (a vector OR over the block, which also brings it into cache),
+/// then computed by the vector form, or one element at a time with the
+/// exact form for the rare pairs. Strided runs go one element at a time.
+///
+/// # Safety
+///
+/// As for [`run1`].
+#[inline(always)]
+unsafe fn run2_checked<I: Copy, O: Copy, F: Call2<I, O>>(
+    po: *mut O,
+    pa: *const I,
+    pb: *const I,
+    n: usize,
+    s: [isize; 3],
+    f: &F,
+) {
+    // In place, `a` is read through the output's pointer (see `run2`); the
+    // check reads a block before any of it is written.
+    let pa = if std::ptr::eq(po as *const I, pa) {
+        po as *const I
+    } else {
+        pa
+    };
+    let mut start = 0;
+    while start < n {
+        let m = CHECKED_BLOCK.min(n - start);
+        let at = start as isize;
+        // SAFETY: per the contract, for elements start..start + m.
+        unsafe {
+            let (o, a, b) = (
+                po.offset(at * s[0]),
+                pa.offset(at * s[1]),
+                pb.offset(at * s[2]),
+            );
+            match s {
+                [1, 1, 1] => checked_block::<I, O, F, 1, 1>(o, a, b, m, f),
+                [1, 1, 0] => checked_block::<I, O, F, 1, 0>(o, a, b, m, f),
+                [1, 0, 1] => checked_block::<I, O, F, 0, 1>(o, a, b, m, f),
+                _ => {
+                    for i in 0..m as isize {
+                        let (x, y) = (*a.offset(i * s[1]), *b.offset(i * s[2]));
+                        *o.offset(i * s[0]) = if f.rare(x, y) { f.exact(x, y) } else { f.call(x, y) };
+                    }
+                }
+            }
+        }
+        start += m;
+    }
+}
+
+/// One block of [`run2_checked`] with element strides `SA` and `SB` (1, or
+/// 0 for a broadcast operand) and a contiguous output.
+///
+/// # Safety
+///
+/// `o`, `a` and `b` are valid for `m` elements at those strides.
+#[inline(always)]
+unsafe fn checked_block<I: Copy, O: Copy, F: Call2<I, O>, const SA: usize, const SB: usize>(
+    o: *mut O,
+    a: *const I,
+    b: *const I,
+    m: usize,
+    f: &F,
+) {
+    // SAFETY: per the contract.
+    unsafe {
+        let mut any = false;
+        for i in 0..m {
+            any |= f.rare(*a.add(i * SA), *b.add(i * SB));
+        }
+        if any {
+            for i in 0..m {
+                let (x, y) = (*a.add(i * SA), *b.add(i * SB));
+                *o.add(i) = if f.rare(x, y) { f.exact(x, y) } else { f.call(x, y) };
+            }
+        } else {
+            for i in 0..m {
+                *o.add(i) = f.call(*a.add(i * SA), *b.add(i * SB));
             }
         }
     }
@@ -515,6 +636,7 @@ pub(crate) fn wide_vectors() -> bool {
 mod tests {
     use super::*;
     use crate::cpu::binary::{Atan232, Atan264, Hypot64, LogAddExp32, LogAddExp64};
+    use crate::cpu::fmod::{FloorDivide32, FloorDivide64, Remainder32, Remainder64};
     use crate::cpu::unary::*;
     use crate::cpu::vmath64::sweep::bit_patterns;
 
@@ -613,6 +735,8 @@ mod tests {
         same_bits::<Tanh32, _>("tanh", &xs);
         same_bits2::<LogAddExp32, _>("logaddexp", &xs);
         same_bits2::<Atan232, _>("atan2", &xs);
+        same_bits2::<Remainder32, _>("remainder", &xs);
+        same_bits2::<FloorDivide32, _>("floor_divide", &xs);
         let xs = f64_inputs();
         same_bits::<Acos64, _>("acos", &xs);
         same_bits::<Asin64, _>("asin", &xs);
@@ -632,5 +756,7 @@ mod tests {
         same_bits2::<LogAddExp64, _>("logaddexp", &xs);
         same_bits2::<Atan264, _>("atan2", &xs);
         same_bits2::<Hypot64, _>("hypot", &xs);
+        same_bits2::<Remainder64, _>("remainder", &xs);
+        same_bits2::<FloorDivide64, _>("floor_divide", &xs);
     }
 }

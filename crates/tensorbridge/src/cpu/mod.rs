@@ -14,6 +14,7 @@ pub mod create;
 pub mod cumulative;
 pub mod fill;
 pub mod float;
+pub mod fmod;
 pub mod fold;
 pub mod gather;
 pub mod host;
