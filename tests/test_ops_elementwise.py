@@ -358,6 +358,37 @@ def test_float_remainder_and_floor_divide_bit_for_bit_with_numpy(dtype, name):
         assert same.all(), (a[~same][:5], b[~same][:5], g[~same][:5], w[~same][:5])
 
 
+def test_float32_pow_within_one_unit_of_the_rounded_power():
+    """Float32 `**` is computed in float64 (a vector loop): within one unit
+    of float64's power rounded to float32, the same specials as NumPy's
+    `powf` (zeros, infinities, NaN, negative bases), exact powers exact."""
+    rng = np.random.default_rng(5)
+    n = 100_003
+    x = (rng.random(n) * 10.0 ** rng.integers(-6, 7, n)).astype(np.float32)
+    x[::4] *= -1
+    y = (rng.standard_normal(n) * 6).astype(np.float32)
+    y[::3] = np.round(y[::3])  # integers: negative bases keep a sign
+    special = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0], np.float32)
+    x[rng.integers(0, n, 300)] = rng.choice(special, 300)
+    y[rng.integers(0, n, 300)] = rng.choice(special, 300)
+    with np.errstate(all="ignore"):
+        for got, xx, yy in [
+            (tb.from_numpy(x) ** tb.from_numpy(y), x, y),
+            (tb.from_numpy(x) ** 2.5, x, np.float32(2.5)),
+            (2.0 ** tb.from_numpy(y), np.float32(2.0), y),
+        ]:
+            g = got.numpy()
+            assert g.dtype == np.float32
+            want = np.power(np.float64(xx), np.float64(yy)).astype(np.float32)
+            numpy_own = np.power(xx, yy)
+            assert (np.isnan(g) == np.isnan(numpy_own)).all()
+            fin = ~np.isnan(g)
+            assert (np.signbit(g[fin]) == np.signbit(want[fin])).all()
+            ulps = np.abs(g[fin].view(np.int32).astype(np.int64) - want[fin].view(np.int32))
+            assert ulps.max() <= 1, (ulps.argmax(), ulps.max())
+    assert (tb.tensor([3.0, -2.0, 10.0]) ** tb.tensor([2.0, 3.0, -2.0])).tolist() == [9.0, -8.0, float(np.float32(0.01))]
+
+
 def test_integer_division_by_zero_gives_zero_like_numpy():
     a = tb.tensor([7, -7, 0], dtype=tb.int32)
     z = tb.zeros(3, dtype=tb.int32)

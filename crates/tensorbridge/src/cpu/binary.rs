@@ -11,7 +11,7 @@ use super::fmod::{FloorDivide32, FloorDivide64, Remainder32, Remainder64};
 use super::int::Int;
 use super::map::{kernels, map2, map2_fused};
 use super::{vmath, vmath64};
-use super::power::pow_simple_exponent;
+use super::power::{pow_simple_exponent, Pow32};
 use crate::ops::binary::BinaryOp;
 use crate::{DType, Error, Result, Tensor};
 
@@ -65,6 +65,7 @@ fn run(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) -> Result<()> {
         DType::Float64 if op == BinaryOp::Logaddexp => map2_fused::<LogAddExp64>(out, a, b),
         DType::Float64 if op == BinaryOp::Atan2 => map2_fused::<Atan264>(out, a, b),
         DType::Float64 if op == BinaryOp::Hypot => map2_fused::<Hypot64>(out, a, b),
+        DType::Float32 if op == BinaryOp::Pow => map2_fused::<Pow32>(out, a, b),
         DType::Float32 if op == BinaryOp::Remainder => map2_fused::<Remainder32>(out, a, b),
         DType::Float64 if op == BinaryOp::Remainder => map2_fused::<Remainder64>(out, a, b),
         DType::Float32 if op == BinaryOp::FloorDivide => map2_fused::<FloorDivide32>(out, a, b),

@@ -522,18 +522,24 @@ unsafe fn checked_block<I: Copy, O: Copy, F: Call2<I, O>, const SA: usize, const
 ) {
     // SAFETY: per the contract.
     unsafe {
+        // A broadcast operand is read once, before the loops: the compiler
+        // cannot hoist a load that a store to `o` might change, and would
+        // not vectorize the loop around it.
+        let (va, vb) = (*a, *b);
+        let x = |i: usize| if SA == 0 { va } else { *a.add(i) };
+        let y = |i: usize| if SB == 0 { vb } else { *b.add(i) };
         let mut any = false;
         for i in 0..m {
-            any |= f.rare(*a.add(i * SA), *b.add(i * SB));
+            any |= f.rare(x(i), y(i));
         }
         if any {
             for i in 0..m {
-                let (x, y) = (*a.add(i * SA), *b.add(i * SB));
+                let (x, y) = (x(i), y(i));
                 *o.add(i) = if f.rare(x, y) { f.exact(x, y) } else { f.call(x, y) };
             }
         } else {
             for i in 0..m {
-                *o.add(i) = f.call(*a.add(i * SA), *b.add(i * SB));
+                *o.add(i) = f.call(x(i), y(i));
             }
         }
     }
@@ -737,6 +743,7 @@ mod tests {
         same_bits2::<Atan232, _>("atan2", &xs);
         same_bits2::<Remainder32, _>("remainder", &xs);
         same_bits2::<FloorDivide32, _>("floor_divide", &xs);
+        same_bits2::<crate::cpu::power::Pow32, _>("pow", &xs);
         let xs = f64_inputs();
         same_bits::<Acos64, _>("acos", &xs);
         same_bits::<Asin64, _>("asin", &xs);
