@@ -389,6 +389,22 @@ def test_float32_pow_within_one_unit_of_the_rounded_power():
     assert (tb.tensor([3.0, -2.0, 10.0]) ** tb.tensor([2.0, 3.0, -2.0])).tolist() == [9.0, -8.0, float(np.float32(0.01))]
 
 
+@pytest.mark.parametrize("signed", [np.int8, np.int64])
+@pytest.mark.parametrize("name", ["equal", "not_equal", "less", "less_equal", "greater", "greater_equal"])
+def test_uint64_compares_exactly_with_signed_integers(signed, name):
+    # Their common dtype is float64, which rounds both above 2^53; NumPy
+    # compares them exactly, and so must we (2^63 is not 2^63 - 1).
+    u = np.array([0, 1, 2**53 + 1, 2**63, 2**63 + 1, 2**64 - 1, 127, 128], dtype=np.uint64)
+    info = np.iinfo(signed)
+    s = np.array([0, -1, 2**53, 2**63 - 1, info.min, info.max, 127, -128], dtype=np.int64)
+    s = np.clip(s, info.min, info.max).astype(signed)
+    for x, y in [(u[:, None], s[None, :]), (s[:, None], u[None, :])]:
+        want = getattr(np, name)(x, y)
+        got = getattr(tb, name)(tb.asarray(x), tb.asarray(y))
+        assert got.dtype == tb.bool
+        np.testing.assert_array_equal(got.numpy(), want)
+
+
 def test_integer_division_by_zero_gives_zero_like_numpy():
     a = tb.tensor([7, -7, 0], dtype=tb.int32)
     z = tb.zeros(3, dtype=tb.int32)

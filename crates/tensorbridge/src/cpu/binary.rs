@@ -250,6 +250,34 @@ fn complex<T: Real>(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) {
     }
 }
 
+/// A comparison of a signed integer with a uint64, exactly (their common
+/// dtype, float64, rounds both above 2^53: NumPy compares them exactly and
+/// so does this). Both operands arrive as uint64 bits broadcast to
+/// `shape`: `a` holds int64 values when `a_signed`, else `b` does.
+pub fn compare_mixed_sign(op: BinaryOp, a: &Tensor, b: &Tensor, a_signed: bool, shape: &[usize]) -> Result<Tensor> {
+    use std::cmp::Ordering;
+    super::host::only("compare_mixed_sign", &[a, b]);
+    let out = Tensor::zeros(shape, DType::Bool)?;
+    let (a, b) = (a.broadcast_to(shape)?, b.broadcast_to(shape)?);
+    // The order of a signed value and an unsigned one.
+    let order = |s: u64, u: u64| if (s as i64) < 0 { Ordering::Less } else { s.cmp(&u) };
+    let test: fn(Ordering) -> bool = match op {
+        BinaryOp::Equal => Ordering::is_eq,
+        BinaryOp::NotEqual => Ordering::is_ne,
+        BinaryOp::Less => Ordering::is_lt,
+        BinaryOp::LessEqual => Ordering::is_le,
+        BinaryOp::Greater => Ordering::is_gt,
+        BinaryOp::GreaterEqual => Ordering::is_ge,
+        _ => unreachable!("only comparisons mix signs"),
+    };
+    if a_signed {
+        map2(&out, &a, &b, move |x: u64, y: u64| test(order(x, y)) as u8);
+    } else {
+        map2(&out, &a, &b, move |x: u64, y: u64| test(order(y, x).reverse()) as u8);
+    }
+    Ok(out)
+}
+
 fn boolean(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) {
     use BinaryOp::*;
     let t = |x: u8| x != 0;

@@ -184,6 +184,10 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor) -> Result<Tensor> {
         let kernel = Elementwise::Binary(op.name());
         return on_device(op.name(), kernel, &[a, b], plan.compute, plan.out, &shape);
     }
+    if let Some(a_signed) = mixed_sign_comparison(op, a.dtype(), b.dtype()) {
+        let bits = |t: &Tensor| t.copied(DType::UInt64, true); // int64 wraps: same bits
+        return crate::cpu::binary::compare_mixed_sign(op, &bits(a)?, &bits(b)?, a_signed, &shape);
+    }
     let cast = |t: &Tensor| -> Result<Tensor> {
         if t.dtype() == plan.compute {
             Ok(t.clone())
@@ -197,6 +201,20 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor) -> Result<Tensor> {
         Ok(out)
     } else {
         out.copied(plan.out, true)
+    }
+}
+
+/// For a comparison of a signed integer with a uint64, whose common dtype
+/// (float64) would round both above 2^53: whether the signed one is `a`.
+fn mixed_sign_comparison(op: BinaryOp, a: DType, b: DType) -> Option<bool> {
+    use BinaryOp::*;
+    if !matches!(op, Equal | NotEqual | Less | LessEqual | Greater | GreaterEqual) {
+        return None;
+    }
+    match (a.kind(), b.kind()) {
+        (DTypeKind::Int, DTypeKind::UInt) if b == DType::UInt64 => Some(true),
+        (DTypeKind::UInt, DTypeKind::Int) if a == DType::UInt64 => Some(false),
+        _ => None,
     }
 }
 
