@@ -6,9 +6,9 @@
 //! integer quotient or one off (the division's error is at most a quarter
 //! there), `|a| - q |b|` in one fused multiply-add has the right sign even
 //! when `q` is off (a rounding never crosses zero or `|b|`), and with `q`
-//! corrected the second multiply-add is exact. Everything else, about one
-//! pair in a billion in ordinary data (zero or non-finite operands,
-//! quotients of 2^52 and more), goes through the C library: the loop
+//! corrected the second multiply-add is exact. The other pairs (a zero
+//! divisor, a non-finite operand, a quotient of 2^52 or more) go through
+//! the C library: the loop
 //! checks each block first ([`Kernel2::rare`]) and takes the exact form for
 //! a block that holds such a pair. Float32 computes the remainder in
 //! float64, where every float32 quotient below 2^52 is fast.
