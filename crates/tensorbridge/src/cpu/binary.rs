@@ -257,7 +257,8 @@ fn complex<T: Real>(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) {
 pub fn compare_mixed_sign(op: BinaryOp, a: &Tensor, b: &Tensor, a_signed: bool, shape: &[usize]) -> Result<Tensor> {
     use std::cmp::Ordering;
     super::host::only("compare_mixed_sign", &[a, b]);
-    let out = Tensor::zeros(shape, DType::Bool)?;
+    // SAFETY: `map2` below writes every element of `out`.
+    let out = unsafe { Tensor::uninit(shape, DType::Bool)? };
     let (a, b) = (a.broadcast_to(shape)?, b.broadcast_to(shape)?);
     // The order of a signed value and an unsigned one.
     let order = |s: u64, u: u64| if (s as i64) < 0 { Ordering::Less } else { s.cmp(&u) };

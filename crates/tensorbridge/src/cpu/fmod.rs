@@ -8,9 +8,8 @@
 //! when `q` is off (a rounding never crosses zero or `|b|`), and with `q`
 //! corrected the second multiply-add is exact. The other pairs (a zero
 //! divisor, a non-finite operand, a quotient of 2^52 or more) go through
-//! the C library: the loop
-//! checks each block first ([`Kernel2::rare`]) and takes the exact form for
-//! a block that holds such a pair. Float32 computes the remainder in
+//! the C library: the loop checks each block first ([`Kernel2::rare`]) and
+//! takes the exact form for a block that holds such a pair. Float32 computes the remainder in
 //! float64, where every float32 quotient below 2^52 is fast.
 //!
 //! NumPy's `remainder` and `floor_divide` are then its formulas
@@ -18,7 +17,7 @@
 //! exact remainder, in the operands' type, so the results match the C
 //! library path and NumPy's bit for bit.
 
-use super::float::{self, Real};
+use super::float;
 use super::map::Kernel2;
 use super::vmath::MulAdd;
 
@@ -50,40 +49,6 @@ pub(crate) fn fmod_fast<M: MulAdd>(a: f64, b: f64) -> f64 {
     M::mul_add(-q, y, x).copysign(a)
 }
 
-/// A float type whose remainder [`fmod_fast`] computes in float64.
-trait Wide: Real {
-    fn wide(self) -> f64;
-    fn narrow(v: f64) -> Self;
-}
-
-impl Wide for f32 {
-    #[inline(always)]
-    fn wide(self) -> f64 {
-        self as f64
-    }
-    #[inline(always)]
-    fn narrow(v: f64) -> f32 {
-        v as f32 // exact: the remainder of two float32s is a float32
-    }
-}
-
-impl Wide for f64 {
-    #[inline(always)]
-    fn wide(self) -> f64 {
-        self
-    }
-    #[inline(always)]
-    fn narrow(v: f64) -> f64 {
-        v
-    }
-}
-
-/// The exact remainder of `a` and `b` in their own type, for the fast pairs.
-#[inline(always)]
-fn fmod_of<T: Wide, M: MulAdd>(a: T, b: T) -> T {
-    T::narrow(fmod_fast::<M>(a.wide(), b.wide()))
-}
-
 /// Defines a [`Kernel2`] whose pairs off the fast remainder's range take
 /// the scalar function `exact`, and whose builds without fused
 /// multiply-adds take it throughout.
@@ -102,13 +67,14 @@ macro_rules! remainder_kernels {
                 if !M::FUSED {
                     return $exact($a, $b);
                 }
-                let $m = fmod_of::<$t, M>($a, $b);
+                // Exact in `$t`: the remainder of two float32s is a float32.
+                let $m = fmod_fast::<M>($a as f64, $b as f64) as $t;
                 $fast
             }
 
             #[inline(always)]
             fn rare(a: $t, b: $t) -> bool {
-                !fmod_is_fast(a.wide(), b.wide())
+                !fmod_is_fast(a as f64, b as f64)
             }
 
             fn exact(a: $t, b: $t) -> $t {
@@ -328,7 +294,7 @@ mod tests {
         for &a in &vals {
             for &b in vals.iter().step_by(97) {
                 if fmod_is_fast(a as f64, b as f64) {
-                    let got = fmod_of::<f32, Fused>(a, b);
+                    let got = fmod_fast::<Fused>(a as f64, b as f64) as f32;
                     assert_eq!(got.to_bits(), (a % b).to_bits(), "fmodf({a:e}, {b:e})");
                 }
             }

@@ -339,6 +339,18 @@ trait Call2<I, O> {
     fn exact(&self, a: I, b: I) -> O {
         self.call(a, b)
     }
+    /// The exact form for a rare pair, else the vector form.
+    #[inline(always)]
+    fn checked(&self, a: I, b: I) -> O
+    where
+        I: Copy,
+    {
+        if self.rare(a, b) {
+            self.exact(a, b)
+        } else {
+            self.call(a, b)
+        }
+    }
 }
 
 /// An `impl Fn` closure, called as such.
@@ -496,8 +508,7 @@ unsafe fn run2_checked<I: Copy, O: Copy, F: Call2<I, O>>(
                 [1, 0, 1] => checked_block::<I, O, F, 0, 1>(o, a, b, m, f),
                 _ => {
                     for i in 0..m as isize {
-                        let (x, y) = (*a.offset(i * s[1]), *b.offset(i * s[2]));
-                        *o.offset(i * s[0]) = if f.rare(x, y) { f.exact(x, y) } else { f.call(x, y) };
+                        *o.offset(i * s[0]) = f.checked(*a.offset(i * s[1]), *b.offset(i * s[2]));
                     }
                 }
             }
@@ -534,8 +545,7 @@ unsafe fn checked_block<I: Copy, O: Copy, F: Call2<I, O>, const SA: usize, const
         }
         if any {
             for i in 0..m {
-                let (x, y) = (x(i), y(i));
-                *o.add(i) = if f.rare(x, y) { f.exact(x, y) } else { f.call(x, y) };
+                *o.add(i) = f.checked(x(i), y(i));
             }
         } else {
             for i in 0..m {

@@ -7,8 +7,8 @@
 //! every operand's byte strides (a divide per dimension but the outermost).
 //! Operands that merge to one dimension (contiguous ones, or one stride
 //! each) take a loop with no index arithmetic beyond a multiply and
-//! [`UNROLL`] elements per thread in flight. Values are loaded in their storage type,
-//! converted to the *compute* type the operation's plan names (the same
+//! [`UNROLL`] elements per thread in flight. Values are loaded in their
+//! storage type, converted to the *compute* type the operation's plan names (the same
 //! plan the CPU kernels follow: [`crate::ops::binary::binary_plan`]),
 //! combined, and converted to the output's storage type.
 //!
@@ -362,7 +362,8 @@ pub(crate) fn program(expr: &Expr, sig: &Signature<'_>) -> Option<(String, Strin
     // Each operand's value at a byte address, converted to the compute type.
     let load_at = |k: usize, at: &str| {
         let d = sig.inputs[k];
-        let load = (cuda_type(d).load)(at);
+        let t = cuda_type(d);
+        let load = (t.load)(at);
         // NumPy's float16 -> uint32 loop is scalar: through int64, low bits.
         if d == DType::Float16 && sig.compute == DType::UInt32 {
             format!("(unsigned int)tb_cvt_i64({load})")
@@ -370,7 +371,7 @@ pub(crate) fn program(expr: &Expr, sig: &Signature<'_>) -> Option<(String, Strin
             format!(
                 "TbCvt<{ct}, {from}>::f({load})",
                 ct = c.compute,
-                from = cuda_type(d).compute
+                from = t.compute
             )
         }
     };

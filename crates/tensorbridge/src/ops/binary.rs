@@ -184,18 +184,19 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor) -> Result<Tensor> {
         let kernel = Elementwise::Binary(op.name());
         return on_device(op.name(), kernel, &[a, b], plan.compute, plan.out, &shape);
     }
-    if let Some(a_signed) = mixed_sign_comparison(op, a.dtype(), b.dtype()) {
-        let bits = |t: &Tensor| t.copied(DType::UInt64, true); // int64 wraps: same bits
-        return crate::cpu::binary::compare_mixed_sign(op, &bits(a)?, &bits(b)?, a_signed, &shape);
-    }
-    let cast = |t: &Tensor| -> Result<Tensor> {
-        if t.dtype() == plan.compute {
+    let cast = |t: &Tensor, to: DType| -> Result<Tensor> {
+        if t.dtype() == to {
             Ok(t.clone())
         } else {
-            t.copied(plan.compute, true)
+            t.copied(to, true)
         }
     };
-    let (a, b) = (cast(a)?, cast(b)?);
+    if let Some(a_signed) = mixed_sign_comparison(op, a.dtype(), b.dtype()) {
+        // As uint64 bits: a signed integer's cast wraps and keeps them.
+        let (a, b) = (cast(a, DType::UInt64)?, cast(b, DType::UInt64)?);
+        return crate::cpu::binary::compare_mixed_sign(op, &a, &b, a_signed, &shape);
+    }
+    let (a, b) = (cast(a, plan.compute)?, cast(b, plan.compute)?);
     let out = crate::cpu::binary::binary(op, &a, &b, &shape, plan.kernel_out)?;
     if plan.kernel_out == plan.out {
         Ok(out)
