@@ -491,10 +491,10 @@ fn huge_expands_are_views_and_refuse_to_materialize() {
     let _ = std::fs::remove_file(&path);
 }
 
+/// A file name in the temporary folder, unique to this process and `name`;
+/// the caller removes the file, and no folder is left behind.
 fn temp_path(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tb-adversarial-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    std::env::temp_dir().join(format!("tb-adversarial-{}-{name}", std::process::id()))
 }
 
 /// A `.npy` v1 file around `header` (padded as NumPy pads) and `data`.

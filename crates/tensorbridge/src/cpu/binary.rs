@@ -11,7 +11,7 @@ use super::fmod::{FloorDivide32, FloorDivide64, Remainder32, Remainder64};
 use super::int::Int;
 use super::map::{kernels, map2, map2_fused};
 use super::{vmath, vmath64};
-use super::power::{pow_simple_exponent, Pow32};
+use super::power::{pow_simple_exponent, Pow32, Pow64};
 use crate::ops::binary::BinaryOp;
 use crate::{DType, Error, Result, Tensor};
 
@@ -66,6 +66,7 @@ fn run(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) -> Result<()> {
         DType::Float64 if op == BinaryOp::Atan2 => map2_fused::<Atan264>(out, a, b),
         DType::Float64 if op == BinaryOp::Hypot => map2_fused::<Hypot64>(out, a, b),
         DType::Float32 if op == BinaryOp::Pow => map2_fused::<Pow32>(out, a, b),
+        DType::Float64 if op == BinaryOp::Pow => map2_fused::<Pow64>(out, a, b),
         DType::Float32 if op == BinaryOp::Remainder => map2_fused::<Remainder32>(out, a, b),
         DType::Float64 if op == BinaryOp::Remainder => map2_fused::<Remainder64>(out, a, b),
         DType::Float32 if op == BinaryOp::FloorDivide => map2_fused::<FloorDivide32>(out, a, b),
@@ -143,8 +144,7 @@ fn real<T: Real>(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) {
         Subtract => map2(out, a, b, |x: T, y: T| x - y),
         Multiply => map2(out, a, b, |x: T, y: T| x * y),
         Divide => map2(out, a, b, |x: T, y: T| x / y),
-        Atan2 | Hypot | Logaddexp | FloorDivide | Remainder => unreachable!("float32 and float64 take the vector loops in `run`"),
-        Pow => map2(out, a, b, |x: T, y: T| x.powf(y)),
+        Atan2 | Hypot | Logaddexp | FloorDivide | Remainder | Pow => unreachable!("float32 and float64 take the vector loops in `run`"),
         Copysign => map2(out, a, b, |x: T, y: T| x.copysign(y)),
         Nextafter => map2(out, a, b, |x: T, y: T| x.next_after(y)),
         Maximum => map2(out, a, b, maximum::<T>),

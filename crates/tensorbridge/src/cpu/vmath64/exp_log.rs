@@ -55,6 +55,15 @@ pub(super) fn exp_reduced<M: MulAdd>(a: f64) -> (f64, f64, f64) {
     let lo = k * LN2_LO;
     let r = hi - lo;
     let c = (hi - r) - lo;
+    let (s, t) = exp_near_zero::<M>(r, c);
+    (k, s, t)
+}
+
+/// e^(r + c) = `s + t` for |r| <= ln(2)/2 (and a little beyond) and a
+/// correction |c| below r's last unit: `s` = 1 + r rounded, `t` the small
+/// rest, whose sum rounds once.
+#[inline(always)]
+pub(super) fn exp_near_zero<M: MulAdd>(r: f64, c: f64) -> (f64, f64) {
     #[rustfmt::skip]
     let q = horner::<M, 12>(r, [
         1.0 / 6_227_020_800.0, 1.0 / 479_001_600.0, 1.0 / 39_916_800.0, 1.0 / 3_628_800.0,
@@ -66,7 +75,7 @@ pub(super) fn exp_reduced<M: MulAdd>(a: f64) -> (f64, f64, f64) {
     // small terms join the error before the last addition.
     let s = 1.0 + r;
     let e = (1.0 - s) + r;
-    (k, s, e + M::mul_add(c, s, r * r * q))
+    (s, e + M::mul_add(c, s, r * r * q))
 }
 
 /// ln of a positive, finite float64 (subnormals included) as fdlibm
