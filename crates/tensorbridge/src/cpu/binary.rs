@@ -6,6 +6,7 @@
 
 use num_complex::Complex;
 
+use super::complex_math as cm;
 use super::float::{complex_divide, next_after_16, Real};
 use super::fmod::{FloorDivide32, FloorDivide64, Remainder32, Remainder64};
 use super::int::Int;
@@ -210,7 +211,12 @@ fn complex_pow<T: Real>(x: Complex<T>, y: Complex<T>) -> Complex<T> {
             acc
         };
     }
-    (y * x.ln()).exp()
+    // exp(y log x), in complex128 for complex64 (rounded once at the end):
+    // log x's error is multiplied by |y|, and complex64's own would leave
+    // few correct bits.
+    let wide = |v: Complex<T>| Complex::new(v.re.to_f64().unwrap_or(f64::NAN), v.im.to_f64().unwrap_or(f64::NAN));
+    let w = cm::cexp(wide(y) * cm::clog(wide(x)));
+    Complex::new(T::from(w.re).unwrap_or_else(T::nan), T::from(w.im).unwrap_or_else(T::nan))
 }
 
 fn complex<T: Real>(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) {

@@ -131,7 +131,7 @@ pub fn clog<T: Real>(z: C<T>) -> C<T> {
     } else {
         let h = ax.hypot(ay);
         if h >= k(0.71) && h <= k(1.73) {
-            ((big - T::one()) * (big + T::one()) + small * small).ln_1p() / k(2.0)
+            k(plus_squares(-1.0, wide(big), wide(small)).ln_1p() / 2.0)
         } else {
             h.ln()
         }
@@ -139,19 +139,51 @@ pub fn clog<T: Real>(z: C<T>) -> C<T> {
     C::new(re, im)
 }
 
-/// `log(1 + z)`, accurate near 0 (where forming `1 + z` rounds `z` away).
+/// `log(1 + z)`, accurate near 0 (where forming `1 + z` rounds `z` away)
+/// and wherever `1 + z` is near the unit circle (where `log|1 + z|` is
+/// small and forming it from a rounded `1 + z` leaves few correct bits).
 /// The special cases are those of `log(1 + z)`: `log1p(-1 + 0i)` is
 /// `-inf + 0i`.
 pub fn clog1p<T: Real>(z: C<T>) -> C<T> {
     let (x, y) = (z.re, z.im);
-    let half = k::<T>(0.5);
-    if !x.is_finite() || !y.is_finite() || x.abs() >= half || y.abs() >= half {
+    let (wx, wy) = (wide(x), wide(y));
+    let w = 1.0 + wx;
+    let near_circle = (0.5..=2.0).contains(&(w * w + wy * wy));
+    let small = wx.abs() < 0.5 && wy.abs() < 0.5;
+    if !(x.is_finite() && y.is_finite() && (small || near_circle)) {
         return clog(C::new(x + T::one(), y));
     }
-    // |1 + z|² - 1 = x (2 + x) + y², small here and free of cancellation
-    // unless 1 + z is near the unit circle.
-    let u = x * (k::<T>(2.0) + x) + y * y;
-    C::new(u.ln_1p() * half, y.atan2(x + T::one()))
+    // |1 + z|² - 1 = 2x + x² + y², which cancels near the unit circle.
+    // In float64, 1 + x is exact for float32 parts.
+    let u = plus_squares(wx + wx, wx, wy);
+    C::new(k(u.ln_1p() * 0.5), k(wy.atan2(w)))
+}
+
+/// `v` in float64 (exact for both part types).
+fn wide<T: Real>(v: T) -> f64 {
+    v.to_f64().unwrap_or(f64::NAN)
+}
+
+/// `a + b` as the rounded sum and its exact error (Knuth's TwoSum).
+fn two_sum(a: f64, b: f64) -> (f64, f64) {
+    let s = a + b;
+    let bb = s - a;
+    (s, (a - (s - bb)) + (b - bb))
+}
+
+/// `c + x² + y²` to about one rounding of the result even where the terms
+/// cancel (`log|z|` near the unit circle is `log1p` of `x² + y² - 1`,
+/// which cancels to nothing when formed directly): each square as its
+/// rounded value and its exact error (a fused multiply-add), the large
+/// parts summed with TwoSum and every error carried to one last addition.
+/// In float64 for both part types: float32's own pairs would carry only
+/// 48 bits, and the sum cancels by up to 48 (its squares are exact here).
+fn plus_squares(c: f64, x: f64, y: f64) -> f64 {
+    let (px, py) = (x * x, y * y);
+    let (ex, ey) = (x.mul_add(x, -px), y.mul_add(y, -py));
+    let (s, e1) = two_sum(c, px);
+    let (s, e2) = two_sum(s, py);
+    s + (((e1 + e2) + ex) + ey)
 }
 
 /// `sqrt(z)`, the principal branch (Algorithm 312, CACM 10, 1967, with
