@@ -312,6 +312,21 @@ def test_full_like_values_convert_like_numpy(pair, value):
     assert_same_bits(tb.full_like(tb.from_numpy(x), value), want)
 
 
+@pytest.mark.parametrize("value", [np.float64(1.5), np.float32(1.5), np.int8(3), np.uint64(2**64 - 1), np.bool_(True)])
+def test_full_takes_numpy_scalars_with_their_dtype(value):
+    # numpy.full keeps a NumPy scalar's dtype; a Python number takes its
+    # kind's default dtype (float32 for floats, PyTorch's).
+    got = tb.full((2, 3), value)
+    want = np.full((2, 3), value)
+    assert got.dtype == TB_OF[want.dtype]
+    np.testing.assert_array_equal(got.numpy(), want)
+    assert tb.full((2,), tb.asarray(np.float64(2.0))).dtype == tb.float64
+    with pytest.raises(TypeError, match="one number as fill_value, got an array of shape"):
+        tb.full((2,), [1, 2])
+    with pytest.raises(TypeError, match="needs a number as fill_value"):
+        tb.full((2,), "a")
+
+
 def test_full_like_overflow_and_errors():
     x = tb.zeros(3, dtype=tb.int8)
     with pytest.raises(OverflowError):

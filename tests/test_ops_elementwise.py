@@ -541,6 +541,34 @@ def test_python_scalars_are_weak_like_numpy(op, name, ndt, scalar):
         assert_matches(got, want, exact)
 
 
+def test_python_ints_beyond_64_bits_like_numpy():
+    """A Python int that no integer dtype holds is a weak float next to a
+    float tensor, compares with integer tensors as NumPy 2's comparisons
+    do (above or below every element), and is an OverflowError where it
+    would have to be stored in an integer or cannot become a float64."""
+    f = np.array([1.0, -3.5], np.float32)
+    i8 = np.array([1, -2], np.int8)
+    u64 = np.array([0, 2**64 - 1], np.uint64)
+    cases = [
+        (f, operator.add, 2**64), (f, operator.mul, 10**20), (f, operator.lt, 2**64),
+        (i8, operator.eq, 2**64), (i8, operator.ne, 2**64), (i8, operator.lt, 2**64),
+        (i8, operator.gt, -(2**70)), (u64, operator.lt, 2**64), (u64, operator.eq, 2**64),
+        (u64, operator.ge, -(2**64)), (i8, operator.lt, 10**400), (f.astype(np.complex64), operator.add, 2**65),
+    ]
+    for x, op, big in cases:
+        want = op(x, big)
+        for got in (op(tb.asarray(x), big), op(big, tb.asarray(x)) if op in (operator.add, operator.mul) else None):
+            if got is None:
+                continue
+            assert isinstance(got, tb.Tensor), (x.dtype, op, big)
+            assert got.dtype == TB_OF[want.dtype], (x.dtype, op, big)
+            np.testing.assert_array_equal(got.numpy(), want)
+    with pytest.raises(OverflowError, match="out of bounds for int8"):
+        tb.asarray(i8) + 2**64
+    with pytest.raises(OverflowError, match="too large to convert to a float64"):
+        tb.asarray(f) * 10**400
+
+
 @pytest.mark.parametrize("ndt", ["float32", "float64"])
 @pytest.mark.parametrize("exponent", [2, 2.0, 1, 0, -1, 0.5, 0.0, -1.0])
 def test_simple_exponents_are_exact_powers(ndt, exponent):

@@ -12,7 +12,7 @@
 use pyo3::prelude::*;
 use tensorbridge::ops::binary::{binary, BinaryOp};
 use tensorbridge::ops::unary::{unary, UnaryOp};
-use tensorbridge::{Result, Tensor};
+use tensorbridge::{DType, DTypeKind, Result, Scalar, Tensor};
 
 use crate::errors::CoreResultExt;
 use crate::operand::{operand, resolve, tensor_arg, Operand};
@@ -37,8 +37,8 @@ pub fn apply_unary<'py>(py: Python<'py>, op: UnaryOp, x: &Bound<'py, PyAny>) -> 
 }
 
 /// Resolves two operands of `op` (weak scalars, array-likes). Comparisons
-/// accept Python ints outside the tensor's range (`int8_t < 300` is all
-/// True), as NumPy 2 does.
+/// accept Python ints outside the tensor's range (`int8_t < 300` and
+/// `int64_t < 2**70` are all True), as NumPy 2 does.
 pub fn operands(op: BinaryOp, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<(Tensor, Tensor)> {
     let (oa, ob) = (operand(a)?, operand(b)?);
     let wide = |o: Operand, other: &Operand| -> Operand {
@@ -52,6 +52,14 @@ pub fn operands(op: BinaryOp, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyR
                 if op.returns_bool() && crate::input::check_int_fits(s, t.dtype()).is_err() =>
             {
                 Operand::Tensor(Tensor::full(&[], s, tensorbridge::DType::UInt64).expect("a 0-d tensor"))
+            }
+            // Beyond 64 bits, an int is above (or below) every integer:
+            // an infinity compares the same way with each of them.
+            (Operand::BigInt(v), Operand::Tensor(t))
+                if op.returns_bool() && !matches!(t.dtype().kind(), DTypeKind::Float | DTypeKind::Complex) =>
+            {
+                let inf = if v > 0.0 { f64::INFINITY } else { f64::NEG_INFINITY };
+                Operand::Tensor(Tensor::full(&[], Scalar::Float(inf), DType::Float64).expect("a 0-d tensor"))
             }
             (o, _) => o,
         }
@@ -547,6 +555,7 @@ fn companion(x: &Tensor, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Tens
         Some(o) => match operand(o)? {
             Operand::Tensor(t) => Ok(Some(t)),
             Operand::Scalar(s) => crate::operand::scalar_tensor(s, x.dtype()).map(Some),
+            Operand::BigInt(v) => crate::operand::big_int_tensor(v, x.dtype()).map(Some),
         },
     }
 }

@@ -245,9 +245,27 @@ pub fn full<'py>(
     device: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTensor>> {
     let device = device_arg(device)?;
-    let value = scalar_from_py(fill_value)?
-        .ok_or_else(|| type_error("full() needs a Python number as fill_value"))?;
-    let dtype = opt_dtype(dtype)?.unwrap_or(value.default_dtype());
+    // A Python number takes its kind's default dtype; a NumPy scalar or a
+    // 0-d tensor keeps its own, as `numpy.full` does.
+    let (value, own) = match scalar_from_py(fill_value)? {
+        Some(v) => (v, v.default_dtype()),
+        None => {
+            let t = crate::operand::tensor_arg(fill_value).map_err(|_| {
+                type_error(format!(
+                    "full() needs a number as fill_value (a Python or NumPy scalar, or a 0-d tensor), got {}",
+                    fill_value.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+                ))
+            })?;
+            if t.ndim() != 0 {
+                return Err(type_error(format!(
+                    "full() needs one number as fill_value, got an array of shape {:?}; use broadcast_to(...) or full_like(...) to fill with an array",
+                    t.shape()
+                )));
+            }
+            (t.item().py()?, t.dtype())
+        }
+    };
+    let dtype = opt_dtype(dtype)?.unwrap_or(own);
     crate::input::check_int_fits(value, dtype)?;
     let shape = PyTuple::new(py, [shape])?;
     let shape = shape_arg(&shape)?;

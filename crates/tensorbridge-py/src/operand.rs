@@ -23,6 +23,11 @@ pub enum Operand {
     Tensor(Tensor),
     /// A Python bool, int, float or complex.
     Scalar(Scalar),
+    /// A Python int beyond every integer dtype (int64 and uint64), as the
+    /// nearest float64 (an infinity past float64's range). It meets float
+    /// and complex tensors as a weak float, integer tensors only in
+    /// comparisons (see [`crate::elementwise::operands`]).
+    BigInt(f64),
 }
 
 /// Classifies one operand: tensors as they are, Python scalars as weak
@@ -32,10 +37,46 @@ pub fn operand(obj: &Bound<'_, PyAny>) -> PyResult<Operand> {
     if let Ok(t) = obj.cast::<PyTensor>() {
         return Ok(Operand::Tensor(t.get().inner.clone()));
     }
+    if let Some(v) = big_int(obj)? {
+        return Ok(Operand::BigInt(v));
+    }
     if let Some(s) = scalar_from_py(obj)? {
         return Ok(Operand::Scalar(s));
     }
     to_tensor(obj, None, Copy::IfNeeded).map(Operand::Tensor)
+}
+
+/// A Python int (not a bool) that neither int64 nor uint64 holds, as the
+/// nearest float64, or ±inf where float64 cannot hold it either.
+fn big_int(obj: &Bound<'_, PyAny>) -> PyResult<Option<f64>> {
+    if !obj.is_instance_of::<PyInt>() || obj.is_instance_of::<pyo3::types::PyBool>() {
+        return Ok(None);
+    }
+    if obj.extract::<i64>().is_ok() || obj.extract::<u64>().is_ok() {
+        return Ok(None);
+    }
+    match obj.extract::<f64>() {
+        Ok(v) => Ok(Some(v)),
+        Err(_) if obj.lt(0)? => Ok(Some(f64::NEG_INFINITY)),
+        Err(_) => Ok(Some(f64::INFINITY)),
+    }
+}
+
+/// A Python int beyond 64 bits next to a tensor of dtype `other`: a weak
+/// float for float and complex tensors (`float32_t + 2**64`, as NumPy
+/// gives), `OverflowError` for integer and bool tensors, which cannot hold
+/// it, and past float64's range (as NumPy's conversion raises).
+pub fn big_int_tensor(v: f64, other: DType) -> PyResult<Tensor> {
+    match other.kind() {
+        DTypeKind::Float | DTypeKind::Complex if v.is_infinite() => Err(crate::errors::overflow_error(
+            "a Python integer too large to convert to a float64 cannot meet a float tensor; use float('inf') if an infinity is meant",
+        )),
+        DTypeKind::Float | DTypeKind::Complex => scalar_tensor(Scalar::Float(v), other),
+        _ => Err(crate::errors::overflow_error(format!(
+            "a Python integer of about {v:e} is out of bounds for {other} (and for every integer dtype); \
+             use a float, or a float tensor"
+        ))),
+    }
 }
 
 /// A tensor argument: tensors as they are, anything else converted (Python
@@ -80,7 +121,7 @@ pub fn resolve(ops: Vec<Operand>, op: &str) -> PyResult<Vec<Tensor>> {
         .iter()
         .filter_map(|o| match o {
             Operand::Tensor(t) => Some(t.dtype()),
-            Operand::Scalar(_) => None,
+            Operand::Scalar(_) | Operand::BigInt(_) => None,
         })
         .collect();
     let Some(first) = tensors.first().copied() else {
@@ -95,6 +136,7 @@ pub fn resolve(ops: Vec<Operand>, op: &str) -> PyResult<Vec<Tensor>> {
         .map(|o| match o {
             Operand::Tensor(t) => Ok(t),
             Operand::Scalar(s) => scalar_tensor(s, common),
+            Operand::BigInt(v) => big_int_tensor(v, common),
         })
         .collect()
 }

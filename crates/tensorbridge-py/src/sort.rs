@@ -106,6 +106,7 @@ fn search<'py>(
 fn exact_operand(obj: &Bound<'_, PyAny>) -> PyResult<Tensor> {
     match operand(obj)? {
         Operand::Tensor(t) => Ok(t),
+        Operand::BigInt(v) => tensor_from_scalar(Scalar::Float(v), Some(DType::Float64)),
         Operand::Scalar(s) => {
             let dtype = match s {
                 Scalar::Bool(_) => DType::Bool,

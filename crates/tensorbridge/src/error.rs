@@ -144,7 +144,7 @@ pub enum Error {
         requested: Vec<i64>,
     },
     /// An index past the end of an axis.
-    #[error("index {index} is out of bounds for axis {axis} with size {size}; valid indexes are -{size}..{size}")]
+    #[error("index {index} is out of bounds for axis {axis} with size {size}; {}", valid_range("indexes", *.size, "the axis is empty, so no index is valid"))]
     IndexOutOfRange {
         /// The axis indexed.
         axis: usize,
@@ -154,7 +154,7 @@ pub enum Error {
         size: usize,
     },
     /// An axis number outside `-ndim..ndim`.
-    #[error("{op}: axis {axis} is out of range for a tensor of {ndim} dimensions; use -{ndim}..{ndim}")]
+    #[error("{op}: axis {axis} is out of range for a tensor of {ndim} dimensions; {}", valid_range("axes", *.ndim, "a 0-d tensor has no axis"))]
     AxisOutOfRange {
         /// What was attempted.
         op: &'static str,
@@ -538,4 +538,13 @@ pub enum Error {
     /// A read-only tensor asked for in the legacy DLPack ABI, which has no read-only flag.
     #[error("cannot export a read-only tensor as a legacy DLPack capsule (it cannot say read-only): pass max_version=(1, 0) or newer, or export a writeable copy with .clone()")]
     DLPackReadOnly,
+}
+
+/// The valid positions among `n`, counted from either end ("valid indexes
+/// are -3 to 2, inclusive"), or `none` where `n` is 0.
+fn valid_range(what: &str, n: usize, none: &str) -> String {
+    match n {
+        0 => none.to_string(),
+        _ => format!("valid {what} are -{n} to {}, inclusive", n - 1),
+    }
 }

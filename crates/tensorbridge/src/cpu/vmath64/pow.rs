@@ -44,7 +44,7 @@ const CP_H: f64 = bits(0x3fee_c709_e000_0000);
 const CP_L: f64 = bits(0xbe3e_2fe0_145b_01f5);
 /// -(1024 - log2(the largest float64 + half a unit)): how far below 1024
 /// an exponent may round and still give a finite power.
-const OVT: f64 = 8.008_566_259_537_294_4e-17;
+const OVT: f64 = bits(0x3c97_1547_652b_82fe);
 
 /// The high 32 bits of `v` as an integer (fdlibm's `GET_HIGH_WORD`).
 #[inline(always)]
@@ -156,6 +156,7 @@ pub fn pow_positive<M: MulAdd>(x: f64, y: f64) -> f64 {
 /// and normal, `y` finite with |y| < 2^31. False for every other pair,
 /// which the caller gives to the C library.
 #[inline(always)]
+#[allow(clippy::manual_range_contains)] // `&`, not `&&`: no branches in the loop
 pub fn pow_covers(x: f64, y: f64) -> bool {
     let ax = x.abs();
     (ax >= f64::MIN_POSITIVE) & (ax < f64::INFINITY) & (y.abs() < 2_147_483_648.0)
