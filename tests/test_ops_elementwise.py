@@ -670,6 +670,14 @@ def test_unary_operators_and_hash():
 def test_errors_name_the_problem():
     with pytest.raises(TypeError, match="bitwise_and"):
         tb.bitwise_and(tb.tensor([1.0]), tb.tensor([2.0]))
+    # Both integers, but a signed integer and uint64 meet only in float64.
+    for op in (tb.bitwise_and, tb.bitwise_xor, tb.bitwise_right_shift):
+        with pytest.raises(TypeError, match="of int8 and uint64: they have no common integer dtype"):
+            op(tb.tensor([1], dtype=tb.int8), tb.tensor([1], dtype=tb.uint64))
+    with pytest.raises(IndexError, match="valid indexes are -3 to 2, inclusive"):
+        tb.arange(3)[3]
+    with pytest.raises(IndexError, match="valid axes are -2 to 1, inclusive"):
+        tb.sum(tb.ones((2, 2)), axis=2)
     with pytest.raises(ValueError, match=r"\[3\]"):
         tb.add(tb.ones(3), tb.ones(4))
     with pytest.raises(TypeError, match="logical_xor"):

@@ -180,6 +180,25 @@ def test_clip_scalars_and_nan():
     assert not tb.shares_memory(c, t)
 
 
+@pytest.mark.parametrize("ndt", ["int8", "uint8", "int64", "uint64"])
+def test_clip_python_int_bounds_beyond_the_dtype_like_numpy(ndt):
+    # A bound beyond the range on the side where it clips nothing is no
+    # bound (NumPy 2 takes it so); on the other side it is OverflowError.
+    x = np.array([0, 1, 100], ndt)
+    info = np.iinfo(ndt)
+    below, above = int(info.min) - 300, int(info.max) + 300
+    for lo, hi in [(None, above), (below, None), (below, above), (below, 50), (2**70 * -1, 2**70)]:
+        want = np.clip(x, lo, hi)
+        got = tb.clip(tb.asarray(x), lo, hi)
+        assert got.dtype == TB_OF[want.dtype]
+        np.testing.assert_array_equal(got.numpy(), want)
+    for lo, hi in [(above, None), (None, below)]:
+        with pytest.raises(OverflowError):
+            np.clip(x, lo, hi)
+        with pytest.raises(OverflowError, match="out of bounds"):
+            tb.clip(tb.asarray(x), lo, hi)
+
+
 @settings(max_examples=examples(100), deadline=None)
 @given(
     st.sampled_from(["bool", "int16", "uint8", "float32", "complex64"]),

@@ -570,9 +570,31 @@ pub fn clip<'py>(
     max: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTensor>> {
     let x = tensor_arg(x)?;
+    let min = if clips_nothing(&x, min, false)? { None } else { min };
+    let max = if clips_nothing(&x, max, true)? { None } else { max };
     let (lo, hi) = (companion(&x, min)?, companion(&x, max)?);
     let out = compute(py, x.numel(), || tensorbridge::ops::clip::clip(&x, lo.as_ref(), hi.as_ref()))?;
     wrap(py, out)
+}
+
+/// Whether `bound` is a Python int beyond an integer `x`'s range on the
+/// side where it clips nothing (`clip(int8_t, None, 300)`, `min=-300`):
+/// no bound at all, as NumPy takes it. Beyond the range on the other side
+/// it still raises `OverflowError` (every element would become a value the
+/// dtype cannot hold).
+fn clips_nothing(x: &Tensor, bound: Option<&Bound<'_, PyAny>>, upper: bool) -> PyResult<bool> {
+    let Some(b) = bound else { return Ok(false) };
+    if !matches!(x.dtype().kind(), DTypeKind::Int | DTypeKind::UInt) || b.is_none() {
+        return Ok(false);
+    }
+    let positive = match operand(b)? {
+        Operand::BigInt(v) => v > 0.0,
+        Operand::Scalar(s @ (Scalar::Int(_) | Scalar::UInt(_))) if crate::input::check_int_fits(s, x.dtype()).is_err() => {
+            !matches!(s, Scalar::Int(i) if i < 0)
+        }
+        _ => return Ok(false),
+    };
+    Ok(positive == upper)
 }
 
 /// `diff(x, /, *, axis=-1, n=1, prepend=None, append=None)`: the n-th

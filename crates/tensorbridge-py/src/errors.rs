@@ -32,7 +32,8 @@ fn kind_of(e: &Error) -> Kind {
         Error::UnknownDType { .. }
         | Error::UnsupportedDType { .. }
         | Error::DTypeMismatch { .. }
-        | Error::DTypeNotSupported { .. } => Kind::Type,
+        | Error::DTypeNotSupported { .. }
+        | Error::NoCommonIntegerDType { .. } => Kind::Type,
         Error::IndexOutOfRange { .. }
         | Error::AxisOutOfRange { .. }
         | Error::TooManyIndices { .. }

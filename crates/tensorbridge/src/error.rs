@@ -336,6 +336,19 @@ pub enum Error {
         /// The dtypes the operation takes, in words.
         expected: &'static str,
     },
+    /// An integer-only operation on two integer dtypes whose only common
+    /// dtype is a float (a signed integer with uint64).
+    #[error("{op} of {a} and {b}: they have no common integer dtype (together they promote to {common}), and {op} takes integers; convert one first, e.g. .astype(tensorbridge.int64)")]
+    NoCommonIntegerDType {
+        /// What was attempted.
+        op: &'static str,
+        /// The first operand's dtype.
+        a: DType,
+        /// The second operand's dtype.
+        b: DType,
+        /// Their common dtype.
+        common: DType,
+    },
     /// A count (repeats, samples, rows) that is negative.
     #[error("{op}: {what} must be >= 0, got {value}")]
     NegativeCount {

@@ -137,6 +137,19 @@ pub fn binary_plan(op: BinaryOp, a: DType, b: DType) -> Result<BinaryPlan> {
         kernel_out: widen_half(d),
         out: d,
     };
+    let integers = |d: DType| matches!(d.kind(), K::Bool | K::Int | K::UInt);
+    let bitwise = matches!(
+        op,
+        BitwiseAnd | BitwiseOr | BitwiseXor | BitwiseLeftShift | BitwiseRightShift
+    );
+    if bitwise && integers(a) && integers(b) && !integers(p) {
+        return Err(Error::NoCommonIntegerDType {
+            op: op.name(),
+            a,
+            b,
+            common: p,
+        });
+    }
     Ok(match op {
         _ if op.returns_bool() => BinaryPlan {
             compute: widen_half(p),
