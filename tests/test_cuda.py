@@ -234,6 +234,21 @@ def test_binary_kernels_match_numpy(name, dtypes):
 
 
 @needs_cuda
+@pytest.mark.parametrize("signed", [np.int8, np.int64])
+@pytest.mark.parametrize("name", ["equal", "not_equal", "less", "less_equal", "greater", "greater_equal"])
+def test_uint64_compares_exactly_with_signed_integers_on_the_gpu(signed, name):
+    # As on the CPU: on uint64 bits with the signed side's sign first, not
+    # in float64, which says 2^63 == 2^63 - 1.
+    u = np.array([0, 1, 2**53 + 1, 2**63, 2**63 + 1, 2**64 - 1, 127, 128], dtype=np.uint64)
+    info = np.iinfo(signed)
+    s = np.clip(np.array([0, -1, 2**53, 2**63 - 1, info.min, info.max, 127, -128]), info.min, info.max).astype(signed)
+    for x, y in [(u[:, None], s[None, :]), (s[:, None], u[None, :])]:
+        got = getattr(tb, name)(tb.asarray(x).cuda(), tb.asarray(y).cuda())
+        assert got.is_cuda and got.dtype == tb.bool
+        np.testing.assert_array_equal(got.cpu().numpy(), getattr(np, name)(x, y))
+
+
+@needs_cuda
 def test_operators_scalars_and_unary_kernels():
     a = np.linspace(-3, 3, 12, dtype=np.float32).reshape(3, 4)
     g = tb.from_numpy(a).cuda()

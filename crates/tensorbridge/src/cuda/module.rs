@@ -173,6 +173,27 @@ mod tests {
                 }
             }
         }
+        // Signed integers against uint64 compare on uint64 bits.
+        let signed = [DType::Int8, DType::Int16, DType::Int32, DType::Int64];
+        for name in [
+            "equal",
+            "not_equal",
+            "less",
+            "less_equal",
+            "greater",
+            "greater_equal",
+        ] {
+            for s in signed {
+                for inputs in [[s, DType::UInt64], [DType::UInt64, s]] {
+                    let sig = Signature {
+                        inputs: &inputs,
+                        compute: DType::UInt64,
+                        out: DType::Bool,
+                    };
+                    programs.extend(program(&Elementwise::Binary(name), &sig));
+                }
+            }
+        }
         assert!(programs.len() > 500, "only {} kernels", programs.len());
         use rayon::prelude::*;
         let failures: Vec<String> = programs

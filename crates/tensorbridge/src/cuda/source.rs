@@ -228,9 +228,13 @@ fn wrapping_type(compute: &str) -> Option<&'static str> {
     }
 }
 
-/// The C++ expression of `expr` over `x`/`y` of the compute dtype `c`;
-/// `None` when there is no kernel for that function and dtype.
-fn expression(expr: &Expr, c: DType) -> Option<String> {
+/// The C++ expression of `expr` over `x`/`y` of the compute dtype `c`
+/// (operands of dtypes `inputs`); `None` when there is no kernel for that
+/// function and dtype.
+fn expression(expr: &Expr, c: DType, inputs: &[DType]) -> Option<String> {
+    if let Some(e) = mixed_sign_comparison(expr, c, inputs) {
+        return Some(e);
+    }
     let ct = cuda_type(c).compute;
     let complex = c.is_complex();
     let float = matches!(ct, "float" | "double");
@@ -307,6 +311,49 @@ fn expression(expr: &Expr, c: DType) -> Option<String> {
     })
 }
 
+/// A comparison of a signed integer with a uint64, computed on uint64
+/// bits as the CPU does (`crate::cpu::binary::compare_mixed_sign`; their
+/// common dtype, float64, would round both above 2^53): the signed operand
+/// converts to `unsigned long long` sign-extended, so its top bit is its
+/// sign, and a negative one is below every uint64.
+fn mixed_sign_comparison(expr: &Expr, c: DType, inputs: &[DType]) -> Option<String> {
+    let Expr::Binary(name) = *expr else {
+        return None;
+    };
+    let signed_first = match inputs {
+        [a, DType::UInt64] if a.kind() == crate::dtype::DTypeKind::Int => true,
+        [DType::UInt64, b] if b.kind() == crate::dtype::DTypeKind::Int => false,
+        _ => return None,
+    };
+    if c != DType::UInt64 {
+        return None;
+    }
+    let op = match name {
+        "equal" => "==",
+        "not_equal" => "!=",
+        "less" => "<",
+        "less_equal" => "<=",
+        "greater" => ">",
+        "greater_equal" => ">=",
+        _ => return None,
+    };
+    let s = if signed_first { "x" } else { "y" };
+    // Whether a negative signed operand makes the comparison true: it is
+    // below the uint64, so `signed < unsigned` holds, `signed > unsigned`
+    // does not, and it equals no uint64.
+    let negative_holds = match op {
+        "!=" => true,
+        "<" | "<=" => signed_first,
+        ">" | ">=" => !signed_first,
+        _ => false,
+    };
+    Some(if negative_holds {
+        format!("((long long){s} < 0 || x {op} y)")
+    } else {
+        format!("((long long){s} >= 0 && x {op} y)")
+    })
+}
+
 /// The dtypes of one kernel: its operands (one or two), the compute dtype
 /// and the output.
 pub(crate) struct Signature<'a> {
@@ -349,7 +396,7 @@ pub(crate) fn program(expr: &Expr, sig: &Signature<'_>) -> Option<(String, Strin
         },
         out: sig.out,
     };
-    let body = expression(expr, sig.compute)?;
+    let body = expression(expr, sig.compute, sig.inputs)?;
     let name = kernel_name(expr, sig);
     let c = cuda_type(sig.compute);
     let o = cuda_type(sig.out);
@@ -492,5 +539,113 @@ mod tests {
         };
         let (_, src) = program(&Expr::Binary("multiply"), &wrap).unwrap();
         assert!(src.contains("(long long)((unsigned long long)x * (unsigned long long)y)"));
+    }
+
+    /// The signed-against-uint64 comparisons, evaluated: the expressions
+    /// are plain C++, so the host's C++ compiler runs them (on x86-64, as
+    /// on the GPU, `long long` to `unsigned long long` keeps the bits) over
+    /// values around 0, 2^53, 2^63 and the ends of every signed type,
+    /// against exact comparisons. Skipped where no `c++` is installed.
+    #[test]
+    fn mixed_sign_comparisons_are_exact() {
+        let signed: Vec<i64> = vec![
+            0,
+            1,
+            -1,
+            127,
+            -128,
+            32767,
+            -32768,
+            i32::MAX as i64,
+            i32::MIN as i64,
+            (1 << 53) + 1,
+            1 << 53,
+            i64::MAX - 1,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
+        ];
+        let unsigned: Vec<u64> = vec![
+            0,
+            1,
+            127,
+            128,
+            (1 << 53) + 1,
+            1 << 53,
+            1 << 63,
+            (1 << 63) - 1,
+            (1 << 63) + 1,
+            u64::MAX,
+            u64::MAX - 1,
+        ];
+        let ops = [
+            ("equal", 0),
+            ("not_equal", 1),
+            ("less", 2),
+            ("less_equal", 3),
+            ("greater", 4),
+            ("greater_equal", 5),
+        ];
+        let mut src = String::from("#include <cstdio>\nint main() {\n");
+        let list = |v: Vec<String>| v.join(", ");
+        src += &format!(
+            "const long long s[] = {{{}}};\nconst unsigned long long u[] = {{{}}};\n",
+            list(
+                signed
+                    .iter()
+                    .map(|v| format!("(long long){}ull", *v as u64))
+                    .collect()
+            ),
+            list(unsigned.iter().map(|v| format!("{v}ull")).collect()),
+        );
+        let mut want = String::new();
+        for signed_first in [true, false] {
+            for (name, k) in ops {
+                let inputs = if signed_first {
+                    [DType::Int64, DType::UInt64]
+                } else {
+                    [DType::UInt64, DType::Int64]
+                };
+                let expr = expression(&Expr::Binary(name), DType::UInt64, &inputs).unwrap();
+                src += &format!(
+                    "for (auto a : s) for (auto b : u) {{ unsigned long long x = {}, y = {}; std::putchar(({expr}) ? '1' : '0'); }}\n",
+                    if signed_first { "(unsigned long long)a" } else { "b" },
+                    if signed_first { "b" } else { "(unsigned long long)a" },
+                );
+                for &a in &signed {
+                    for &b in &unsigned {
+                        let (l, r) = if signed_first {
+                            (a as i128, b as i128)
+                        } else {
+                            (b as i128, a as i128)
+                        };
+                        let holds = [l == r, l != r, l < r, l <= r, l > r, l >= r][k];
+                        want.push(if holds { '1' } else { '0' });
+                    }
+                }
+            }
+        }
+        src += "return 0;\n}\n";
+        let dir = std::env::temp_dir().join(format!("tb-mixed-sign-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (cpp, exe) = (dir.join("t.cpp"), dir.join("t"));
+        std::fs::write(&cpp, &src).unwrap();
+        let built = std::process::Command::new("c++")
+            .arg("-std=c++11")
+            .arg("-o")
+            .arg(&exe)
+            .arg(&cpp)
+            .status();
+        let got = match built {
+            Ok(s) if s.success() => std::process::Command::new(&exe).output().unwrap().stdout,
+            Ok(_) => panic!("the host compiler refused the expressions:\n{src}"),
+            Err(_) => {
+                eprintln!("no c++ compiler here; the mixed-sign expressions were not run");
+                let _ = std::fs::remove_dir_all(&dir);
+                return;
+            }
+        };
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(String::from_utf8(got).unwrap(), want);
     }
 }

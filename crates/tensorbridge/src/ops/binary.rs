@@ -195,7 +195,13 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor) -> Result<Tensor> {
     let shape = broadcast_shapes(a.shape(), b.shape(), op.name())?;
     if !a.device().is_cpu() || !b.device().is_cpu() {
         let kernel = Elementwise::Binary(op.name());
-        return on_device(op.name(), kernel, &[a, b], plan.compute, plan.out, &shape);
+        // The kernel compares a signed integer with a uint64 on uint64 bits
+        // (see `cuda::source`), as the CPU loop below does.
+        let compute = match mixed_sign_comparison(op, a.dtype(), b.dtype()) {
+            Some(_) => DType::UInt64,
+            None => plan.compute,
+        };
+        return on_device(op.name(), kernel, &[a, b], compute, plan.out, &shape);
     }
     let cast = |t: &Tensor, to: DType| -> Result<Tensor> {
         if t.dtype() == to {
