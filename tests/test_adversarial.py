@@ -1198,9 +1198,27 @@ _SPECIAL = [float("nan"), float("inf"), float("-inf"), 1e30, -1e30, -0.0, 2.9]
 )
 @pytest.mark.parametrize("road", ["tensor-list", "tensor-scalar", "astype", "setitem"])
 def test_nan_and_infinity_to_integer_dtypes_match_numpy(dtype, ndt, road):
-    # Defined result: NumPy's casts on this platform (see the core's cpu/cast.rs).
+    # A tensor's cast (astype) gives NumPy's casts on this platform (see the
+    # core's cpu/cast.rs). A Python number written into an integer dtype is
+    # refused where the dtype cannot hold it, as NumPy 2 and PyTorch refuse
+    # it: NaN with ValueError, infinities and out-of-range values with
+    # OverflowError; in range it truncates.
     with np.errstate(invalid="ignore", over="ignore"):
         expected = np.array(_SPECIAL, dtype=np.float64).astype(ndt).tolist()
+    if road != "astype" and ndt != "?":
+        for v in _SPECIAL:
+            error = ValueError if v != v else OverflowError
+            write = {
+                "tensor-list": lambda: tb.tensor([v], dtype=dtype),
+                "tensor-scalar": lambda: tb.tensor(v, dtype=dtype),
+                "setitem": lambda: tb.zeros(1, dtype=dtype).__setitem__(0, v),
+            }[road]
+            if abs(v) > 1e3 or v != v:
+                with pytest.raises(error, match="no NaN|no infinity|out of bounds"):
+                    write()
+            else:
+                assert tb.tensor([v], dtype=dtype).tolist() == np.array([v]).astype(ndt).tolist()
+        return
     if road == "tensor-list":
         got = tb.tensor(_SPECIAL, dtype=dtype).tolist()
     elif road == "tensor-scalar":

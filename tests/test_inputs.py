@@ -358,6 +358,63 @@ def test_out_of_range_for_requested_dtype():
     assert tb.tensor([-(2**63)]).tolist() == [-(2**63)]
 
 
+def _write_paths(value, dtype):
+    """Every way a Python number is written into a tensor of `dtype`."""
+    def setitem():
+        t = tb.zeros(3, dtype=dtype)
+        t[1] = value
+        return t
+
+    return {
+        "tensor": lambda: tb.tensor([value], dtype=dtype),
+        "nested": lambda: tb.tensor([[0, value]], dtype=dtype),
+        "asarray": lambda: tb.asarray(value, dtype=dtype),
+        "full": lambda: tb.full((2,), value, dtype=dtype),
+        "full_like": lambda: tb.full_like(tb.zeros(2, dtype=dtype), value),
+        "fill_": lambda: tb.zeros(2, dtype=dtype).fill_(value),
+        "setitem": setitem,
+    }
+
+
+@pytest.mark.parametrize(
+    "value,dtype,error",
+    [
+        (300.0, tb.uint8, OverflowError),
+        (-1.25, tb.uint8, OverflowError),
+        (1e6, tb.int8, OverflowError),
+        (2.0**63, tb.int64, OverflowError),
+        (2.0**64, tb.uint64, OverflowError),
+        (float("nan"), tb.int32, ValueError),
+        (float("-inf"), tb.int64, OverflowError),
+        (1 + 2j, tb.float64, TypeError),
+        (2 + 0j, tb.float32, TypeError),
+        (1j, tb.int8, TypeError),
+    ],
+    ids=str,
+)
+def test_numbers_that_a_dtype_cannot_hold_are_refused_not_wrapped(value, dtype, error):
+    # A cast would wrap 300.0 to 44 in uint8 or drop an imaginary part;
+    # NumPy 2 and PyTorch both refuse these writes, and so does every
+    # path that writes a Python number into a tensor here.
+    for write in _write_paths(value, dtype).values():
+        with pytest.raises(error, match="out of bounds|no NaN|no infinity|complex value"):
+            write()
+
+
+@pytest.mark.parametrize(
+    "value,dtype,want",
+    [(2.7, tb.int8, 2), (-0.5, tb.uint8, 0), (255.9, tb.uint8, 255), (-(2.0**63), tb.int64, -(2**63)),
+     (2.0**64 - 2048, tb.uint64, 2**64 - 2048), (1.5, tb.bool, True)],
+    ids=str,
+)  # fmt: skip
+def test_numbers_within_the_range_truncate_like_numpy(value, dtype, want):
+    for name, write in _write_paths(value, dtype).items():
+        t = write()
+        assert t.dtype == dtype, name
+        written = t.reshape(-1).tolist()[1 if name == "setitem" else -1]
+        assert written == want and type(written) is type(want), (name, written)
+
+
 @pytest.mark.parametrize(
     "data,dtype",
     [

@@ -14,7 +14,7 @@ use tensorbridge::{DType, Scalar, Tensor};
 
 use crate::dtype::dtype_from_py;
 use crate::errors::{type_error, value_error, CoreResultExt};
-use crate::input::{check_int_fits, scalar_from_py};
+use crate::input::{check_scalar_fits, scalar_from_py};
 use crate::operand::tensor_arg;
 use crate::tensor::{wrap, PyTensor};
 use crate::tensor_device::{device_arg, device_arg_or, onto};
@@ -264,7 +264,7 @@ pub fn full_like<'py>(
     let device = device_arg_or(device, &x)?;
     let value = number_arg(fill_value, "full_like", "fill_value")?;
     let dtype = dtype_arg(dtype)?.unwrap_or(x.dtype());
-    check_int_fits(value, dtype)?;
+    check_scalar_fits(value, dtype)?;
     if device.is_cpu() && x.device().is_cpu() {
         return wrap(py, create::full_like(&x, value, Some(dtype)).py()?);
     }

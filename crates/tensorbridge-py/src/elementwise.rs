@@ -44,12 +44,12 @@ pub fn operands(op: BinaryOp, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyR
     let wide = |o: Operand, other: &Operand| -> Operand {
         match (o, other) {
             (Operand::Scalar(s @ tensorbridge::Scalar::Int(_)), Operand::Tensor(t))
-                if op.returns_bool() && crate::input::check_int_fits(s, t.dtype()).is_err() =>
+                if op.returns_bool() && crate::input::check_scalar_fits(s, t.dtype()).is_err() =>
             {
                 Operand::Tensor(Tensor::full(&[], s, tensorbridge::DType::Int64).expect("a 0-d tensor"))
             }
             (Operand::Scalar(s @ tensorbridge::Scalar::UInt(_)), Operand::Tensor(t))
-                if op.returns_bool() && crate::input::check_int_fits(s, t.dtype()).is_err() =>
+                if op.returns_bool() && crate::input::check_scalar_fits(s, t.dtype()).is_err() =>
             {
                 Operand::Tensor(Tensor::full(&[], s, tensorbridge::DType::UInt64).expect("a 0-d tensor"))
             }
@@ -589,7 +589,7 @@ fn clips_nothing(x: &Tensor, bound: Option<&Bound<'_, PyAny>>, upper: bool) -> P
     }
     let positive = match operand(b)? {
         Operand::BigInt(v) => v > 0.0,
-        Operand::Scalar(s @ (Scalar::Int(_) | Scalar::UInt(_))) if crate::input::check_int_fits(s, x.dtype()).is_err() => {
+        Operand::Scalar(s @ (Scalar::Int(_) | Scalar::UInt(_))) if crate::input::check_scalar_fits(s, x.dtype()).is_err() => {
             !matches!(s, Scalar::Int(i) if i < 0)
         }
         _ => return Ok(false),

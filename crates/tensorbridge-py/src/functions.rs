@@ -266,7 +266,7 @@ pub fn full<'py>(
         }
     };
     let dtype = opt_dtype(dtype)?.unwrap_or(own);
-    crate::input::check_int_fits(value, dtype)?;
+    crate::input::check_scalar_fits(value, dtype)?;
     let shape = PyTuple::new(py, [shape])?;
     let shape = shape_arg(&shape)?;
     wrap(py, Tensor::full_on(&shape, value, dtype, device).py()?)

@@ -12,7 +12,7 @@ use pyo3::types::{PyBool, PyEllipsis, PyInt, PyList, PyNone, PySlice, PyTuple};
 use tensorbridge::{DType, IndexItem, Scalar, Tensor, TensorIndex};
 
 use crate::errors::{index_error, type_error, CoreResultExt};
-use crate::input::{check_int_fits, scalar_from_py, to_tensor, Copy};
+use crate::input::{check_scalar_fits, scalar_from_py, to_tensor, Copy};
 use crate::numpy::as_ndarray;
 use crate::tensor::PyTensor;
 
@@ -208,7 +208,7 @@ pub fn set(t: &Tensor, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyRe
         Key::Basic(k) => {
             let view = t.index(&k).py()?;
             if let Some(s) = scalar_from_py(value)? {
-                check_int_fits(s, view.dtype())?;
+                check_scalar_fits(s, view.dtype())?;
                 return view.fill_(s).py();
             }
             let src = to_tensor(value, None, Copy::IfNeeded)?;
@@ -217,7 +217,7 @@ pub fn set(t: &Tensor, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyRe
         Key::Advanced(k) => {
             let src = match scalar_from_py(value)? {
                 Some(s) => {
-                    check_int_fits(s, t.dtype())?;
+                    check_scalar_fits(s, t.dtype())?;
                     Tensor::full(&[], s, t.dtype()).py()?
                 }
                 None => to_tensor(value, None, Copy::IfNeeded)?,

@@ -113,9 +113,24 @@ fn int_scalar(i: &Bound<'_, PyInt>) -> PyResult<Scalar> {
     )))
 }
 
-/// Checks that a Python int fits `dtype` when written into it (NumPy 2 raises
-/// `OverflowError` for `np.uint8(300)`-like assignments; so do we).
-pub fn check_int_fits(value: Scalar, dtype: DType) -> PyResult<()> {
+/// Checks that a Python number can be written into `dtype` without a
+/// silent surprise, as NumPy 2 and PyTorch both refuse one:
+/// - an int (or a float, truncated) outside an integer dtype's range is an
+///   `OverflowError` (`np.uint8(300)`, `uint8_t.fill_(300.0)`), where a
+///   cast would have wrapped it;
+/// - a float NaN into an integer dtype is a `ValueError`, an infinity an
+///   `OverflowError` (NumPy's exception types);
+/// - a complex number into a real or bool dtype is a `TypeError` (its
+///   imaginary part would vanish).
+pub fn check_scalar_fits(value: Scalar, dtype: DType) -> PyResult<()> {
+    if let Scalar::Complex(re, im) = value {
+        if !dtype.is_complex() {
+            return Err(type_error(format!(
+                "cannot write the complex value ({re}{im:+}j) into a {dtype} tensor; take its .real or use a complex dtype"
+            )));
+        }
+        return Ok(());
+    }
     let (lo, hi): (i128, i128) = match dtype {
         DType::Int8 => (i8::MIN.into(), i8::MAX.into()),
         DType::Int16 => (i16::MIN.into(), i16::MAX.into()),
@@ -130,6 +145,27 @@ pub fn check_int_fits(value: Scalar, dtype: DType) -> PyResult<()> {
     let v: i128 = match value {
         Scalar::Int(v) => v.into(),
         Scalar::UInt(v) => v.into(),
+        Scalar::Float(f) if f.is_nan() => {
+            return Err(value_error(format!(
+                "cannot convert float NaN to {dtype}: integers have no NaN; replace it first (tensorbridge.where)"
+            )));
+        }
+        Scalar::Float(f) if f.is_infinite() => {
+            return Err(overflow_error(format!(
+                "cannot convert float {f:?} to {dtype}: integers have no infinity; replace it first (tensorbridge.where)"
+            )));
+        }
+        Scalar::Float(f) => {
+            // Truncated, as the cast would; both ends are exact in float64
+            // (the upper one exclusive: 2^63 and 2^64 for the wide types).
+            let t = f.trunc();
+            if t >= lo as f64 && t < (hi + 1) as f64 {
+                return Ok(());
+            }
+            return Err(overflow_error(format!(
+                "{f:?} is out of bounds for {dtype} (range {lo}..={hi}) and would wrap around; choose a wider dtype or clip first"
+            )));
+        }
         _ => return Ok(()),
     };
     if v < lo || v > hi {
@@ -148,7 +184,7 @@ pub fn tensor_from_scalar(value: Scalar, dtype: Option<DType>) -> PyResult<Tenso
         )));
     }
     let dtype = dtype.unwrap_or(value.default_dtype());
-    check_int_fits(value, dtype)?;
+    check_scalar_fits(value, dtype)?;
     Tensor::full(&[], value, dtype).py()
 }
 

@@ -15,7 +15,7 @@ use tensorbridge::promote::promote_types;
 use tensorbridge::{DType, DTypeKind, Scalar, Tensor};
 
 use crate::errors::{overflow_error, type_error, value_error, CoreResultExt};
-use crate::input::{check_int_fits, from_ndarray, scalar_from_py, to_tensor, Copy};
+use crate::input::{check_scalar_fits, from_ndarray, scalar_from_py, to_tensor, Copy};
 use crate::tensor::PyTensor;
 
 /// One leaf of a nested sequence: a number, or an array/tensor block that
@@ -83,6 +83,11 @@ fn fast_flat_list(list: &Bound<'_, PyList>, dtype: Option<DType>) -> PyResult<Op
             }
             out.push(unsafe { ffi::PyFloat_AsDouble(item) });
         }
+        if target.is_integer() {
+            for &v in &out {
+                check_scalar_fits(Scalar::Float(v), target)?;
+            }
+        }
         let t = Tensor::from_vec(out, &[n]).py()?;
         return t.to(target).py().map(Some);
     }
@@ -103,7 +108,7 @@ fn fast_flat_list(list: &Bound<'_, PyList>, dtype: Option<DType>) -> PyResult<Op
         }
         if target.is_integer() {
             for &v in &out {
-                check_int_fits(Scalar::Int(v), target)?;
+                check_scalar_fits(Scalar::Int(v), target)?;
             }
         }
         let t = Tensor::from_vec(out, &[n]).py()?;
@@ -366,9 +371,7 @@ fn write(items: &[Item], shape: &[usize], dtype: DType) -> PyResult<Tensor> {
     for it in items {
         match it {
             Item::Scalar(s) => {
-                if dtype.is_integer() {
-                    check_int_fits(*s, dtype)?;
-                }
+                check_scalar_fits(*s, dtype)?;
                 run.push(*s);
                 pos += 1;
             }

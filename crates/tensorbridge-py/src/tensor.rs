@@ -19,7 +19,7 @@ use tensorbridge::{DType, Scalar, Tensor};
 use crate::device::PyDevice;
 use crate::dtype::{dtype_from_py, PyDType};
 use crate::errors::{type_error, value_error, CoreResultExt};
-use crate::input::check_int_fits;
+use crate::input::check_scalar_fits;
 
 /// A strided, typed view of CPU memory that NumPy, PyTorch and friends can
 /// share without copying.
@@ -388,7 +388,7 @@ impl PyTensor {
                 single_scalar(&v, "a fill value")?
             }
         };
-        check_int_fits(s, t.dtype())?;
+        check_scalar_fits(s, t.dtype())?;
         t.fill_(s).py()?;
         Ok(slf.clone())
     }
