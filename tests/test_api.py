@@ -481,3 +481,22 @@ def test_cast_strided_equals_contiguous(src_tb, src_np, dst_tb, dst_np):
     a = full.reshape(8, 8)[::-1, ::3]
     assert_same_bits(tb.from_numpy(a).to(dst_tb), exp)
     assert_same_bits(tb.from_numpy(a).T.to(dst_tb), exp.T)
+
+
+def test_argument_errors_say_what_was_wrong():
+    t = tb.tensor([1.0, 2.0])
+    # A list or number has no memory of its own: it shares none.
+    assert tb.shares_memory([1.0, 2.0], t) is False
+    assert tb.shares_memory(t, 3.0) is False
+    # A string that names neither a dtype nor a device is a bad value.
+    with pytest.raises(ValueError, match="names neither a dtype .* nor a device"):
+        t.to("tpu")
+    with pytest.raises(TypeError, match="expects a dtype, a device or a tensor"):
+        t.to(object())
+    # Item assignment into a read-only tensor names the assignment.
+    a = np.arange(3.0)
+    a.flags.writeable = False
+    with pytest.raises(ValueError, match="^item assignment: the tensor is read-only"):
+        tb.from_numpy(a)[0] = 1.0
+    with pytest.raises(ValueError, match="^item assignment: the tensor is read-only"):
+        tb.from_numpy(a)[tb.tensor([0, 1])] = 1.0

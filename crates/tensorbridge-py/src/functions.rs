@@ -298,6 +298,11 @@ pub fn shares_memory(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>)
             return Ok(false);
         }
     }
+    // Something with no memory of its own (a list, a number) shares none,
+    // as numpy.shares_memory answers for it.
+    let (Ok(va), Ok(vb)) = (byte_view(py, a), byte_view(py, b)) else {
+        return Ok(false);
+    };
     let np = crate::numpy::numpy_module(py)?;
-    np.call_method1("shares_memory", (byte_view(py, a)?, byte_view(py, b)?))?.extract()
+    np.call_method1("shares_memory", (va, vb))?.extract()
 }

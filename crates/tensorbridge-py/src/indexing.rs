@@ -204,6 +204,9 @@ pub fn get(t: &Tensor, key: &Bound<'_, PyAny>) -> PyResult<Tensor> {
 /// anything else is converted (sharing when possible), broadcast and
 /// copied with a cast.
 pub fn set(t: &Tensor, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    if t.is_readonly() {
+        return Err(tensorbridge::Error::ReadOnly { op: "item assignment" }).py();
+    }
     match parse_key(key)? {
         Key::Basic(k) => {
             let view = t.index(&k).py()?;

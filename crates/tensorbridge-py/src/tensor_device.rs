@@ -98,7 +98,15 @@ fn parse_to_args(
             out_device = Some(d);
         } else {
             out_dtype = Some(dtype_from_py(&a).map_err(|_| {
-                type_error(format!("to() expects a dtype, a device or a tensor, got {}", a.repr().map(|r| r.to_string()).unwrap_or_default()))
+                let what = a.repr().map(|r| r.to_string()).unwrap_or_default();
+                // A string is the right kind of argument with a wrong value.
+                if a.is_instance_of::<pyo3::types::PyString>() {
+                    crate::errors::value_error(format!(
+                        "to(): {what} names neither a dtype (float32, int64, ...) nor a device (cpu, cuda, cuda:1)"
+                    ))
+                } else {
+                    type_error(format!("to() expects a dtype, a device or a tensor, got {what}"))
+                }
             })?);
         }
     }
