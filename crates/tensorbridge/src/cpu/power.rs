@@ -13,16 +13,15 @@
 
 use super::float::Real;
 use super::map::{map1, Kernel2};
-use super::vmath::MulAdd;
+use super::vmath::{self, MulAdd};
 use super::vmath64;
 use crate::Tensor;
 
-/// Float32 `x ** y` computed in float64 as e^(y ln|x|): `ln` within one
-/// float64 unit, the product's rounding relative 2^-53 of at most ~104
-/// (beyond that the float32 result is 0 or infinite), so the float64 power
-/// is within about 2^-46 of the true one and rounds to the float32 nearest
-/// it except where the true value lies that close to a rounding boundary
-/// (exact powers such as 3 ** 2 come out exact). A negative base takes an
+/// Float32 `x ** y` computed in float64 as e^(y ln|x|) with table-driven
+/// `ln` and `exp` ([`vmath::pow_magnitude`]): the float64 power is within
+/// about 2^-45 of the true one and rounds to the float32 nearest it except
+/// where the true value lies that close to a rounding boundary (exact
+/// powers such as 3 ** 2 come out exact). A negative base takes an
 /// integer exponent's parity, and is NaN for other exponents. Zero and
 /// non-finite operands, whose special cases the C library's `powf` knows,
 /// are the rare pairs the loop gives to it.
@@ -36,7 +35,7 @@ impl Kernel2 for Pow32 {
     #[inline(always)]
     fn apply<M: MulAdd>(x: f32, y: f32) -> f32 {
         let (a, b) = (x as f64, y as f64);
-        let p = vmath64::exp::<M>(b * vmath64::log::<M>(a.abs()));
+        let p = vmath::pow_magnitude::<M>(x, y);
         let integer = b.trunc() == b;
         let half = b * 0.5;
         let odd = integer & (half.trunc() != half);

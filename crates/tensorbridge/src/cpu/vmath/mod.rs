@@ -29,6 +29,7 @@ mod exp_log;
 mod hyperbolic;
 mod inverse_hyperbolic;
 mod inverse_trig;
+mod pow;
 mod trig;
 
 pub(crate) use exp_log::{exponent_and_mantissa, log_special, LN2_HI, LN2_LO};
@@ -37,6 +38,7 @@ pub use exp_log::{exp, expm1, log, log10, log1p, log2, logaddexp};
 pub use hyperbolic::{cosh, sinh, tanh};
 pub use inverse_hyperbolic::{acosh, asinh, atanh};
 pub use inverse_trig::{acos, asin, atan, atan2};
+pub use pow::pow_magnitude;
 pub use trig::{cos, cos_small, sin, sin_small, tan, tan_small, SMALL_ARGUMENT_BITS};
 
 /// How a polynomial step `a * b + c` is computed.
