@@ -34,15 +34,8 @@ impl Kernel2 for Pow32 {
 
     #[inline(always)]
     fn apply<M: MulAdd>(x: f32, y: f32) -> f32 {
-        let (a, b) = (x as f64, y as f64);
         let p = vmath::pow_magnitude::<M>(x, y);
-        let integer = b.trunc() == b;
-        let half = b * 0.5;
-        let odd = integer & (half.trunc() != half);
-        // Selects, not branches, so that the loop vectorizes.
-        let signed = if odd & (a < 0.0) { -p } else { p };
-        let r = if (a < 0.0) & !integer { f64::NAN } else { signed };
-        r as f32
+        vmath64::with_sign_of_base(p, x as f64, y as f64) as f32
     }
 
     #[inline(always)]

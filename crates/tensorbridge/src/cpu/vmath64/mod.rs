@@ -59,7 +59,7 @@ pub use inverse_hyperbolic::{acosh, asinh, atanh};
 pub use inverse_trig::{acos, asin, atan, atan2};
 pub use log1p::log1p;
 pub use logaddexp::logaddexp;
-pub use pow::{pow, pow_covers};
+pub use pow::{pow, pow_covers, with_sign_of_base};
 pub use tanh::tanh;
 pub use trig::{cos_small, sin_small, tan_small, SMALL_TRIG_BITS};
 

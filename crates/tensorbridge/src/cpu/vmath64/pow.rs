@@ -1,8 +1,9 @@
 //! x^y of float64 (fdlibm's `__ieee754_pow`) for the pairs that need no
-//! special case: `x` positive, normal and finite, `y` finite with |y| <
-//! 2^31. The caller gives every other pair (zeros, subnormal and
-//! non-finite bases, infinite, NaN or huge exponents) to the C library
-//! and applies a negative base's sign.
+//! special case: `x` normal and finite, `y` finite with |y| < 2^31
+//! ([`pow_covers`]); a negative base takes its sign from the exponent
+//! ([`with_sign_of_base`]). The caller gives every other pair (zeros,
+//! subnormal and non-finite bases, infinite, NaN or huge exponents) to the
+//! C library.
 //!
 //! log2(x) is computed to about 2^-64 relative as `t1 + t2` (`t1` with 21
 //! significant bits), multiplied by `y` split the same way so that the
@@ -162,12 +163,17 @@ pub fn pow_covers(x: f64, y: f64) -> bool {
     (ax >= f64::MIN_POSITIVE) & (ax < f64::INFINITY) & (y.abs() < 2_147_483_648.0)
 }
 
-/// x^y for the pairs [`pow_covers`] takes: a negative base takes an
-/// integer exponent's parity for the sign and gives NaN for any other
-/// exponent, as `pow` does.
+/// x^y for the pairs [`pow_covers`] takes.
 #[inline(always)]
 pub fn pow<M: MulAdd>(x: f64, y: f64) -> f64 {
-    let p = pow_positive::<M>(x.abs(), y);
+    with_sign_of_base(pow_positive::<M>(x.abs(), y), x, y)
+}
+
+/// `p` = |x|^y as `x ** y`, as `pow` gives it: a negative base takes an
+/// integer exponent's parity for the sign and gives NaN for any other
+/// exponent. Selects, not branches, so that the loops vectorize.
+#[inline(always)]
+pub fn with_sign_of_base(p: f64, x: f64, y: f64) -> f64 {
     let integer = y.trunc() == y;
     let half = y * 0.5;
     let odd = integer & (half.trunc() != half);
