@@ -15,6 +15,7 @@ use tensorbridge::ops::unary::{unary, UnaryOp};
 use tensorbridge::{DType, DTypeKind, Result, Scalar, Tensor};
 
 use crate::errors::CoreResultExt;
+use crate::input::int_out_of_range;
 use crate::operand::{operand, resolve, tensor_arg, Operand};
 use crate::tensor::{wrap, PyTensor};
 
@@ -43,15 +44,9 @@ pub fn operands(op: BinaryOp, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyR
     let (oa, ob) = (operand(a)?, operand(b)?);
     let wide = |o: Operand, other: &Operand| -> Operand {
         match (o, other) {
-            (Operand::Scalar(s @ tensorbridge::Scalar::Int(_)), Operand::Tensor(t))
-                if op.returns_bool() && crate::input::check_scalar_fits(s, t.dtype()).is_err() =>
-            {
-                Operand::Tensor(Tensor::full(&[], s, tensorbridge::DType::Int64).expect("a 0-d tensor"))
-            }
-            (Operand::Scalar(s @ tensorbridge::Scalar::UInt(_)), Operand::Tensor(t))
-                if op.returns_bool() && crate::input::check_scalar_fits(s, t.dtype()).is_err() =>
-            {
-                Operand::Tensor(Tensor::full(&[], s, tensorbridge::DType::UInt64).expect("a 0-d tensor"))
+            (Operand::Scalar(s), Operand::Tensor(t)) if op.returns_bool() && int_out_of_range(s, t.dtype()) => {
+                let wide = if matches!(s, Scalar::UInt(_)) { DType::UInt64 } else { DType::Int64 };
+                Operand::Tensor(Tensor::full(&[], s, wide).expect("a 0-d tensor"))
             }
             // Beyond 64 bits, an int is above (or below) every integer:
             // an infinity compares the same way with each of them.
@@ -549,14 +544,26 @@ fn subtract<'py>(py: Python<'py>, x1: &Bound<'py, PyAny>, x2: &Bound<'py, PyAny>
 /// A bound of `clip` or an end of `diff`: tensors as they are, Python
 /// scalars weak against `x`'s dtype.
 fn companion(x: &Tensor, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Tensor>> {
-    match obj {
+    match given(obj)? {
         None => Ok(None),
-        Some(o) if o.is_none() => Ok(None),
-        Some(o) => match operand(o)? {
-            Operand::Tensor(t) => Ok(Some(t)),
-            Operand::Scalar(s) => crate::operand::scalar_tensor(s, x.dtype()).map(Some),
-            Operand::BigInt(v) => crate::operand::big_int_tensor(v, x.dtype()).map(Some),
-        },
+        Some(o) => companion_of(x, o).map(Some),
+    }
+}
+
+/// An argument that is given (not absent, not `None`), as an operand.
+fn given(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Operand>> {
+    match obj {
+        Some(o) if !o.is_none() => operand(o).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// [`companion`] of an operand already read.
+fn companion_of(x: &Tensor, o: Operand) -> PyResult<Tensor> {
+    match o {
+        Operand::Tensor(t) => Ok(t),
+        Operand::Scalar(s) => crate::operand::scalar_tensor(s, x.dtype()),
+        Operand::BigInt(v) => crate::operand::big_int_tensor(v, x.dtype()),
     }
 }
 
@@ -570,31 +577,29 @@ pub fn clip<'py>(
     max: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTensor>> {
     let x = tensor_arg(x)?;
-    let min = if clips_nothing(&x, min, false)? { None } else { min };
-    let max = if clips_nothing(&x, max, true)? { None } else { max };
-    let (lo, hi) = (companion(&x, min)?, companion(&x, max)?);
+    let (lo, hi) = (clip_bound(&x, min, false)?, clip_bound(&x, max, true)?);
     let out = compute(py, x.numel(), || tensorbridge::ops::clip::clip(&x, lo.as_ref(), hi.as_ref()))?;
     wrap(py, out)
 }
 
-/// Whether `bound` is a Python int beyond an integer `x`'s range on the
-/// side where it clips nothing (`clip(int8_t, None, 300)`, `min=-300`):
-/// no bound at all, as NumPy takes it. Beyond the range on the other side
-/// it still raises `OverflowError` (every element would become a value the
-/// dtype cannot hold).
-fn clips_nothing(x: &Tensor, bound: Option<&Bound<'_, PyAny>>, upper: bool) -> PyResult<bool> {
-    let Some(b) = bound else { return Ok(false) };
-    if !matches!(x.dtype().kind(), DTypeKind::Int | DTypeKind::UInt) || b.is_none() {
-        return Ok(false);
-    }
-    let positive = match operand(b)? {
-        Operand::BigInt(v) => v > 0.0,
-        Operand::Scalar(s @ (Scalar::Int(_) | Scalar::UInt(_))) if crate::input::check_scalar_fits(s, x.dtype()).is_err() => {
-            !matches!(s, Scalar::Int(i) if i < 0)
-        }
-        _ => return Ok(false),
+/// A bound of `clip` as a tensor, or `None` where there is none: a Python
+/// int beyond an integer `x`'s range on the side where it clips nothing
+/// (`clip(int8_t, None, 300)`, `min=-300`) is no bound at all, as NumPy
+/// takes it. Beyond the range on the other side it still raises
+/// `OverflowError` (every element would become a value the dtype cannot
+/// hold).
+fn clip_bound(x: &Tensor, bound: Option<&Bound<'_, PyAny>>, upper: bool) -> PyResult<Option<Tensor>> {
+    let Some(o) = given(bound)? else { return Ok(None) };
+    let integer = matches!(x.dtype().kind(), DTypeKind::Int | DTypeKind::UInt);
+    let positive = match o {
+        Operand::BigInt(v) if integer => Some(v > 0.0),
+        Operand::Scalar(s) if integer && int_out_of_range(s, x.dtype()) => Some(!matches!(s, Scalar::Int(i) if i < 0)),
+        _ => None,
     };
-    Ok(positive == upper)
+    if positive == Some(upper) {
+        return Ok(None);
+    }
+    companion_of(x, o).map(Some)
 }
 
 /// `diff(x, /, *, axis=-1, n=1, prepend=None, append=None)`: the n-th

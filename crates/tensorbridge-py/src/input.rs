@@ -113,6 +113,32 @@ fn int_scalar(i: &Bound<'_, PyInt>) -> PyResult<Scalar> {
     )))
 }
 
+/// The values an integer dtype holds; `None` for the other dtypes.
+fn int_range(dtype: DType) -> Option<(i128, i128)> {
+    Some(match dtype {
+        DType::Int8 => (i8::MIN.into(), i8::MAX.into()),
+        DType::Int16 => (i16::MIN.into(), i16::MAX.into()),
+        DType::Int32 => (i32::MIN.into(), i32::MAX.into()),
+        DType::Int64 => (i64::MIN.into(), i64::MAX.into()),
+        DType::UInt8 => (0, u8::MAX.into()),
+        DType::UInt16 => (0, u16::MAX.into()),
+        DType::UInt32 => (0, u32::MAX.into()),
+        DType::UInt64 => (0, u64::MAX.into()),
+        _ => return None,
+    })
+}
+
+/// Whether `value` is a Python int that integer `dtype` cannot hold
+/// (false for every other value and dtype).
+pub fn int_out_of_range(value: Scalar, dtype: DType) -> bool {
+    let v: i128 = match value {
+        Scalar::Int(v) => v.into(),
+        Scalar::UInt(v) => v.into(),
+        _ => return false,
+    };
+    int_range(dtype).is_some_and(|(lo, hi)| v < lo || v > hi)
+}
+
 /// Checks that a Python number can be written into `dtype` without a
 /// silent surprise, as NumPy 2 and PyTorch both refuse one:
 /// - an int (or a float, truncated) outside an integer dtype's range is an
@@ -131,16 +157,8 @@ pub fn check_scalar_fits(value: Scalar, dtype: DType) -> PyResult<()> {
         }
         return Ok(());
     }
-    let (lo, hi): (i128, i128) = match dtype {
-        DType::Int8 => (i8::MIN.into(), i8::MAX.into()),
-        DType::Int16 => (i16::MIN.into(), i16::MAX.into()),
-        DType::Int32 => (i32::MIN.into(), i32::MAX.into()),
-        DType::Int64 => (i64::MIN.into(), i64::MAX.into()),
-        DType::UInt8 => (0, u8::MAX.into()),
-        DType::UInt16 => (0, u16::MAX.into()),
-        DType::UInt32 => (0, u32::MAX.into()),
-        DType::UInt64 => (0, u64::MAX.into()),
-        _ => return Ok(()),
+    let Some((lo, hi)) = int_range(dtype) else {
+        return Ok(());
     };
     let v: i128 = match value {
         Scalar::Int(v) => v.into(),

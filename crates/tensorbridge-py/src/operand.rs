@@ -37,29 +37,26 @@ pub fn operand(obj: &Bound<'_, PyAny>) -> PyResult<Operand> {
     if let Ok(t) = obj.cast::<PyTensor>() {
         return Ok(Operand::Tensor(t.get().inner.clone()));
     }
-    if let Some(v) = big_int(obj)? {
-        return Ok(Operand::BigInt(v));
-    }
-    if let Some(s) = scalar_from_py(obj)? {
-        return Ok(Operand::Scalar(s));
+    match scalar_from_py(obj) {
+        Ok(Some(s)) => return Ok(Operand::Scalar(s)),
+        Ok(None) => {}
+        // The one Python scalar that does not read: an int beyond 64 bits.
+        Err(e) => return big_int(obj).map(Operand::BigInt).ok_or(e),
     }
     to_tensor(obj, None, Copy::IfNeeded).map(Operand::Tensor)
 }
 
-/// A Python int (not a bool) that neither int64 nor uint64 holds, as the
-/// nearest float64, or ±inf where float64 cannot hold it either.
-fn big_int(obj: &Bound<'_, PyAny>) -> PyResult<Option<f64>> {
-    if !obj.is_instance_of::<PyInt>() || obj.is_instance_of::<pyo3::types::PyBool>() {
-        return Ok(None);
+/// A Python int as the nearest float64, or ±inf where float64 cannot hold
+/// it either; `None` for anything else.
+fn big_int(obj: &Bound<'_, PyAny>) -> Option<f64> {
+    if !obj.is_instance_of::<PyInt>() {
+        return None;
     }
-    if obj.extract::<i64>().is_ok() || obj.extract::<u64>().is_ok() {
-        return Ok(None);
-    }
-    match obj.extract::<f64>() {
-        Ok(v) => Ok(Some(v)),
-        Err(_) if obj.lt(0)? => Ok(Some(f64::NEG_INFINITY)),
-        Err(_) => Ok(Some(f64::INFINITY)),
-    }
+    Some(match obj.extract::<f64>() {
+        Ok(v) => v,
+        Err(_) if obj.lt(0).unwrap_or(false) => f64::NEG_INFINITY,
+        Err(_) => f64::INFINITY,
+    })
 }
 
 /// A Python int beyond 64 bits next to a tensor of dtype `other`: a weak

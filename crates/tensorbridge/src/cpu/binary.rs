@@ -214,9 +214,7 @@ fn complex_pow<T: Real>(x: Complex<T>, y: Complex<T>) -> Complex<T> {
     // exp(y log x), in complex128 for complex64 (rounded once at the end):
     // log x's error is multiplied by |y|, and complex64's own would leave
     // few correct bits.
-    let wide = |v: Complex<T>| Complex::new(v.re.to_f64().unwrap_or(f64::NAN), v.im.to_f64().unwrap_or(f64::NAN));
-    let w = cm::cexp(wide(y) * cm::clog(wide(x)));
-    Complex::new(T::from(w.re).unwrap_or_else(T::nan), T::from(w.im).unwrap_or_else(T::nan))
+    cm::narrow(cm::cexp(cm::widen(y) * cm::clog(cm::widen(x))))
 }
 
 fn complex<T: Real>(op: BinaryOp, out: &Tensor, a: &Tensor, b: &Tensor) {

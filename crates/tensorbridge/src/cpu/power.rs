@@ -17,9 +17,9 @@ use super::vmath::{self, MulAdd};
 use super::vmath64;
 use crate::Tensor;
 
-/// Float32 `x ** y` computed in float64 as e^(y ln|x|) with table-driven
-/// `ln` and `exp` ([`vmath::pow_magnitude`]): the float64 power is within
-/// about 2^-45 of the true one and rounds to the float32 nearest it except
+/// Float32 `x ** y` computed in float64 as 2^(y log2|x|) with table-driven
+/// `log2` and `exp2` ([`vmath::pow_magnitude`]): the float64 power is within
+/// about 2^-44 of the true one and rounds to the float32 nearest it except
 /// where the true value lies that close to a rounding boundary (exact
 /// powers such as 3 ** 2 come out exact). A negative base takes an
 /// integer exponent's parity, and is NaN for other exponents. Zero and

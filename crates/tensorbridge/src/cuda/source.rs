@@ -298,16 +298,23 @@ fn expression(expr: &Expr, c: DType, inputs: &[DType]) -> Option<String> {
             // NumPy's loops: the first operand wins ties and NaNs propagate.
             "maximum" => "((x >= y || x != x) ? x : y)".to_string(),
             "minimum" => "((x <= y || x != x) ? x : y)".to_string(),
-            "equal" => "x == y".to_string(),
-            "not_equal" => "x != y".to_string(),
-            "less" => "x < y".to_string(),
-            "less_equal" => "x <= y".to_string(),
-            "greater" => "x > y".to_string(),
-            "greater_equal" => "x >= y".to_string(),
             "logical_and" => "((bool)x && (bool)y)".to_string(),
             "logical_or" => "((bool)x || (bool)y)".to_string(),
-            _ => return None,
+            _ => format!("x {} y", comparison(name)?),
         },
+    })
+}
+
+/// The C++ operator of a comparison function.
+fn comparison(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "equal" => "==",
+        "not_equal" => "!=",
+        "less" => "<",
+        "less_equal" => "<=",
+        "greater" => ">",
+        "greater_equal" => ">=",
+        _ => return None,
     })
 }
 
@@ -328,15 +335,7 @@ fn mixed_sign_comparison(expr: &Expr, c: DType, inputs: &[DType]) -> Option<Stri
     if c != DType::UInt64 {
         return None;
     }
-    let op = match name {
-        "equal" => "==",
-        "not_equal" => "!=",
-        "less" => "<",
-        "less_equal" => "<=",
-        "greater" => ">",
-        "greater_equal" => ">=",
-        _ => return None,
-    };
+    let op = comparison(name)?;
     let s = if signed_first { "x" } else { "y" };
     // Whether a negative signed operand makes the comparison true: it is
     // below the uint64, so `signed < unsigned` holds, `signed > unsigned`

@@ -164,6 +164,16 @@ fn wide<T: Real>(v: T) -> f64 {
     v.to_f64().unwrap_or(f64::NAN)
 }
 
+/// `z` in complex128 (exact for both part types).
+pub fn widen<T: Real>(z: C<T>) -> C<f64> {
+    C::new(wide(z.re), wide(z.im))
+}
+
+/// `z` rounded to parts of type `T` (each part rounded once).
+pub fn narrow<T: Real>(z: C<f64>) -> C<T> {
+    C::new(k(z.re), k(z.im))
+}
+
 /// `a + b` as the rounded sum and its exact error (Knuth's TwoSum).
 fn two_sum(a: f64, b: f64) -> (f64, f64) {
     let s = a + b;

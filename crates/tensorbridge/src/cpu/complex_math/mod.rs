@@ -22,5 +22,7 @@ mod inverse;
 #[cfg(test)]
 mod tables;
 
-pub use elementary::{ccos, ccosh, cexp, cexpm1, clog, clog1p, csin, csinh, csqrt, ctan, ctanh};
+pub use elementary::{
+    ccos, ccosh, cexp, cexpm1, clog, clog1p, csin, csinh, csqrt, ctan, ctanh, narrow, widen,
+};
 pub use inverse::{cacos, cacosh, casin, casinh, catan, catanh};
