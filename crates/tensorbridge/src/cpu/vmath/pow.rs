@@ -20,7 +20,7 @@
 //! exponential series that `vmath64` needs for float64's 53 bits; the
 //! loops read them with gathers (AVX2 and AVX-512 both have them).
 
-use super::{horner, MulAdd, ROUND_SHIFT};
+use super::{clamp, horner, MulAdd, ROUND_SHIFT};
 
 /// The reduced mantissa's range starts here: 0.6875.
 const OFF: u64 = 0x3fe6_0000_0000_0000;
@@ -71,9 +71,7 @@ pub fn exp2_for_f32<M: MulAdd>(w: f64) -> f64 {
 #[inline(always)]
 pub fn pow_magnitude<M: MulAdd>(x: f32, y: f32) -> f64 {
     let w = y as f64 * log2_of_f32::<M>(x.abs());
-    let w = if w > 400.0 { 400.0 } else { w };
-    let w = if w < -400.0 { -400.0 } else { w };
-    exp2_for_f32::<M>(w)
+    exp2_for_f32::<M>(clamp(w, -400.0, 400.0))
 }
 
 /// 1/c rounded, for the centre c of each of the 128 intervals of the

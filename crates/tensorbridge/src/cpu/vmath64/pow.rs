@@ -17,7 +17,7 @@
 
 use super::exp_log::{exp_near_zero, pow2};
 use super::{high_half, horner, MulAdd};
-use crate::cpu::vmath::ROUND_SHIFT;
+use crate::cpu::vmath::{clamp, ROUND_SHIFT};
 
 const fn bits(b: u64) -> f64 {
     f64::from_bits(b)
@@ -121,8 +121,7 @@ pub fn pow_positive<M: MulAdd>(x: f64, y: f64) -> f64 {
     // 2^(p_h + p_l) = 2^n 2^(p_h - n + p_l), the rest within 1/2; `p_h -
     // n` is exact. The clamp keeps `n` in the range that the scaling
     // below takes (the selects at the end decide outside it).
-    let zc = if z > 1100.0 { 1100.0 } else { z };
-    let zc = if zc < -1100.0 { -1100.0 } else { zc };
+    let zc = clamp(z, -1100.0, 1100.0);
     let nz = zc + ROUND_SHIFT;
     let n = nz - ROUND_SHIFT;
     let p_h = if z == zc { p_h - n } else { 0.0 };
