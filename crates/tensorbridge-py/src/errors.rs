@@ -3,7 +3,8 @@
 //! `TypeError` for a wrong kind of input or an unsupported dtype,
 //! `ValueError` for values or shapes that cannot work (and `copy=False` that
 //! cannot be honoured), `IndexError` for indexes, `BufferError` for export
-//! refusals, `RuntimeError` for device failures. Messages come from the core
+//! refusals, `RuntimeError` for device failures, [`LinAlgError`] (a
+//! `ValueError`) for matrices a factorization cannot take. Messages come from the core
 //! and say what to do instead.
 
 use std::ffi::CStr;
@@ -13,6 +14,13 @@ use pyo3::exceptions::{
 };
 use pyo3::PyErr;
 use tensorbridge::Error;
+
+pyo3::create_exception!(
+    tensorbridge,
+    LinAlgError,
+    PyValueError,
+    "A matrix a linear-algebra function cannot take: singular for inv and solve, not positive definite for cholesky, or non-finite where an iteration must converge. A ValueError, as NumPy's numpy.linalg.LinAlgError is."
+);
 
 /// The Python exception kinds core errors become.
 #[derive(Copy, Clone)]
@@ -24,6 +32,8 @@ enum Kind {
     Value,
     /// `OSError`, whose constructor picks the errno's subclass (`FileNotFoundError`, ...).
     Os,
+    /// [`LinAlgError`], a `ValueError`.
+    LinAlg,
 }
 
 /// The table: which exception each core error becomes.
@@ -54,6 +64,7 @@ fn kind_of(e: &Error) -> Kind {
         | Error::DLPackReadOnly => Kind::Buffer,
         Error::Io { .. } | Error::SharedMemoryOs { .. } => Kind::Os,
         Error::SharedMemoryUnsupported { .. } => Kind::Runtime,
+        Error::LinAlg { .. } => Kind::LinAlg,
         _ => Kind::Value,
     }
 }
@@ -67,6 +78,7 @@ pub fn to_py(e: Error) -> PyErr {
         Kind::Runtime => PyRuntimeError::new_err(msg),
         Kind::Buffer => PyBufferError::new_err(msg),
         Kind::Value => PyValueError::new_err(msg),
+        Kind::LinAlg => LinAlgError::new_err(msg),
         Kind::Os => match e {
             Error::Io { errno: Some(n), message, path, .. } => PyOSError::new_err((n, message, path)),
             Error::SharedMemoryOs { errno: Some(n), .. } => PyOSError::new_err((n, msg)),
@@ -84,7 +96,7 @@ pub fn exception_name(e: &Error) -> &'static CStr {
         Kind::Index => c"IndexError",
         Kind::Runtime => c"RuntimeError",
         Kind::Buffer => c"BufferError",
-        Kind::Value => c"ValueError",
+        Kind::Value | Kind::LinAlg => c"ValueError",
         Kind::Os => c"OSError",
     }
 }

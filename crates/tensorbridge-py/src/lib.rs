@@ -28,6 +28,7 @@ mod host_memory;
 mod indexing;
 mod input;
 mod linalg;
+mod linalg_extension;
 pub mod interop;
 mod manipulation;
 mod npy;
@@ -77,6 +78,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     manipulation::register(m)?;
     reduce::register(m)?;
     linalg::register(m)?;
+    linalg_extension::register(m)?;
     sort::register(m)?;
     set::register(m)?;
     shared_memory::register(m)?;

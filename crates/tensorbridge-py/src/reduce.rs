@@ -40,8 +40,8 @@ fn one_axis<'py>(
     Ok(axes_arg(axis, dim, op)?.and_then(|v| v.first().copied()))
 }
 
-/// Runs a core reduction without the GIL and wraps the result.
-fn run<'py>(
+/// Runs a core operation without the GIL and wraps the result.
+pub(crate) fn run<'py>(
     py: Python<'py>,
     f: impl FnOnce() -> tensorbridge::Result<Tensor> + Send,
 ) -> PyResult<Bound<'py, PyTensor>> {

@@ -369,6 +369,32 @@ pub enum Error {
         /// Dimensions required.
         min: usize,
     },
+    /// A matrix function given a tensor with fewer than two dimensions.
+    #[error("{op} needs a matrix or a stack of matrices (at least 2 dimensions), got shape {shape:?}; reshape or expand_dims first")]
+    NotAMatrix {
+        /// What was attempted.
+        op: &'static str,
+        /// The shape given.
+        shape: Vec<usize>,
+    },
+    /// A matrix function given a stack whose matrices are not square.
+    #[error("{op} needs square matrices in the last two dimensions, got shape {shape:?}; slice the matrices square or use a function for rectangular ones (svd, pinv, qr)")]
+    NotSquare {
+        /// What was attempted.
+        op: &'static str,
+        /// The shape given.
+        shape: Vec<usize>,
+    },
+    /// A matrix that a factorization cannot take (NumPy's `LinAlgError`):
+    /// singular for `inv`/`solve`, not positive definite for `cholesky`,
+    /// or an iteration that did not converge (non-finite input).
+    #[error("{op}: {reason}")]
+    LinAlg {
+        /// What was attempted.
+        op: &'static str,
+        /// What the matrix is and what to do.
+        reason: &'static str,
+    },
     /// `squeeze` of an axis whose size is not one.
     #[error("squeeze: axis {axis} has size {size}, only axes of size 1 can be removed; index or reshape instead")]
     SqueezeNotSizeOne {

@@ -426,6 +426,36 @@ impl Layout {
         Ok(out)
     }
 
+    /// The `offset`-th diagonal of the last two dimensions (`ndim >= 2`) as
+    /// one last dimension: above the main diagonal for `offset > 0`, below
+    /// for `offset < 0`, and empty where the offset passes the matrix's edge.
+    pub fn diagonal(&self, offset: i64) -> Layout {
+        let nd = self.ndim();
+        debug_assert!(nd >= 2);
+        let (rows, cols) = (self.shape[nd - 2], self.shape[nd - 1]);
+        let (row_stride, col_stride) = (self.strides[nd - 2], self.strides[nd - 1]);
+        // Where the diagonal starts and how many elements it has.
+        let (first_row, first_col) = if offset >= 0 {
+            (0, offset.unsigned_abs())
+        } else {
+            (offset.unsigned_abs(), 0)
+        };
+        let len = (rows as u64)
+            .saturating_sub(first_row)
+            .min((cols as u64).saturating_sub(first_col)) as usize;
+        let mut out = self.clone();
+        if len > 0 {
+            out.offset = (self.offset as isize
+                + first_row as isize * row_stride
+                + first_col as isize * col_stride) as usize;
+        }
+        out.shape.truncate(nd - 2);
+        out.strides.truncate(nd - 2);
+        out.shape.push(len);
+        out.strides.push(row_stride + col_stride);
+        out
+    }
+
     /// Inserts a size-1 dimension at `pos` (`0..=ndim`).
     pub fn unsqueeze(&self, pos: usize) -> Result<Layout> {
         if self.ndim() >= MAX_NDIM {

@@ -150,6 +150,44 @@ pub fn matmul(x1: &Tensor, x2: &Tensor) -> Result<Tensor> {
     out.view(&shape.iter().map(|&d| d as i64).collect::<Vec<_>>())
 }
 
+/// `matrix_power(x, n)`: each square matrix of `x` raised to the integer
+/// power `n` by repeated squaring: the identity for `n = 0`, the inverse's
+/// power for `n < 0` (so integer matrices give float64 there, as NumPy's
+/// do, and a singular matrix is [`Error::LinAlg`]). Integer matrices with
+/// `n >= 0` stay integer and wrap as `matmul` does. Always a new tensor.
+pub fn matrix_power(x: &Tensor, n: i64) -> Result<Tensor> {
+    let size = crate::ops::factor::square_dim("matrix_power", x)?;
+    if n == 0 {
+        let eye = crate::ops::create::eye(size as i64, None, 0, Some(x.dtype()))?;
+        return eye.broadcast_to(x.shape())?.to_contiguous();
+    }
+    if n == 1 {
+        return x.clone_data();
+    }
+    let mut square = if n < 0 { crate::ops::factor::inv(x)? } else { x.clone() };
+    let mut e = n.unsigned_abs();
+    let mut result: Option<Tensor> = None;
+    loop {
+        if e & 1 == 1 {
+            result = Some(match result {
+                None => square.clone(),
+                Some(r) => matmul(&r, &square)?,
+            });
+        }
+        e >>= 1;
+        if e == 0 {
+            break;
+        }
+        square = matmul(&square, &square)?;
+    }
+    // `result` is set: `n != 0` has a set bit. For `n = -1` it is the
+    // fresh inverse.
+    result.ok_or(Error::InvalidArgument {
+        op: "matrix_power",
+        reason: "internal: no power computed",
+    })
+}
+
 /// `x1 @= x2`: the product written back into `x1`, which must be writeable,
 /// keep its shape (so `x2` is square, or broadcasts without growing `x1`)
 /// and hold the product's dtype under NumPy's `same_kind` casting.

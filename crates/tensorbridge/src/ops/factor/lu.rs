@@ -1,0 +1,215 @@
+//! The functions of one LU factorization: `det`, `slogdet`, `inv`, `solve`.
+//!
+//! Each matrix gets a partial-pivoting LU (LAPACK's `getrf`, which NumPy
+//! uses). The determinant is the pivots' product times the sign of the row
+//! permutation. A zero pivot means the matrix is singular: `det` is then 0
+//! and `slogdet` `(0, -inf)`, while `inv` and `solve` refuse the matrix, as
+//! NumPy's do ("Singular matrix"). NaN input has no zero pivot and gives NaN
+//! results, not an error.
+
+use faer::linalg::solvers::{DenseSolveCore, PartialPivLu, Solve};
+use faer::MatRef;
+use num_traits::{Float, One, Zero};
+
+use super::{
+    assemble, compute_dtype, dispatch_field, map_matrices, push_rows, real_dtype, result_dtype,
+    square_dim, with_tail, Field, Stack,
+};
+use crate::error::{Error, Result};
+use crate::layout::broadcast_shapes;
+use crate::promote::promote_types;
+use crate::tensor::Tensor;
+
+/// The LU factorization of `a`, whether its permutation is odd, and its
+/// pivots (U's diagonal).
+fn factor<T: Field>(a: MatRef<'_, T>) -> (PartialPivLu<T>, bool, Vec<T>) {
+    let lu = a.partial_piv_lu();
+    let odd = permutation_is_odd(lu.P().arrays().0);
+    let u = lu.U();
+    let pivots = (0..u.nrows()).map(|i| *u.get(i, i)).collect();
+    (lu, odd, pivots)
+}
+
+/// Whether the permutation `forward` is odd: `n` minus its number of
+/// cycles is the number of transpositions it takes.
+fn permutation_is_odd(forward: &[usize]) -> bool {
+    let mut seen = vec![false; forward.len()];
+    let mut transpositions = 0;
+    for start in 0..forward.len() {
+        let mut i = start;
+        let mut len = 0;
+        while !seen[i] {
+            seen[i] = true;
+            i = forward[i];
+            len += 1;
+        }
+        transpositions += len.max(1) - 1;
+    }
+    transpositions % 2 == 1
+}
+
+fn is_singular<T: Field>(pivots: &[T]) -> bool {
+    pivots.iter().any(|p| p.modulus().is_zero())
+}
+
+fn singular(op: &'static str) -> Error {
+    Error::LinAlg {
+        op,
+        reason: "the matrix is singular (its LU factorization has a zero pivot) and has no inverse; pinv gives the least-squares pseudo-inverse",
+    }
+}
+
+/// `det(x)`: the determinant of each square matrix of `x` (`(..., N, N)` to
+/// `(...)`); 1 for `0 × 0` matrices.
+pub fn det(x: &Tensor) -> Result<Tensor> {
+    square_dim("det", x)?;
+    let out_shape = with_tail(x.shape(), 2, &[]);
+    dispatch_field!(compute_dtype(x.dtype()), T => {
+        type R = <T as faer::traits::ComplexField>::Real;
+        let stack = Stack::<T>::new(x)?;
+        let parts = stack.map(|a| {
+            let (_, odd, pivots) = factor(a);
+            if is_singular(&pivots) {
+                // Elimination past a zero pivot divides 0 by 0: the later
+                // pivots may be NaN, the determinant is 0 all the same.
+                return Ok(vec![T::from_re(R::zero())]);
+            }
+            let product = pivots.into_iter().fold(T::from_re(One::one()), |acc, p| acc.mul(p));
+            Ok(vec![if odd { product.times(-R::one()) } else { product }])
+        })?;
+        assemble(parts, &out_shape, result_dtype(x.dtype()))
+    })
+}
+
+/// `slogdet(x)`: `(sign, logabsdet)` of each determinant, so that
+/// `det = sign * exp(logabsdet)` without overflow. `sign` has the result
+/// dtype (a unit complex number for complex input), `logabsdet` the real
+/// dtype; a singular matrix gives `(0, -inf)`.
+pub fn slogdet(x: &Tensor) -> Result<(Tensor, Tensor)> {
+    square_dim("slogdet", x)?;
+    let out_shape = with_tail(x.shape(), 2, &[]);
+    dispatch_field!(compute_dtype(x.dtype()), T => {
+        type R = <T as faer::traits::ComplexField>::Real;
+        let stack = Stack::<T>::new(x)?;
+        let parts = stack.map(|a| {
+            let (_, odd, pivots) = factor(a);
+            if is_singular(&pivots) {
+                return Ok((T::from_re(R::zero()), R::neg_infinity()));
+            }
+            let start = T::from_re(if odd { -R::one() } else { R::one() });
+            let mut sign = start;
+            let mut log = R::zero();
+            for p in pivots {
+                let m = p.modulus();
+                sign = sign.mul(p.times(m.recip()));
+                log += m.ln();
+            }
+            Ok((sign, log))
+        })?;
+        let (signs, logs): (Vec<T>, Vec<R>) = parts.into_iter().unzip();
+        Ok((
+            assemble(vec![signs], &out_shape, result_dtype(x.dtype()))?,
+            assemble(vec![logs], &out_shape, real_dtype(x.dtype()))?,
+        ))
+    })
+}
+
+/// `inv(x)`: the inverse of each square matrix; [`Error::LinAlg`] for a
+/// singular one.
+pub fn inv(x: &Tensor) -> Result<Tensor> {
+    let n = square_dim("inv", x)?;
+    dispatch_field!(compute_dtype(x.dtype()), T => {
+        let stack = Stack::<T>::new(x)?;
+        let parts = stack.map(|a| {
+            let (lu, _, pivots) = factor(a);
+            if is_singular(&pivots) {
+                return Err(singular("inv"));
+            }
+            let mut out = Vec::with_capacity(n * n);
+            push_rows(&mut out, lu.inverse().as_ref());
+            Ok(out)
+        })?;
+        assemble(parts, x.shape(), result_dtype(x.dtype()))
+    })
+}
+
+/// `solve(x1, x2)`: `x` with `x1 @ x = x2` for each square `x1` matrix.
+///
+/// `x2` of shape `(M,)` is one right-hand side for every matrix, and the
+/// result is `(..., M)`; otherwise `x2` is `(..., M, K)` and its stack
+/// dimensions broadcast with `x1`'s. The operands promote to a common
+/// dtype first. [`Error::LinAlg`] for a singular `x1` matrix.
+pub fn solve(x1: &Tensor, x2: &Tensor) -> Result<Tensor> {
+    let n = square_dim("solve", x1)?;
+    if !x2.device().is_cpu() {
+        return Err(Error::DeviceUnavailable {
+            op: "solve",
+            device: x2.device(),
+        });
+    }
+    let mismatch = |reason| Error::IncompatibleShapes {
+        op: "solve",
+        x1_shape: x1.shape().to_vec(),
+        x2_shape: x2.shape().to_vec(),
+        reason,
+    };
+    let batch1 = &x1.shape()[..x1.ndim() - 2];
+    let vector = x2.ndim() == 1;
+    let (batch, rhs, k) = if vector {
+        if x2.shape()[0] != n {
+            return Err(mismatch("x2 of shape (M,) must have x1's M elements"));
+        }
+        (batch1.to_vec(), x2.reshape(&[n as i64, 1])?, 1)
+    } else {
+        let nd = x2.ndim();
+        if nd < 2 || x2.shape()[nd - 2] != n {
+            return Err(mismatch("x2 must be (M,) or (..., M, K) with x1's M rows"));
+        }
+        let batch = broadcast_shapes(batch1, &x2.shape()[..nd - 2], "solve")?;
+        (batch, x2.clone(), x2.shape()[nd - 1])
+    };
+    let a = x1.broadcast_to(&with_tail(&batch, 0, &[n, n]))?;
+    let b = rhs.broadcast_to(&with_tail(&batch, 0, &[n, k]))?;
+    let common = promote_types(x1.dtype(), x2.dtype());
+    let tail = [n, k];
+    let out_shape = with_tail(&batch, 0, &tail[..if vector { 1 } else { 2 }]);
+    dispatch_field!(compute_dtype(common), T => {
+        let (sa, sb) = (Stack::<T>::new(&a)?, Stack::<T>::new(&b)?);
+        let parts = map_matrices(sa.count(), n * (n + k), |i| {
+            let (lu, _, pivots) = factor(sa.matrix(i));
+            if is_singular(&pivots) {
+                return Err(singular("solve"));
+            }
+            let mut x = sb.matrix(i).to_owned();
+            lu.solve_in_place(x.as_mut());
+            let mut out = Vec::with_capacity(n * k);
+            push_rows(&mut out, x.as_ref());
+            Ok(out)
+        })?;
+        assemble(parts, &out_shape, result_dtype(common))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permutation_is_odd;
+
+    #[test]
+    fn permutation_parity() {
+        assert!(!permutation_is_odd(&[]));
+        assert!(!permutation_is_odd(&[0, 1, 2]));
+        assert!(permutation_is_odd(&[1, 0, 2]));
+        assert!(!permutation_is_odd(&[1, 2, 0]));
+        // Three swaps: (0 3)(1 2)(4 5).
+        assert!(permutation_is_odd(&[3, 2, 1, 0, 5, 4]));
+    }
+
+    #[test]
+    fn det_of_a_dtype_is_computed_in_it() {
+        use crate::{DType, Tensor};
+        let x = Tensor::from_vec(vec![2i64, 1, 1, 3], &[2, 2]).unwrap();
+        let d = super::det(&x).unwrap();
+        assert_eq!(d.dtype(), DType::Float64);
+        assert!((d.to_vec::<f64>().unwrap()[0] - 5.0).abs() < 1e-12);
+    }
+}

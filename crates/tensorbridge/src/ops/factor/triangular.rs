@@ -1,0 +1,106 @@
+//! Factorizations into a triangular factor: `cholesky` and `qr`.
+//!
+//! Both write the triangular factor with exact zeros on its other side (the
+//! standard's tests compare it with `triu`/`tril` bit for bit), and both
+//! take any real or complex matrix: `cholesky` reads only the lower
+//! triangle, as NumPy's does, and refuses a matrix that is not positive
+//! definite (NaN included) with [`Error::LinAlg`].
+
+use faer::{MatRef, Side};
+use num_traits::{One, Zero};
+
+use super::{
+    assemble, compute_dtype, dispatch_field, matrix_dims, push_rows, result_dtype, square_dim,
+    with_tail, Field, Stack,
+};
+use crate::error::{Error, Result};
+use crate::tensor::Tensor;
+
+/// Appends the `rows × cols` top-left block of `mat` to `out` in row-major
+/// order, keeping only the upper (`upper`) or lower triangle and writing
+/// exact zeros elsewhere; `adjoint` reads `mat`'s conjugate transpose.
+fn push_triangle<T: Field>(
+    out: &mut Vec<T>,
+    mat: MatRef<'_, T>,
+    rows: usize,
+    cols: usize,
+    upper: bool,
+    adjoint: bool,
+) {
+    out.reserve(rows * cols);
+    for i in 0..rows {
+        out.extend((0..cols).map(|j| {
+            let keep = if upper { j >= i } else { j <= i };
+            match (keep, adjoint) {
+                (false, _) => T::from_re(Zero::zero()),
+                (true, false) => *mat.get(i, j),
+                (true, true) => mat.get(j, i).conjugate(),
+            }
+        }));
+    }
+}
+
+/// `cholesky(x, upper)`: the lower factor `L` with `x = L Lᴴ` of each
+/// Hermitian positive-definite matrix, or with `upper` the upper factor
+/// `U = Lᴴ` (`x = Uᴴ U`).
+pub fn cholesky(x: &Tensor, upper: bool) -> Result<Tensor> {
+    let n = square_dim("cholesky", x)?;
+    dispatch_field!(compute_dtype(x.dtype()), T => {
+        let stack = Stack::<T>::new(x)?;
+        let parts = stack.map(|a| {
+            let llt = a.llt(Side::Lower).map_err(|_| Error::LinAlg {
+                op: "cholesky",
+                reason: "the matrix is not positive definite (a pivot is not positive, or the matrix holds NaN); only Hermitian positive-definite matrices have a Cholesky factor",
+            })?;
+            let mut out = Vec::with_capacity(n * n);
+            push_triangle(&mut out, llt.L(), n, n, upper, upper);
+            Ok(out)
+        })?;
+        assemble(parts, x.shape(), result_dtype(x.dtype()))
+    })
+}
+
+/// The shape of `qr`'s factors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QrMode {
+    /// `Q` of `(..., M, K)` and `R` of `(..., K, N)`, `K = min(M, N)`.
+    Reduced,
+    /// `Q` of `(..., M, M)` and `R` of `(..., M, N)`.
+    Complete,
+}
+
+/// `qr(x, mode)`: `(Q, R)` with `x = Q R`, `Q` with orthonormal columns and
+/// `R` upper triangular, for each matrix (Householder reflections).
+pub fn qr(x: &Tensor, mode: QrMode) -> Result<(Tensor, Tensor)> {
+    let (m, n) = matrix_dims("qr", x)?;
+    let k = m.min(n);
+    let q_cols = if mode == QrMode::Complete { m } else { k };
+    let r_rows = q_cols;
+    dispatch_field!(compute_dtype(x.dtype()), T => {
+        let stack = Stack::<T>::new(x)?;
+        let parts = stack.map(|a| {
+            let mut q_out = Vec::with_capacity(m * q_cols);
+            let mut r_out = Vec::with_capacity(r_rows * n);
+            if k == 0 {
+                // No reflections: Q is the identity's first columns.
+                for i in 0..m {
+                    q_out.extend((0..q_cols).map(|j| T::from_re(if i == j { One::one() } else { Zero::zero() })));
+                }
+            } else {
+                let qr = a.qr();
+                let q = if mode == QrMode::Complete { qr.compute_Q() } else { qr.compute_thin_Q() };
+                push_rows(&mut q_out, q.as_ref());
+                push_triangle(&mut r_out, qr.thin_R(), k, n, true, false);
+            }
+            // Complete mode's R has M - K more rows, all zero.
+            r_out.resize(r_rows * n, T::from_re(Zero::zero()));
+            Ok((q_out, r_out))
+        })?;
+        let (qs, rs): (Vec<Vec<T>>, Vec<Vec<T>>) = parts.into_iter().unzip();
+        let dtype = result_dtype(x.dtype());
+        Ok((
+            assemble(qs, &with_tail(x.shape(), 2, &[m, q_cols]), dtype)?,
+            assemble(rs, &with_tail(x.shape(), 2, &[r_rows, n]), dtype)?,
+        ))
+    })
+}
