@@ -288,3 +288,6 @@ pub(crate) fn with_tail(shape: &[usize], drop: usize, tail: &[usize]) -> Vec<usi
     out.extend_from_slice(tail);
     out
 }
+
+#[cfg(test)]
+mod tests;

@@ -101,7 +101,8 @@ fn decompose<T: Field>(op: &'static str, a: MatRef<'_, T>, full: bool) -> Result
             v: Mat::identity(n, v_cols),
         });
     }
-    let (a, scale) = balanced(a);
+    let (a, e) = balanced(a);
+    let (h1, h2) = halves::<T::Real>(e);
     let svd = if full { a.svd() } else { a.thin_svd() }.map_err(|_| no_convergence(op))?;
     Ok(Decomposition {
         u: svd.U().to_owned(),
@@ -109,7 +110,7 @@ fn decompose<T: Field>(op: &'static str, a: MatRef<'_, T>, full: bool) -> Result
             .S()
             .column_vector()
             .iter()
-            .map(|v| v.re() * scale)
+            .map(|v| v.re() * h1 * h2)
             .collect(),
         v: svd.V().to_owned(),
     })
@@ -120,45 +121,53 @@ fn singular_values<T: Field>(op: &'static str, a: MatRef<'_, T>) -> Result<Vec<T
     if a.nrows().min(a.ncols()) == 0 {
         return Ok(Vec::new());
     }
-    let (a, scale) = balanced(a);
+    let (a, e) = balanced(a);
+    let (h1, h2) = halves::<T::Real>(e);
     let s = a.singular_values().map_err(|_| no_convergence(op))?;
-    Ok(s.into_iter().map(|v| v * scale).collect())
+    Ok(s.into_iter().map(|v| v * h1 * h2).collect())
 }
 
 /// `a` scaled by a power of two (exactly) so that its largest magnitude is
 /// near 1 when it lies far outside the range where squares stay finite and
-/// normal, and the factor that undoes it: the SVD iteration fails on
-/// entries near the float maximum otherwise (LAPACK's `gesdd` scales the
-/// same way).
-fn balanced<T: Field>(a: MatRef<'_, T>) -> (Mat<T>, T::Real) {
-    let one = <T::Real as num_traits::One>::one();
+/// normal, and the exponent `e` whose `2^e` undoes it: the SVD iteration
+/// fails on entries near the float maximum otherwise (LAPACK's `gesdd`
+/// scales the same way).
+fn balanced<T: Field>(a: MatRef<'_, T>) -> (Mat<T>, i32) {
     let largest = (0..a.nrows())
         .flat_map(|i| (0..a.ncols()).map(move |j| (i, j)))
-        .map(|(i, j)| a.get(i, j).modulus())
-        .fold(
-            <T::Real as Zero>::zero(),
-            |acc, v| if v > acc { v } else { acc },
-        );
+        .map(|(i, j)| a.get(i, j).modulus().to_f64().unwrap_or(0.0))
+        .fold(0.0f64, f64::max);
     // A quarter of the exponent range on either side of 1.
     let bits = <T::Real as Float>::max_value()
         .to_f64()
         .map_or(1024.0, f64::log2)
         / 4.0;
-    let log2 = largest.to_f64().map_or(0.0, |v| v.log2());
-    if !largest.is_finite() || largest == <T::Real as Zero>::zero() || log2.abs() < bits {
-        return (a.to_owned(), one);
+    let log2 = largest.log2();
+    if !largest.is_finite() || largest == 0.0 || log2.abs() < bits {
+        return (a.to_owned(), 0);
     }
-    let exp = log2.floor();
-    let down = num_traits::cast::<f64, T::Real>(2f64.powf(-exp)).unwrap_or(one);
-    let up = num_traits::cast::<f64, T::Real>(2f64.powf(exp)).unwrap_or(one);
+    let e = log2.floor() as i32;
+    let (h1, h2) = halves::<T::Real>(-e);
     let mut scaled = a.to_owned();
     for j in 0..a.ncols() {
         for i in 0..a.nrows() {
             let v = *scaled.get(i, j);
-            *scaled.get_mut(i, j) = v.times(down);
+            *scaled.get_mut(i, j) = v.times(h1).times(h2);
         }
     }
-    (scaled, up)
+    (scaled, e)
+}
+
+/// `2^k` as `R` (`|k|` within the float's exponent range).
+fn pow2<R: Float>(k: i32) -> R {
+    num_traits::cast::<f64, R>(2f64.powi(k)).unwrap_or_else(R::one)
+}
+
+/// The two halves of `2^e`, each inside the float range: multiplying by
+/// both is exact but for the last product's rounding where it is
+/// subnormal.
+fn halves<R: Float>(e: i32) -> (R, R) {
+    (pow2(e / 2), pow2(e - e / 2))
 }
 
 /// `svd(x, full_matrices)`: `(U, S, Vh)` with `x = U diag(S) Vh` for each
