@@ -24,12 +24,17 @@ use crate::tensor::Tensor;
 /// `|x|` in the real dtype the norm is computed in: float32 for half
 /// precision, float64 for integers and bool.
 fn magnitudes(x: &Tensor) -> Result<Tensor> {
-    let work = match x.dtype() {
+    ops::abs(&x.to(work_dtype(x.dtype()))?)
+}
+
+/// The dtype a norm of `dtype` values is computed in: float32 for half
+/// precision, float64 for integers and bool, the dtype itself otherwise.
+fn work_dtype(dtype: DType) -> DType {
+    match dtype {
         DType::Float16 | DType::BFloat16 => DType::Float32,
         d if matches!(d.kind(), DTypeKind::Float | DTypeKind::Complex) => d,
         _ => DType::Float64,
-    };
-    ops::abs(&x.to_dtype(work)?)
+    }
 }
 
 /// The largest of the magnitudes `a` over `axes`: 0 over no elements, the
@@ -73,10 +78,36 @@ fn scaled_norm(a: &Tensor, axes: &[i64], p: f64) -> Result<Tensor> {
     ops::multiply(&root, &scale)
 }
 
-/// The 2-norm over `axes` (kept): the direct sum of squares, recomputed
-/// scaled where it left the safe range.
+/// `Σ a²` over `axes` (kept) of a real tensor: one pass through `vecdot`
+/// (no temporary) when the axes are the trailing dimensions of a
+/// contiguous tensor, a product and a sum otherwise.
+fn sum_of_squares(a: &Tensor, axes: &[i64]) -> Result<Tensor> {
+    let nd = a.ndim();
+    let mut sorted: Vec<usize> = axes.iter().map(|&ax| ax as usize).collect();
+    sorted.sort_unstable();
+    let trailing = !sorted.is_empty()
+        && sorted
+            .iter()
+            .enumerate()
+            .all(|(i, &ax)| ax == nd - sorted.len() + i);
+    if trailing && a.is_contiguous() {
+        let outer = &a.shape()[..nd - sorted.len()];
+        let inner: usize = a.shape()[nd - sorted.len()..].iter().product();
+        let mut flat: Vec<i64> = outer.iter().map(|&d| d as i64).collect();
+        flat.push(inner as i64);
+        let rows = a.reshape(&flat)?;
+        let mut kept: Vec<i64> = flat[..outer.len()].to_vec();
+        kept.extend(std::iter::repeat_n(1, sorted.len()));
+        return ops::vecdot(&rows, &rows, -1)?.reshape(&kept);
+    }
+    ops::sum(&ops::multiply(a, a)?, Some(axes), true, None)
+}
+
+/// The 2-norm over `axes` (kept) of the real values `a` (of either sign):
+/// the direct sum of squares, recomputed scaled where it left the safe
+/// range.
 fn two_norm(a: &Tensor, axes: &[i64]) -> Result<Tensor> {
-    let direct = ops::sqrt(&ops::sum(&ops::multiply(a, a)?, Some(axes), true, None)?)?;
+    let direct = ops::sqrt(&sum_of_squares(a, axes)?)?;
     // Below `tiny`, squares of the elements may have lost bits in the
     // subnormals (or vanished).
     let tiny = match a.dtype() {
@@ -90,7 +121,7 @@ fn two_norm(a: &Tensor, axes: &[i64]) -> Result<Tensor> {
         &ops::less(&direct, &constant(tiny, a)?)?,
     )?;
     if ops::any(&unsafe_slots, None, false)?.item()? == Scalar::Bool(true) {
-        scaled_norm(a, axes, 2.0)
+        scaled_norm(&ops::abs(a)?, axes, 2.0)
     } else {
         Ok(direct)
     }
@@ -118,7 +149,12 @@ pub fn vector_norm(x: &Tensor, axes: Option<&[i64]>, keepdims: bool, ord: f64) -
         .into_iter()
         .map(|a| a as i64)
         .collect();
-    let a = magnitudes(x)?;
+    let a = if ord == 2.0 && !x.dtype().is_complex() {
+        // Squares need no absolute values.
+        x.to(work_dtype(x.dtype()))?
+    } else {
+        magnitudes(x)?
+    };
     let kept = if ord == f64::INFINITY {
         largest(&a, &axes, true)?
     } else if ord == f64::NEG_INFINITY {
@@ -138,7 +174,7 @@ pub fn vector_norm(x: &Tensor, axes: Option<&[i64]>, keepdims: bool, ord: f64) -
     } else {
         kept.squeeze(Some(&axes))?
     };
-    out.to_dtype(out_dtype)
+    out.to(out_dtype)
 }
 
 /// The order of a matrix norm.
@@ -174,7 +210,7 @@ pub fn matrix_norm(x: &Tensor, ord: MatrixNormOrder, keepdims: bool) -> Result<T
             // Column sums (over the rows) for ±1, row sums for ±inf.
             let summed = if p.abs() == 1.0 { -2 } else { -1 };
             let sums = ops::sum(&magnitudes(x)?, Some(&[summed]), false, None)?;
-            let sums = sums.to_dtype(factor::real_dtype(x.dtype()))?;
+            let sums = sums.to(factor::real_dtype(x.dtype()))?;
             if p > 0.0 {
                 largest(&sums, &[-1], false)?
             } else {

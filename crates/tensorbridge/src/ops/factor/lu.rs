@@ -30,6 +30,56 @@ fn factor<T: Field>(a: MatRef<'_, T>) -> (PartialPivLu<T>, bool, Vec<T>) {
     (lu, odd, pivots)
 }
 
+/// Whether `a`'s row permutation is odd, and its pivots: faer's LU, or
+/// for small matrices (where faer's setup outweighs the arithmetic) the
+/// same partial-pivoting elimination on a copy, which like LAPACK's
+/// `getrf` skips a column whose pivot is zero instead of dividing by it.
+fn pivots<T: Field>(a: MatRef<'_, T>) -> (bool, Vec<T>) {
+    let n = a.nrows();
+    if n > SMALL {
+        let (_, odd, pivots) = factor(a);
+        return (odd, pivots);
+    }
+    let mut m = [T::from_re(Zero::zero()); SMALL * SMALL];
+    for i in 0..n {
+        for j in 0..n {
+            m[i * n + j] = *a.get(i, j);
+        }
+    }
+    let mut odd = false;
+    let mut pivots = Vec::with_capacity(n);
+    for k in 0..n {
+        let p = (k..n).fold(k, |best, i| {
+            if m[i * n + k].modulus() > m[best * n + k].modulus() {
+                i
+            } else {
+                best
+            }
+        });
+        if p != k {
+            for j in 0..n {
+                m.swap(k * n + j, p * n + j);
+            }
+            odd = !odd;
+        }
+        let pivot = m[k * n + k];
+        pivots.push(pivot);
+        if pivot.modulus().is_zero() {
+            continue;
+        }
+        for i in k + 1..n {
+            let factor = m[i * n + k] / pivot;
+            for j in k + 1..n {
+                m[i * n + j] -= factor * m[k * n + j];
+            }
+        }
+    }
+    (odd, pivots)
+}
+
+/// The largest matrix side [`pivots`] eliminates by itself.
+const SMALL: usize = 8;
+
 /// Whether the permutation `forward` is odd: `n` minus its number of
 /// cycles is the number of transpositions it takes.
 fn permutation_is_odd(forward: &[usize]) -> bool {
@@ -68,10 +118,10 @@ pub fn det(x: &Tensor) -> Result<Tensor> {
         type R = <T as faer::traits::ComplexField>::Real;
         let stack = Stack::<T>::new(x)?;
         let parts = stack.map(|a| {
-            let (_, odd, pivots) = factor(a);
+            let (odd, pivots) = pivots(a);
             if is_singular(&pivots) {
-                // Elimination past a zero pivot divides 0 by 0: the later
-                // pivots may be NaN, the determinant is 0 all the same.
+                // faer's elimination past a zero pivot divides 0 by 0: the
+                // later pivots may be NaN, the determinant is 0 all the same.
                 return Ok(vec![T::from_re(R::zero())]);
             }
             let product = pivots.into_iter().fold(T::from_re(One::one()), |acc, p| acc.mul(p));
@@ -92,7 +142,7 @@ pub fn slogdet(x: &Tensor) -> Result<(Tensor, Tensor)> {
         type R = <T as faer::traits::ComplexField>::Real;
         let stack = Stack::<T>::new(x)?;
         let parts = stack.map(|a| {
-            let (_, odd, pivots) = factor(a);
+            let (odd, pivots) = pivots(a);
             if is_singular(&pivots) {
                 return Ok((T::from_re(R::zero()), R::neg_infinity()));
             }

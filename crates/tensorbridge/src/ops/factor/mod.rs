@@ -42,7 +42,11 @@ use crate::tensor::Tensor;
 ///
 /// `Real` (faer's) is the type of moduli, eigenvalues and singular values.
 pub(crate) trait Field:
-    Element + ComplexField<Real: Element + RealField + num_traits::Float>
+    Element
+    + ComplexField<Real: Element + RealField + num_traits::Float>
+    + std::ops::SubAssign
+    + std::ops::Mul<Output = Self>
+    + std::ops::Div<Output = Self>
 {
     /// `|x|`.
     fn modulus(self) -> Self::Real;
@@ -214,7 +218,7 @@ impl<T: Field> Stack<T> {
     /// `x`'s matrices, converted to `T` and copied once.
     pub fn new(x: &Tensor) -> Result<Stack<T>> {
         let nd = x.ndim();
-        let data = x.to_dtype(T::DTYPE)?.to_vec::<T>()?;
+        let data = x.to(T::DTYPE)?.to_vec::<T>()?;
         Ok(Stack {
             data,
             batch: x.shape()[..nd - 2].to_vec(),
@@ -278,7 +282,7 @@ pub(crate) fn assemble<T: Element>(
     if dtype == T::DTYPE {
         Ok(t)
     } else {
-        t.to_dtype(dtype)
+        t.to(dtype)
     }
 }
 

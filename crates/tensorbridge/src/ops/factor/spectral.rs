@@ -236,9 +236,7 @@ fn tolerances(
                     expected: "a real rtol",
                 });
             }
-            r.broadcast_to(batch)?
-                .to_dtype(DType::Float64)?
-                .to_vec::<f64>()
+            r.broadcast_to(batch)?.to(DType::Float64)?.to_vec::<f64>()
         }
     }
 }
