@@ -8,7 +8,7 @@ table for every conversion.
 
 import math
 
-from . import cuda, linalg
+from . import cuda, fft, linalg
 from ._core import (  # the Array API standard's elementwise functions
     Tensor,
     UniqueAllResult,

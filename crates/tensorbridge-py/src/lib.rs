@@ -23,6 +23,7 @@ mod dlpack_method;
 mod dtype;
 mod elementwise;
 mod errors;
+mod fft;
 mod functions;
 mod host_memory;
 mod indexing;
@@ -79,6 +80,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     reduce::register(m)?;
     linalg::register(m)?;
     linalg_extension::register(m)?;
+    fft::register(m)?;
     sort::register(m)?;
     set::register(m)?;
     shared_memory::register(m)?;

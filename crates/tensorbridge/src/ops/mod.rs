@@ -25,6 +25,7 @@ pub mod cumulative;
 pub mod diagonal;
 pub mod diff;
 pub mod factor;
+pub mod fft;
 pub mod gather;
 pub(crate) mod index_key;
 pub mod join;
