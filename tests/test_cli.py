@@ -126,8 +126,9 @@ def test_bench_quick() -> None:
     names = [r[0] for r in rows]
     assert any(n.startswith("from_numpy") for n in names)
     assert any(n.startswith("tensor(list of") and "arrays" in n for n in names)
-    assert len(rows) == 7 + 14  # conversions, then operations
-    for op in ("a + b", "sum", "exp", "sin", "tanh", "mean", "matmul", "argsort", "x[mask]"):
+    assert len(rows) == 7 + 14 + 6  # conversions, operations, linalg and fft
+    for op in ("a + b", "sum", "exp", "sin", "tanh", "mean", "matmul", "argsort", "x[mask]",
+               "linalg.solve", "linalg.svd", "linalg.det", "linalg.vector_norm", "fft.fft", "fft.rfft"):
         matching = [r for r in rows if r[0].startswith(op)]
         assert matching, f"no row for {op}"
         for row in matching:

@@ -168,7 +168,48 @@ def build_cases(torch: ModuleType | None, sizes: Sizes) -> list[Case]:
             "tb >= NumPy",
         )
     )  # fmt: skip
+    cases.extend(_extension_cases(torch, sizes, rng))
     return cases
+
+
+def _extension_cases(torch: ModuleType | None, sizes: Sizes, rng: np.random.Generator) -> list[Case]:
+    """The ``linalg`` and ``fft`` extensions beside ``np.linalg``/``np.fft``
+    and ``torch.linalg``/``torch.fft``: recorded, no target."""
+    full = sizes.square >= 4096
+    side, small, stack, points = (512, 256, 10_000, 2**20) if full else (64, 32, 100, 2**12)
+    a = rng.standard_normal((side, side))
+    b = rng.standard_normal(side)
+    s = rng.standard_normal((small, small))
+    d = rng.standard_normal((stack, 3, 3))
+    v = rng.standard_normal(sizes.copy_elems, dtype=np.float32)
+    z = (rng.standard_normal(points) + 1j * rng.standard_normal(points)).astype(np.complex64)
+    r = rng.standard_normal(points, dtype=np.float32)
+    rows = []
+    for label, fn, args, np_fn, torch_fn in (
+        (f"linalg.solve ({side}×{side} float64)", "linalg.solve", (a, b), np.linalg.solve, "linalg.solve"),
+        (f"linalg.svd ({small}×{small} float64)", "linalg.svd", (s,), np.linalg.svd, "linalg.svd"),
+        (f"linalg.det ({stack} × 3×3 float64)", "linalg.det", (d,), np.linalg.det, "linalg.det"),
+        (f"linalg.vector_norm ({sizes.copy_elems // 2**20 or sizes.copy_elems}"
+         f"{'M' if sizes.copy_elems >= 2**20 else ''} float32)", "linalg.vector_norm", (v,),
+         np.linalg.vector_norm, "linalg.vector_norm"),
+        (f"fft.fft ({points} complex64)", "fft.fft", (z,), np.fft.fft, "fft.fft"),
+        (f"fft.rfft ({points} float32)", "fft.rfft", (r,), np.fft.rfft, "fft.rfft"),
+    ):
+        module, name = fn.split(".")
+        tb_fn = getattr(getattr(tb, module, None), name, None)
+        targs = [tb.from_numpy(x) for x in args]
+        pargs = None if torch is None else [torch.from_numpy(x) for x in args]
+        pfn = None if torch is None else getattr(getattr(torch, module), name)
+        rows.append(
+            _row(
+                label,
+                {"tensorbridge": _maybe(tb_fn, *targs), "NumPy": _maybe(np_fn, *args),
+                 "PyTorch": None if pfn is None else _maybe(pfn, *pargs)},
+                {"tensorbridge": f"tb.{fn}(...)", "NumPy": f"np.{fn}(...)", "PyTorch": f"torch.{fn}(...)"},
+                "recorded (no target)",
+            )
+        )  # fmt: skip
+    return rows
 
 
 def table(torch: ModuleType | None, sizes: Sizes, timing: Any, markdown: bool) -> str:

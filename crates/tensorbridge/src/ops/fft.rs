@@ -21,7 +21,9 @@
 
 use num_complex::Complex;
 use rayon::prelude::*;
-use rustfft::{FftDirection, FftNum, FftPlanner};
+use std::sync::{Arc, LazyLock, Mutex};
+
+use rustfft::{Fft, FftDirection, FftNum, FftPlanner};
 
 use crate::dtype::{DType, DTypeKind};
 use crate::element::Element;
@@ -114,12 +116,40 @@ fn c2c(
 }
 
 /// The transform of every row of `last` (transformed axis last).
-fn rows<T: FftNum + num_traits::Float>(
-    last: &Tensor,
-    n: usize,
-    inverse: bool,
-    norm: FftNorm,
-) -> Result<Tensor>
+/// A float type with one process-wide planner: rustfft's planner keeps
+/// every plan it made (twiddle factors, the chosen algorithm), and making
+/// a plan costs more than a transform of the same length.
+trait Planned: FftNum + num_traits::Float {
+    /// The planner of this float type.
+    fn planner() -> &'static Mutex<FftPlanner<Self>>;
+
+    /// The plan for length `n` in `direction`, made once.
+    fn plan(n: usize, direction: FftDirection) -> Arc<dyn Fft<Self>> {
+        let mut planner = Self::planner()
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        planner.plan_fft(n, direction)
+    }
+}
+
+static PLANNER32: LazyLock<Mutex<FftPlanner<f32>>> =
+    LazyLock::new(|| Mutex::new(FftPlanner::new()));
+static PLANNER64: LazyLock<Mutex<FftPlanner<f64>>> =
+    LazyLock::new(|| Mutex::new(FftPlanner::new()));
+
+impl Planned for f32 {
+    fn planner() -> &'static Mutex<FftPlanner<f32>> {
+        &PLANNER32
+    }
+}
+
+impl Planned for f64 {
+    fn planner() -> &'static Mutex<FftPlanner<f64>> {
+        &PLANNER64
+    }
+}
+
+fn rows<T: Planned>(last: &Tensor, n: usize, inverse: bool, norm: FftNorm) -> Result<Tensor>
 where
     Complex<T>: Element,
 {
@@ -138,7 +168,7 @@ where
     } else {
         FftDirection::Forward
     };
-    let plan = FftPlanner::<T>::new().plan_fft(n, direction);
+    let plan = T::plan(n, direction);
     let scale = norm.scale(n, inverse).and_then(num_traits::cast::<f64, T>);
     // Enough rows per task to amortise the scratch buffer.
     let rows_per_task = (1 << 16) / n + 1;
