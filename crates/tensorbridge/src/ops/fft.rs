@@ -29,7 +29,7 @@ use crate::dtype::{DType, DTypeKind};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::layout::normalize_axis;
-use crate::ops::{manipulate, roll, unary};
+use crate::ops::{manipulate, require_cpu, roll, unary};
 use crate::tensor::Tensor;
 
 /// Which direction of a transform carries the `1/n` scaling.
@@ -68,17 +68,6 @@ fn complex_dtype(dtype: DType) -> DType {
     match dtype {
         DType::Complex64 | DType::Float32 | DType::Float16 | DType::BFloat16 => DType::Complex64,
         _ => DType::Complex128,
-    }
-}
-
-fn check_cpu(op: &'static str, x: &Tensor) -> Result<()> {
-    if x.device().is_cpu() {
-        Ok(())
-    } else {
-        Err(Error::DeviceUnavailable {
-            op,
-            device: x.device(),
-        })
     }
 }
 
@@ -153,16 +142,8 @@ fn rows<T: Planned>(last: &Tensor, n: usize, inverse: bool, norm: FftNorm) -> Re
 where
     Complex<T>: Element,
 {
-    let len = *last.shape().last().unwrap_or(&0);
-    let count: usize = last.shape()[..last.ndim() - 1].iter().product();
-    let data = last.to_vec::<Complex<T>>()?;
     let zero = Complex::new(T::zero(), T::zero());
-    let mut buffer = vec![zero; count * n];
-    let keep = len.min(n);
-    for (row, out) in buffer.chunks_mut(n).enumerate() {
-        out[..keep].copy_from_slice(&data[row * len..row * len + keep]);
-    }
-    drop(data);
+    let mut buffer = padded_rows::<T>(last, n, n)?;
     let direction = if inverse {
         FftDirection::Inverse
     } else {
@@ -217,7 +198,7 @@ fn require_real(op: &'static str, x: &Tensor) -> Result<()> {
 }
 
 fn one_axis(op: &'static str, x: &Tensor, axis: i64) -> Result<usize> {
-    check_cpu(op, x)?;
+    require_cpu(op, &[x])?;
     if x.ndim() == 0 {
         return Err(Error::NotAMatrix {
             op,
@@ -276,20 +257,36 @@ pub fn irfft(x: &Tensor, n: Option<usize>, axis: i64, norm: FftNorm) -> Result<T
     real_result(last_back, x.dtype())
 }
 
-/// The length-`n` Hermitian spectra whose first `half` terms are the rows
-/// of `last` (truncated or zero-padded).
-fn hermitian<T: num_traits::Float>(last: &Tensor, half: usize, n: usize) -> Result<Tensor>
+/// The rows of `last` (the transformed axis last) as rows of length `n`:
+/// the first `keep` elements of each (fewer where the row is shorter), the
+/// rest zeros.
+fn padded_rows<T: num_traits::Float>(
+    last: &Tensor,
+    keep: usize,
+    n: usize,
+) -> Result<Vec<Complex<T>>>
 where
     Complex<T>: Element,
 {
     let len = *last.shape().last().unwrap_or(&0);
     let count: usize = last.shape()[..last.ndim() - 1].iter().product();
     let data = last.to_vec::<Complex<T>>()?;
-    let zero = Complex::new(T::zero(), T::zero());
-    let mut out = vec![zero; count * n];
-    let keep = len.min(half);
-    for (row, spectrum) in out.chunks_mut(n).enumerate() {
-        spectrum[..keep].copy_from_slice(&data[row * len..row * len + keep]);
+    let mut out = vec![Complex::new(T::zero(), T::zero()); count * n];
+    let keep = len.min(keep).min(n);
+    for (row, padded) in out.chunks_mut(n).enumerate() {
+        padded[..keep].copy_from_slice(&data[row * len..row * len + keep]);
+    }
+    Ok(out)
+}
+
+/// The length-`n` Hermitian spectra whose first `half` terms are the rows
+/// of `last` (truncated or zero-padded).
+fn hermitian<T: num_traits::Float>(last: &Tensor, half: usize, n: usize) -> Result<Tensor>
+where
+    Complex<T>: Element,
+{
+    let mut out = padded_rows::<T>(last, half, n)?;
+    for spectrum in out.chunks_mut(n) {
         for k in 1..n.div_ceil(2) {
             spectrum[n - k] = spectrum[k].conj();
         }
@@ -325,7 +322,7 @@ fn plan_axes(
     s: Option<&[i64]>,
     axes: Option<&[i64]>,
 ) -> Result<(Vec<usize>, Vec<Option<usize>>)> {
-    check_cpu(op, x)?;
+    require_cpu(op, &[x])?;
     let nd = x.ndim();
     let axes: Vec<usize> = match (axes, s) {
         (Some(a), _) => a
@@ -477,7 +474,7 @@ pub fn rfftfreq(n: usize, d: f64, dtype: DType) -> Result<Tensor> {
 /// or back.
 pub fn fftshift(x: &Tensor, axes: Option<&[i64]>, inverse: bool) -> Result<Tensor> {
     let op = if inverse { "ifftshift" } else { "fftshift" };
-    check_cpu(op, x)?;
+    require_cpu(op, &[x])?;
     let nd = x.ndim();
     let axes: Vec<i64> = match axes {
         Some(a) => a

@@ -11,18 +11,8 @@ use crate::cpu::gather::{self as kernel, Blocks, Picks};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::layout::normalize_axis;
+use crate::ops::require_cpu;
 use crate::tensor::{IndexItem, Tensor, TensorIndex};
-
-fn require_cpu(x: &Tensor, op: &'static str) -> Result<()> {
-    if x.device().is_cpu() {
-        Ok(())
-    } else {
-        Err(Error::DeviceUnavailable {
-            op,
-            device: x.device(),
-        })
-    }
-}
 
 /// Index arrays must hold integers (bools count as 0 and 1, as NumPy's
 /// `take` casts them).
@@ -43,8 +33,8 @@ fn check_index_dtype(indices: &Tensor, op: &'static str) -> Result<()> {
 /// indices' shape. `axis` may be omitted only for 1-d `x` (the standard's
 /// rule; NumPy would flatten).
 pub fn take(x: &Tensor, indices: &Tensor, axis: Option<i64>) -> Result<Tensor> {
-    require_cpu(x, "take")?;
-    require_cpu(indices, "take")?;
+    require_cpu("take", &[x])?;
+    require_cpu("take", &[indices])?;
     check_index_dtype(indices, "take")?;
     let axis = match axis {
         Some(a) => normalize_axis(a, x.ndim(), "take")?,
@@ -78,8 +68,8 @@ pub fn take(x: &Tensor, indices: &Tensor, axis: Option<i64>) -> Result<Tensor> {
 /// of dimensions and broadcast against each other except along `axis`; the
 /// result has the broadcast shape with `indices`' size along `axis`.
 pub fn take_along_axis(x: &Tensor, indices: &Tensor, axis: i64) -> Result<Tensor> {
-    require_cpu(x, "take_along_axis")?;
-    require_cpu(indices, "take_along_axis")?;
+    require_cpu("take_along_axis", &[x])?;
+    require_cpu("take_along_axis", &[indices])?;
     check_index_dtype(indices, "take_along_axis")?;
     if x.ndim() != indices.ndim() {
         return Err(Error::InvalidArgument {
@@ -149,7 +139,7 @@ fn block_dims(plan: &IndexPlan) -> (Dims, Dims) {
 /// `x[key]` for a key with index arrays: a new tensor (see
 /// [`super::index_key`] for the rules).
 pub fn gather_key(x: &Tensor, key: &[IndexItem]) -> Result<Tensor> {
-    require_cpu(x, "index")?;
+    require_cpu("index", &[x])?;
     require_cpu_key(key)?;
     if let Some(mask) = super::mask::leading_mask(x, key) {
         return super::mask::select_leading(x, &mask);
@@ -234,7 +224,7 @@ fn positions_of(index: &Tensor) -> &[i64] {
 /// Index arrays must be in host memory too: their values are read there.
 pub(crate) fn require_cpu_key(key: &[IndexItem]) -> Result<()> {
     key.iter().try_for_each(|item| match item {
-        IndexItem::Array(t) => require_cpu(t, "index"),
+        IndexItem::Array(t) => require_cpu("index", &[t]),
         IndexItem::Basic(_) => Ok(()),
     })
 }
@@ -247,7 +237,7 @@ pub(crate) fn prepare_value(
     shape: &[usize],
     op: &'static str,
 ) -> Result<Tensor> {
-    require_cpu(value, op)?;
+    require_cpu(op, &[value])?;
     let mismatch = || Error::ShapeMismatch {
         op,
         expected: shape.to_vec(),
@@ -286,7 +276,7 @@ pub(crate) fn prepare_value(
 pub fn scatter_key(x: &Tensor, key: &[IndexItem], value: &Tensor) -> Result<()> {
     x.check_writable("index assignment")?;
     require_cpu_key(key)?;
-    require_cpu(value, "index assignment")?;
+    require_cpu("index assignment", &[value])?;
     if let Some(mask) = super::mask::leading_mask(x, key) {
         return super::mask::assign_leading(x, &mask, value);
     }

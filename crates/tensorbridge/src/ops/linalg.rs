@@ -15,6 +15,7 @@ use crate::dtype::{DType, DTypeKind};
 use crate::error::{Error, Result};
 use crate::layout::{broadcast_shapes, normalize_axis};
 use crate::promote::promote_types;
+use crate::ops::require_cpu;
 use crate::tensor::Tensor;
 
 /// Which axes `tensordot` contracts.
@@ -25,16 +26,6 @@ pub enum TensordotAxes {
     /// `x1_axes[i]` of `x1` with `x2_axes[i]` of `x2` (negative axes count
     /// from the end).
     Pairs(Vec<i64>, Vec<i64>),
-}
-
-fn require_cpu(op: &'static str, tensors: &[&Tensor]) -> Result<()> {
-    match tensors.iter().find(|t| !t.device().is_cpu()) {
-        Some(t) => Err(Error::DeviceUnavailable {
-            op,
-            device: t.device(),
-        }),
-        None => Ok(()),
-    }
 }
 
 /// The dtype a product of `dtype` values is computed in.

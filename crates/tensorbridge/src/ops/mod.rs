@@ -61,3 +61,18 @@ pub use set::{isin, unique_all, unique_counts, unique_inverse, unique_values, Un
 pub use sort::{argsort, searchsorted, sort, Side};
 pub use statistics::{mean, std, var};
 pub use unary::*;
+
+use crate::error::{Error, Result};
+use crate::tensor::Tensor;
+
+/// The CPU-only operations' check: [`Error::DeviceUnavailable`] naming `op`
+/// and the device of the first of `tensors` not on the CPU.
+pub(crate) fn require_cpu(op: &'static str, tensors: &[&Tensor]) -> Result<()> {
+    match tensors.iter().find(|t| !t.device().is_cpu()) {
+        Some(t) => Err(Error::DeviceUnavailable {
+            op,
+            device: t.device(),
+        }),
+        None => Ok(()),
+    }
+}

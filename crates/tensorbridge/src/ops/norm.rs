@@ -132,12 +132,7 @@ fn two_norm(a: &Tensor, axes: &[i64]) -> Result<Tensor> {
 /// smallest, `0` the number of non-zero elements, any other `p` the
 /// `(Σ |x|ᵖ)^(1/p)`.
 pub fn vector_norm(x: &Tensor, axes: Option<&[i64]>, keepdims: bool, ord: f64) -> Result<Tensor> {
-    if !x.device().is_cpu() {
-        return Err(Error::DeviceUnavailable {
-            op: "vector_norm",
-            device: x.device(),
-        });
-    }
+    ops::require_cpu("vector_norm", &[x])?;
     if ord.is_nan() {
         return Err(Error::InvalidArgument {
             op: "vector_norm",

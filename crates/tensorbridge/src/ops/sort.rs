@@ -19,17 +19,8 @@ use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::layout::normalize_axis;
 use crate::promote::promote_types;
+use crate::ops::require_cpu;
 use crate::tensor::Tensor;
-
-fn require_cpu(op: &'static str, tensors: &[&Tensor]) -> Result<()> {
-    match tensors.iter().find(|t| !t.device().is_cpu()) {
-        Some(t) => Err(Error::DeviceUnavailable {
-            op,
-            device: t.device(),
-        }),
-        None => Ok(()),
-    }
-}
 
 /// `x` sorted along `axis` (a new C-contiguous tensor of `x`'s dtype).
 /// `stable` is accepted for the standard's signature; the sort is always

@@ -191,12 +191,7 @@ pub fn inv(x: &Tensor) -> Result<Tensor> {
 /// dtype first. [`Error::LinAlg`] for a singular `x1` matrix.
 pub fn solve(x1: &Tensor, x2: &Tensor) -> Result<Tensor> {
     let n = square_dim("solve", x1)?;
-    if !x2.device().is_cpu() {
-        return Err(Error::DeviceUnavailable {
-            op: "solve",
-            device: x2.device(),
-        });
-    }
+    crate::ops::require_cpu("solve", &[x2])?;
     let mismatch = |reason| Error::IncompatibleShapes {
         op: "solve",
         x1_shape: x1.shape().to_vec(),

@@ -176,12 +176,7 @@ pub(crate) fn real_dtype(dtype: DType) -> DType {
 /// Checks that `x` is a CPU stack of matrices (`ndim >= 2`) and returns
 /// `(M, N)`.
 pub(crate) fn matrix_dims(op: &'static str, x: &Tensor) -> Result<(usize, usize)> {
-    if !x.device().is_cpu() {
-        return Err(Error::DeviceUnavailable {
-            op,
-            device: x.device(),
-        });
-    }
+    crate::ops::require_cpu(op, &[x])?;
     let nd = x.ndim();
     if nd < 2 {
         return Err(Error::NotAMatrix {
