@@ -319,6 +319,12 @@ def test_bad_arguments(name):
             f(tb.asarray(sample((3, 1), ndt)))  # a default output length of 0
 
 
+@pytest.mark.parametrize("name", sorted(set(KIND) - set(N_D)))
+def test_zero_dimensional_input_is_refused(name):
+    with pytest.raises(ValueError, match="at least 1 dimension"):
+        getattr(tb.fft, name)(tb.asarray(1.0))
+
+
 @pytest.mark.parametrize("name", ["fftshift", "ifftshift"])
 def test_shift_axes_out_of_range(name):
     for axes in (2, -3, (0, 2)):

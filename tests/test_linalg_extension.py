@@ -457,7 +457,7 @@ def test_rtol_as_a_float_or_a_tensor_broadcasting_against_the_stack():
     assert_close(tb.linalg.pinv(tb.asarray(a), rtol=rtol), want, F64)
 
 
-@pytest.mark.parametrize("n", [-3, -1, 0, 1, 2, 5])
+@pytest.mark.parametrize("n", [-4, -3, -1, 0, 1, 2, 5, 6, 8])
 @pytest.mark.parametrize("ndt", FLOATS, ids=str)
 def test_matrix_power_matches_numpy(ndt, n):
     a = relayout(sample((2, 3, 4, 4), ndt, n + 10, "conditioned"), "mT")

@@ -360,7 +360,7 @@ pub enum Error {
         value: i64,
     },
     /// A tensor with fewer dimensions than the operation needs.
-    #[error("{op} needs a tensor with at least {min} dimensions, got {ndim}; reshape or expand_dims first")]
+    #[error("{op} needs a tensor with at least {min} dimension(s), got {ndim}; reshape or expand_dims first")]
     TooFewDims {
         /// What was attempted.
         op: &'static str,

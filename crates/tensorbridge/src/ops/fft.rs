@@ -200,9 +200,10 @@ fn require_real(op: &'static str, x: &Tensor) -> Result<()> {
 fn one_axis(op: &'static str, x: &Tensor, axis: i64) -> Result<usize> {
     require_cpu(op, &[x])?;
     if x.ndim() == 0 {
-        return Err(Error::NotAMatrix {
+        return Err(Error::TooFewDims {
             op,
-            shape: Vec::new(),
+            ndim: 0,
+            min: 1,
         });
     }
     normalize_axis(axis, x.ndim(), op)

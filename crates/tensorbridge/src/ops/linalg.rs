@@ -155,28 +155,30 @@ pub fn matrix_power(x: &Tensor, n: i64) -> Result<Tensor> {
     if n == 1 {
         return x.clone_data();
     }
-    let mut square = if n < 0 { crate::ops::factor::inv(x)? } else { x.clone() };
+    let mut square = if n < 0 {
+        crate::ops::factor::inv(x)?
+    } else {
+        x.clone()
+    };
     let mut e = n.unsigned_abs();
-    let mut result: Option<Tensor> = None;
-    loop {
+    // Square up to the lowest set bit of `|n|` (there is one: `n != 0`);
+    // that power starts the product, and each higher set bit multiplies in.
+    while e & 1 == 0 {
+        square = matmul(&square, &square)?;
+        e >>= 1;
+    }
+    let mut result = square.clone();
+    e >>= 1;
+    while e != 0 {
+        square = matmul(&square, &square)?;
         if e & 1 == 1 {
-            result = Some(match result {
-                None => square.clone(),
-                Some(r) => matmul(&r, &square)?,
-            });
+            result = matmul(&result, &square)?;
         }
         e >>= 1;
-        if e == 0 {
-            break;
-        }
-        square = matmul(&square, &square)?;
     }
-    // `result` is set: `n != 0` has a set bit. For `n = -1` it is the
-    // fresh inverse.
-    result.ok_or(Error::InvalidArgument {
-        op: "matrix_power",
-        reason: "internal: no power computed",
-    })
+    // `n = 1` returned above, so `result` is new: a product, or for
+    // `n = -1` the fresh inverse.
+    Ok(result)
 }
 
 /// `x1 @= x2`: the product written back into `x1`, which must be writeable,

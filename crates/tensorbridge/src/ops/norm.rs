@@ -37,15 +37,12 @@ fn work_dtype(dtype: DType) -> DType {
     }
 }
 
-/// The largest of the magnitudes `a` over `axes`: 0 over no elements, the
-/// identity of a maximum of magnitudes, as NumPy's norms give (the
-/// smallest of nothing stays an error).
+/// The largest of the magnitudes `a` over `axes` (normalized, so
+/// non-negative): 0 over no elements, the identity of a maximum of
+/// magnitudes, as NumPy's norms give (the smallest of nothing stays an
+/// error).
 fn largest(a: &Tensor, axes: &[i64], keepdims: bool) -> Result<Tensor> {
-    let nd = a.ndim() as i64;
-    let empty = axes
-        .iter()
-        .any(|&ax| a.shape()[ax.rem_euclid(nd.max(1)) as usize] == 0);
-    if empty {
+    if axes.iter().any(|&ax| a.shape()[ax as usize] == 0) {
         ops::sum(a, Some(axes), keepdims, None)
     } else {
         ops::max(a, Some(axes), keepdims)
@@ -193,24 +190,12 @@ pub fn matrix_norm(x: &Tensor, ord: MatrixNormOrder, keepdims: bool) -> Result<T
     let per_matrix = match ord {
         MatrixNormOrder::Fro => vector_norm(x, Some(&matrix_axes), false, 2.0)?,
         MatrixNormOrder::Nuc => ops::sum(&factor::svdvals(x)?, Some(&[-1]), false, None)?,
-        MatrixNormOrder::P(p) if p.abs() == 2.0 => {
-            let s = factor::svdvals(x)?;
-            if p > 0.0 {
-                largest(&s, &[-1], false)?
-            } else {
-                ops::min(&s, Some(&[-1]), false)?
-            }
-        }
+        MatrixNormOrder::P(p) if p.abs() == 2.0 => extreme_of_last(&factor::svdvals(x)?, p > 0.0)?,
         MatrixNormOrder::P(p) if p.abs() == 1.0 || p.is_infinite() => {
             // Column sums (over the rows) for ±1, row sums for ±inf.
             let summed = if p.abs() == 1.0 { -2 } else { -1 };
             let sums = ops::sum(&magnitudes(x)?, Some(&[summed]), false, None)?;
-            let sums = sums.to(factor::real_dtype(x.dtype()))?;
-            if p > 0.0 {
-                largest(&sums, &[-1], false)?
-            } else {
-                ops::min(&sums, Some(&[-1]), false)?
-            }
+            extreme_of_last(&sums.to(factor::real_dtype(x.dtype()))?, p > 0.0)?
         }
         MatrixNormOrder::P(_) => {
             return Err(Error::InvalidArgument {
@@ -223,5 +208,16 @@ pub fn matrix_norm(x: &Tensor, ord: MatrixNormOrder, keepdims: bool) -> Result<T
         per_matrix.unsqueeze(-1)?.unsqueeze(-1)
     } else {
         Ok(per_matrix)
+    }
+}
+
+/// The largest (or smallest) of the non-negative values `a` over its last
+/// axis, which drops.
+fn extreme_of_last(a: &Tensor, want_largest: bool) -> Result<Tensor> {
+    let last = [a.ndim() as i64 - 1];
+    if want_largest {
+        largest(a, &last, false)
+    } else {
+        ops::min(a, Some(&last), false)
     }
 }

@@ -109,6 +109,21 @@ fn singular(op: &'static str) -> Error {
     }
 }
 
+/// Each square matrix of `x`, in the compute type `T`, as whether its row
+/// permutation is odd and its pivots, or `None` where a pivot is zero (the
+/// matrix is singular), mapped through `f`.
+fn per_matrix_pivots<T: Field, O: Send>(
+    x: &Tensor,
+    f: impl Fn(Option<(bool, Vec<T>)>) -> O + Sync,
+) -> Result<Vec<O>> {
+    Stack::<T>::new(x)?.map(|a| {
+        let (odd, pivots) = pivots(a);
+        // faer's elimination past a zero pivot divides 0 by 0: the later
+        // pivots may be NaN, so a singular matrix is told apart first.
+        Ok(f((!is_singular(&pivots)).then_some((odd, pivots))))
+    })
+}
+
 /// `det(x)`: the determinant of each square matrix of `x` (`(..., N, N)` to
 /// `(...)`); 1 for `0 × 0` matrices.
 pub fn det(x: &Tensor) -> Result<Tensor> {
@@ -116,18 +131,14 @@ pub fn det(x: &Tensor) -> Result<Tensor> {
     let out_shape = with_tail(x.shape(), 2, &[]);
     dispatch_field!(compute_dtype(x.dtype()), T => {
         type R = <T as faer::traits::ComplexField>::Real;
-        let stack = Stack::<T>::new(x)?;
-        let parts = stack.map(|a| {
-            let (odd, pivots) = pivots(a);
-            if is_singular(&pivots) {
-                // faer's elimination past a zero pivot divides 0 by 0: the
-                // later pivots may be NaN, the determinant is 0 all the same.
-                return Ok(vec![T::from_re(R::zero())]);
+        let dets = per_matrix_pivots::<T, T>(x, |lu| match lu {
+            None => T::from_re(R::zero()),
+            Some((odd, pivots)) => {
+                let product = pivots.into_iter().fold(T::from_re(One::one()), |acc, p| acc.mul(p));
+                if odd { product.times(-R::one()) } else { product }
             }
-            let product = pivots.into_iter().fold(T::from_re(One::one()), |acc, p| acc.mul(p));
-            Ok(vec![if odd { product.times(-R::one()) } else { product }])
         })?;
-        assemble(parts, &out_shape, result_dtype(x.dtype()))
+        assemble(vec![dets], &out_shape, result_dtype(x.dtype()))
     })
 }
 
@@ -140,21 +151,18 @@ pub fn slogdet(x: &Tensor) -> Result<(Tensor, Tensor)> {
     let out_shape = with_tail(x.shape(), 2, &[]);
     dispatch_field!(compute_dtype(x.dtype()), T => {
         type R = <T as faer::traits::ComplexField>::Real;
-        let stack = Stack::<T>::new(x)?;
-        let parts = stack.map(|a| {
-            let (odd, pivots) = pivots(a);
-            if is_singular(&pivots) {
-                return Ok((T::from_re(R::zero()), R::neg_infinity()));
-            }
-            let start = T::from_re(if odd { -R::one() } else { R::one() });
-            let mut sign = start;
+        let parts = per_matrix_pivots::<T, (T, R)>(x, |lu| {
+            let Some((odd, pivots)) = lu else {
+                return (T::from_re(R::zero()), R::neg_infinity());
+            };
+            let mut sign = T::from_re(if odd { -R::one() } else { R::one() });
             let mut log = R::zero();
             for p in pivots {
                 let m = p.modulus();
                 sign = sign.mul(p.times(m.recip()));
                 log += m.ln();
             }
-            Ok((sign, log))
+            (sign, log)
         })?;
         let (signs, logs): (Vec<T>, Vec<R>) = parts.into_iter().unzip();
         Ok((

@@ -217,17 +217,21 @@ pub fn svdvals(x: &Tensor) -> Result<Tensor> {
 /// The relative tolerance of `pinv` and `matrix_rank` for each matrix of a
 /// stack with batch shape `batch`: `rtol` broadcast to it, or the
 /// standard's default `max(M, N) · eps` of the compute dtype.
-fn tolerances(
+fn tolerances<T: Field>(
     op: &'static str,
     rtol: Option<&Tensor>,
-    batch: &[usize],
+    stack: &Stack<T>,
     m: usize,
     n: usize,
-    eps: f64,
 ) -> Result<Vec<f64>> {
-    let count = batch.iter().product();
+    let batch = &stack.batch;
     match rtol {
-        None => Ok(vec![m.max(n) as f64 * eps; count]),
+        None => {
+            let eps = <T::Real as Float>::epsilon()
+                .to_f64()
+                .unwrap_or(f64::EPSILON);
+            Ok(vec![m.max(n) as f64 * eps; stack.count()])
+        }
         Some(r) => {
             if r.dtype().is_complex() {
                 return Err(Error::DTypeNotSupported {
@@ -241,6 +245,13 @@ fn tolerances(
     }
 }
 
+/// Which of the descending singular values `s` count as non-zero: those
+/// above `tol` times the largest (NaN never does).
+fn above_cutoff<R: Float>(s: &[R], tol: f64) -> impl Fn(R) -> bool {
+    let cutoff = s.first().map_or(0.0, |s| s.to_f64().unwrap_or(0.0) * tol);
+    move |v| v.to_f64().is_some_and(|v| v > cutoff)
+}
+
 /// `pinv(x, rtol)`: the Moore–Penrose pseudo-inverse of each matrix
 /// (`(..., M, N)` to `(..., N, M)`), from its SVD with singular values at
 /// or below `rtol` times the largest taken as zero.
@@ -249,16 +260,14 @@ pub fn pinv(x: &Tensor, rtol: Option<&Tensor>) -> Result<Tensor> {
     dispatch_field!(compute_dtype(x.dtype()), T => {
         type R = <T as faer::traits::ComplexField>::Real;
         let stack = Stack::<T>::new(x)?;
-        let eps = R::epsilon().to_f64().unwrap_or(f64::EPSILON);
-        let tol = tolerances("pinv", rtol, &stack.batch, m, n, eps)?;
+        let tol = tolerances("pinv", rtol, &stack, m, n)?;
         let parts = super::map_matrices(stack.count(), m * n, |i| {
             let d = decompose("pinv", stack.matrix(i), false)?;
-            let cutoff = d.s.first().map_or(0.0, |s| s.to_f64().unwrap_or(0.0) * tol[i]);
+            let keep = above_cutoff(&d.s, tol[i]);
             // V · diag(1/s) over the kept singular values, then times Uᴴ.
             let mut vs = d.v.clone();
-            for (j, s) in d.s.iter().enumerate() {
-                let keep = s.to_f64().is_some_and(|s| s > cutoff);
-                let scale = if keep { s.recip() } else { R::zero() };
+            for (j, &s) in d.s.iter().enumerate() {
+                let scale = if keep(s) { s.recip() } else { R::zero() };
                 for r in 0..n {
                     let v = *vs.get(r, j);
                     *vs.get_mut(r, j) = v.times(scale);
@@ -278,14 +287,12 @@ pub fn pinv(x: &Tensor, rtol: Option<&Tensor>) -> Result<Tensor> {
 pub fn matrix_rank(x: &Tensor, rtol: Option<&Tensor>) -> Result<Tensor> {
     let (m, n) = matrix_dims("matrix_rank", x)?;
     dispatch_field!(compute_dtype(x.dtype()), T => {
-        type R = <T as faer::traits::ComplexField>::Real;
         let stack = Stack::<T>::new(x)?;
-        let eps = R::epsilon().to_f64().unwrap_or(f64::EPSILON);
-        let tol = tolerances("matrix_rank", rtol, &stack.batch, m, n, eps)?;
+        let tol = tolerances("matrix_rank", rtol, &stack, m, n)?;
         let ranks = super::map_matrices(stack.count(), m * n, |i| {
             let s = singular_values("matrix_rank", stack.matrix(i))?;
-            let cutoff = s.first().map_or(0.0, |s| s.to_f64().unwrap_or(0.0) * tol[i]);
-            Ok(s.iter().filter(|v| v.to_f64().is_some_and(|v| v > cutoff)).count() as i64)
+            let keep = above_cutoff(&s, tol[i]);
+            Ok(s.iter().filter(|&&v| keep(v)).count() as i64)
         })?;
         assemble(vec![ranks], &with_tail(x.shape(), 2, &[]), DType::Int64)
     })
