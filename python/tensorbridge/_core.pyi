@@ -1,7 +1,7 @@
 """Type stubs for tensorbridge's compiled core."""
 
 import os
-from typing import Any, Iterator, Literal, NamedTuple, Sequence, SupportsIndex, overload
+from typing import Any, Iterator, Literal, NamedTuple, Sequence, SupportsIndex, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -11,6 +11,8 @@ _DeviceLike = device | str | int
 _ShapeLike = SupportsIndex | Sequence[SupportsIndex]
 _Operand = Tensor | bool | int | float | complex
 _Axis = int | tuple[int, ...] | None
+# NumPy's `out=` of the reductions: a tensor or an ndarray, returned filled.
+_OutT = TypeVar("_OutT", Tensor, np.ndarray[Any, Any])
 
 class dtype:
     def __new__(cls, obj: _DTypeLike) -> dtype: ...
@@ -172,6 +174,9 @@ class Tensor:
     def __rfloordiv__(self, other: _Operand, /) -> Tensor: ...
     def __ifloordiv__(self, other: _Operand, /) -> Tensor: ...
     def __mod__(self, other: _Operand, /) -> Tensor: ...
+    def __divmod__(self, other: _Operand, /) -> tuple[Tensor, Tensor]: ...
+    def __rdivmod__(self, other: _Operand, /) -> tuple[Tensor, Tensor]: ...
+    def __contains__(self, value: Any, /) -> bool: ...
     def __rmod__(self, other: _Operand, /) -> Tensor: ...
     def __imod__(self, other: _Operand, /) -> Tensor: ...
     def __and__(self, other: _Operand, /) -> Tensor: ...
@@ -230,7 +235,8 @@ class Tensor:
     def negative(self) -> Tensor: ...
     def positive(self) -> Tensor: ...
     def reciprocal(self) -> Tensor: ...
-    def round(self) -> Tensor: ...
+    def round(self, decimals: int = 0, out: _OutT | None = None) -> Tensor | _OutT: ...
+    def __round__(self, ndigits: int | None = None) -> Tensor: ...
     def sign(self) -> Tensor: ...
     def signbit(self) -> Tensor: ...
     def sin(self) -> Tensor: ...
@@ -299,8 +305,10 @@ class Tensor:
     def clamp(self, min: _Operand | None = None, max: _Operand | None = None) -> Tensor: ...
     def to_device(self, device: _DeviceLike, /, *, stream: Any = None) -> Tensor: ...
     # Reductions and statistics. `dim=`/`keepdim=` are PyTorch's spellings of
-    # `axis=`/`keepdims=`. `max`/`min` return values only (not PyTorch's
-    # (values, indices) pair); `var`/`std` default to correction=0 (NumPy).
+    # `axis=`/`keepdims=`; `out=`, `ddof=` and the `dtype=` of mean/var/std
+    # are NumPy's (so np.sum(t), np.std(t, ddof=1), ... work). `max`/`min`
+    # return values only (not PyTorch's (values, indices) pair); `var`/`std`
+    # default to correction=0 (NumPy).
     def sum(
         self,
         axis: _Axis = None,
@@ -309,7 +317,8 @@ class Tensor:
         keepdims: bool = False,
         keepdim: bool = False,
         dtype: _DTypeLike | None = None,
-    ) -> Tensor: ...
+        out: _OutT | None = None,
+    ) -> Tensor | _OutT: ...
     def prod(
         self,
         axis: _Axis = None,
@@ -318,7 +327,8 @@ class Tensor:
         keepdims: bool = False,
         keepdim: bool = False,
         dtype: _DTypeLike | None = None,
-    ) -> Tensor: ...
+        out: _OutT | None = None,
+    ) -> Tensor | _OutT: ...
     def max(
         self,
         axis: _Axis = None,
@@ -326,7 +336,8 @@ class Tensor:
         dim: _Axis = None,
         keepdims: bool = False,
         keepdim: bool = False,
-    ) -> Tensor: ...
+        out: _OutT | None = None,
+    ) -> Tensor | _OutT: ...
     def min(
         self,
         axis: _Axis = None,
@@ -334,7 +345,8 @@ class Tensor:
         dim: _Axis = None,
         keepdims: bool = False,
         keepdim: bool = False,
-    ) -> Tensor: ...
+        out: _OutT | None = None,
+    ) -> Tensor | _OutT: ...
     def mean(
         self,
         axis: _Axis = None,
@@ -342,25 +354,33 @@ class Tensor:
         dim: _Axis = None,
         keepdims: bool = False,
         keepdim: bool = False,
-    ) -> Tensor: ...
+        dtype: _DTypeLike | None = None,
+        out: _OutT | None = None,
+    ) -> Tensor | _OutT: ...
     def var(
         self,
         axis: _Axis = None,
         *,
         dim: _Axis = None,
-        correction: float = 0.0,
+        correction: float | None = None,
+        ddof: float | None = None,
         keepdims: bool = False,
         keepdim: bool = False,
-    ) -> Tensor: ...
+        dtype: _DTypeLike | None = None,
+        out: _OutT | None = None,
+    ) -> Tensor | _OutT: ...
     def std(
         self,
         axis: _Axis = None,
         *,
         dim: _Axis = None,
-        correction: float = 0.0,
+        correction: float | None = None,
+        ddof: float | None = None,
         keepdims: bool = False,
         keepdim: bool = False,
-    ) -> Tensor: ...
+        dtype: _DTypeLike | None = None,
+        out: _OutT | None = None,
+    ) -> Tensor | _OutT: ...
     def all(
         self,
         axis: _Axis = None,
@@ -368,7 +388,8 @@ class Tensor:
         dim: _Axis = None,
         keepdims: bool = False,
         keepdim: bool = False,
-    ) -> Tensor: ...
+        out: _OutT | None = None,
+    ) -> Tensor | _OutT: ...
     def any(
         self,
         axis: _Axis = None,
@@ -376,7 +397,8 @@ class Tensor:
         dim: _Axis = None,
         keepdims: bool = False,
         keepdim: bool = False,
-    ) -> Tensor: ...
+        out: _OutT | None = None,
+    ) -> Tensor | _OutT: ...
     def count_nonzero(
         self,
         axis: _Axis = None,
@@ -392,7 +414,8 @@ class Tensor:
         dim: int | None = None,
         keepdims: bool = False,
         keepdim: bool = False,
-    ) -> Tensor: ...
+        out: _OutT | None = None,
+    ) -> Tensor | _OutT: ...
     def argmin(
         self,
         axis: int | None = None,
@@ -400,13 +423,24 @@ class Tensor:
         dim: int | None = None,
         keepdims: bool = False,
         keepdim: bool = False,
-    ) -> Tensor: ...
+        out: _OutT | None = None,
+    ) -> Tensor | _OutT: ...
     def cumsum(
-        self, dim: int | None = None, *, axis: int | None = None, dtype: _DTypeLike | None = None
-    ) -> Tensor: ...
+        self,
+        dim: int | None = None,
+        *,
+        axis: int | None = None,
+        dtype: _DTypeLike | None = None,
+        out: _OutT | None = None,
+    ) -> Tensor | _OutT: ...
     def cumprod(
-        self, dim: int | None = None, *, axis: int | None = None, dtype: _DTypeLike | None = None
-    ) -> Tensor: ...
+        self,
+        dim: int | None = None,
+        *,
+        axis: int | None = None,
+        dtype: _DTypeLike | None = None,
+        out: _OutT | None = None,
+    ) -> Tensor | _OutT: ...
     # linear algebra, sorting
     def __matmul__(self, other: Any) -> Tensor: ...
     def __rmatmul__(self, other: Any) -> Tensor: ...

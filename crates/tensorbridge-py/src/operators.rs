@@ -1,15 +1,19 @@
 //! The Tensor operators: `+ - * / // % ** & | ^ << >>`, their reflected
-//! and in-place forms, comparisons, `- + abs ~`, and hashing by identity.
+//! and in-place forms, `divmod`, comparisons, `in`, `- + abs ~`, and
+//! hashing by identity.
 //!
 //! In-place operators write into the tensor's memory (so every view and
 //! NumPy array sharing it sees the change) and refuse read-only tensors and
 //! results whose dtype cannot be cast back (`int_t += 1.5`), like NumPy.
 
 use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+use tensorbridge::ops;
 use tensorbridge::ops::binary::{binary_, BinaryOp};
 use tensorbridge::ops::unary::UnaryOp;
 
 use crate::elementwise::{apply_binary, apply_unary, compute, operands};
+use crate::errors::CoreResultExt;
 use crate::operand::operand;
 use crate::tensor::PyTensor;
 
@@ -32,6 +36,18 @@ pub fn operator<'py>(
         apply_binary(py, op, slf, other)
     };
     r.map(Bound::into_any)
+}
+
+/// `divmod`: the pair of `//` and `%`, or `NotImplemented` as for the
+/// operators.
+fn divmod<'py>(slf: &Bound<'py, PyTensor>, other: &Bound<'py, PyAny>, reflected: bool) -> PyResult<Bound<'py, PyAny>> {
+    let py = slf.py();
+    let quotient = operator(slf, other, BinaryOp::FloorDivide, reflected)?;
+    if quotient.is(py.NotImplemented()) {
+        return Ok(quotient);
+    }
+    let remainder = operator(slf, other, BinaryOp::Remainder, reflected)?;
+    Ok(PyTuple::new(py, [quotient, remainder])?.into_any())
 }
 
 /// An in-place operator (`+=`): writes into the tensor's memory.
@@ -116,6 +132,15 @@ impl PyTensor {
 
     fn __imod__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<()> {
         inplace(slf, other, BinaryOp::Remainder)
+    }
+
+    /// `divmod(t, u)`: `(t // u, t % u)`, as NumPy's `divmod` gives.
+    fn __divmod__<'py>(slf: &Bound<'py, Self>, other: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        divmod(slf, other, false)
+    }
+
+    fn __rdivmod__<'py>(slf: &Bound<'py, Self>, other: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        divmod(slf, other, true)
     }
 
     fn __and__<'py>(slf: &Bound<'py, Self>, other: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
@@ -227,6 +252,17 @@ impl PyTensor {
 
     fn __ge__<'py>(slf: &Bound<'py, Self>, other: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         operator(slf, other, BinaryOp::GreaterEqual, false)
+    }
+
+    /// `value in t`: whether some element equals `value`, as NumPy's and
+    /// PyTorch's `in` answer (`(t == value).any()`), so `2 in t` looks at
+    /// every element, not at the rows that iterating `t` gives.
+    fn __contains__(slf: &Bound<'_, Self>, value: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let py = slf.py();
+        let equal = apply_binary(py, BinaryOp::Equal, slf.as_any(), value)?;
+        let equal = equal.get().inner.clone();
+        let any = py.detach(|| ops::any(&equal, None, false)).py()?;
+        Ok(any.to_vec::<bool>().py()?.first().copied().unwrap_or(false))
     }
 
     /// Tensors hash by identity (like PyTorch's), although `==` is elementwise.

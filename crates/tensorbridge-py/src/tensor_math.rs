@@ -6,8 +6,12 @@ use pyo3::prelude::*;
 use tensorbridge::ops::binary::BinaryOp;
 use tensorbridge::ops::unary::UnaryOp;
 
+use tensorbridge::ops;
+
 use crate::elementwise::{apply_binary, apply_unary};
 use crate::operators::inplace;
+use crate::out_arg::deliver;
+use crate::reduce::run;
 use crate::tensor::PyTensor;
 
 /// Elementwise methods under the names PyTorch and NumPy users know:
@@ -118,8 +122,29 @@ impl PyTensor {
         apply_unary(slf.py(), UnaryOp::Reciprocal, slf.as_any())
     }
 
-    fn round<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTensor>> {
-        apply_unary(slf.py(), UnaryOp::Round, slf.as_any())
+    /// `t.round(decimals=0, out=None)`: each element rounded to `decimals`
+    /// decimal places, halves to even (NumPy's `ndarray.round` and
+    /// PyTorch's `round(decimals=)`; `out` as for the reductions).
+    #[pyo3(signature = (decimals = 0, out = None))]
+    fn round<'py>(
+        slf: &Bound<'py, Self>,
+        decimals: i64,
+        out: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let rounded = if decimals == 0 {
+            apply_unary(slf.py(), UnaryOp::Round, slf.as_any())?
+        } else {
+            let t = slf.get().inner.clone();
+            run(slf.py(), move || ops::round_decimals(&t, decimals))?
+        };
+        deliver(rounded, out, "round")
+    }
+
+    /// Python's `round(t)` and `round(t, ndigits)`: a tensor, as
+    /// `t.round(ndigits)` (NumPy and PyTorch return arrays here too).
+    #[pyo3(signature = (ndigits = None))]
+    fn __round__<'py>(slf: &Bound<'py, Self>, ndigits: Option<i64>) -> PyResult<Bound<'py, PyAny>> {
+        Self::round(slf, ndigits.unwrap_or(0), None)
     }
 
     fn sign<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTensor>> {

@@ -36,6 +36,7 @@ pub mod norm;
 pub mod reduce;
 pub mod replicate;
 pub mod roll;
+pub mod round_decimals;
 pub mod select;
 pub mod set;
 pub mod sort;
@@ -56,6 +57,7 @@ pub use linalg::{matmul, matrix_power, matrix_transpose, tensordot, vecdot, Tens
 pub use mask::nonzero;
 pub use norm::{matrix_norm, vector_norm, MatrixNormOrder};
 pub use reduce::{all, any, argmax, argmin, count_nonzero, max, min, prod, sum};
+pub use round_decimals::round_decimals;
 pub use select::r#where;
 pub use set::{isin, unique_all, unique_counts, unique_inverse, unique_values, UniqueAll};
 pub use sort::{argsort, searchsorted, sort, Side};
