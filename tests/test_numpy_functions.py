@@ -88,6 +88,9 @@ def test_dtype_ddof_and_keepdims_reach_the_methods():
         t.std(ddof=1, correction=1)
     close(np.cumsum(t, axis=1), np.cumsum(a, axis=1))
     close(np.cumprod(t[0] + 1), np.cumprod(a[0] + 1))
+    close(np.cumsum(t), np.cumsum(a))  # no axis: flattened, as NumPy's
+    close(np.cumprod(t.mT + 1, dtype=np.float64), np.cumprod(a.T + 1, dtype=np.float64))
+    close(t.cumsum(), a.cumsum())
     close(np.argmax(t, axis=0, keepdims=True), np.argmax(a, axis=0, keepdims=True))
 
 

@@ -224,7 +224,12 @@ macro_rules! cumulative {
                 out: Option<&Bound<'py, PyAny>>,
             ) -> PyResult<Bound<'py, PyAny>> {
                 let (t, a, d) = (self.inner.clone(), one_axis(axis, dim, $name)?, opt_dtype(dtype)?);
-                deliver(run(py, move || $core(&t, a, d, false))?, out, $name)
+                let result = run(py, move || match a {
+                    // No axis: over the flattened tensor, as NumPy's method.
+                    None if t.ndim() > 1 => $core(&t.reshape(&[-1])?, Some(0), d, false),
+                    _ => $core(&t, a, d, false),
+                })?;
+                deliver(result, out, $name)
             }
         )*}
     };
@@ -233,10 +238,12 @@ macro_rules! cumulative {
 cumulative! {
     cumsum, "cumsum" => ops::cumulative_sum,
     "`t.cumsum(dim=None, *, axis=None, dtype=None, out=None)`: PyTorch's name for
-    `tensorbridge.cumulative_sum(t, axis=dim, dtype=dtype)`.";
+    `tensorbridge.cumulative_sum(t, axis=dim, dtype=dtype)`; with no axis,
+    over the flattened tensor, as NumPy's `ndarray.cumsum()`.";
     cumprod, "cumprod" => ops::cumulative_prod,
     "`t.cumprod(dim=None, *, axis=None, dtype=None, out=None)`: PyTorch's name for
-    `tensorbridge.cumulative_prod(t, axis=dim, dtype=dtype)`.";
+    `tensorbridge.cumulative_prod(t, axis=dim, dtype=dtype)`; with no axis,
+    over the flattened tensor, as NumPy's `ndarray.cumprod()`.";
 }
 
 #[pymethods]
