@@ -77,6 +77,56 @@ fn pivots<T: Field>(a: MatRef<'_, T>) -> (bool, Vec<T>) {
     (odd, pivots)
 }
 
+/// The inverse of a small `a` (side at most [`SMALL`]), rows in order, by
+/// Gauss–Jordan elimination with partial pivoting on a copy; `None` when a
+/// pivot is zero. The rows below each pivot are updated exactly as in
+/// [`pivots`]'s elimination, so the pivots, and which matrices count as
+/// singular, are `det`'s.
+fn small_inverse<T: Field>(a: MatRef<'_, T>) -> Option<Vec<T>> {
+    let n = a.nrows();
+    let zero = T::from_re(Zero::zero());
+    let one = T::from_re(One::one());
+    let mut m = [zero; SMALL * SMALL];
+    let mut inv = [zero; SMALL * SMALL];
+    for i in 0..n {
+        for j in 0..n {
+            m[i * n + j] = *a.get(i, j);
+        }
+        inv[i * n + i] = one;
+    }
+    for k in 0..n {
+        let p = (k..n).fold(k, |best, i| {
+            if m[i * n + k].modulus() > m[best * n + k].modulus() {
+                i
+            } else {
+                best
+            }
+        });
+        if m[p * n + k].modulus().is_zero() {
+            return None;
+        }
+        if p != k {
+            for j in 0..n {
+                m.swap(k * n + j, p * n + j);
+                inv.swap(k * n + j, p * n + j);
+            }
+        }
+        let pivot = m[k * n + k];
+        for i in (0..n).filter(|&i| i != k) {
+            let factor = m[i * n + k] / pivot;
+            for j in 0..n {
+                m[i * n + j] -= factor * m[k * n + j];
+                inv[i * n + j] -= factor * inv[k * n + j];
+            }
+        }
+        for j in 0..n {
+            m[k * n + j] = m[k * n + j] / pivot;
+            inv[k * n + j] = inv[k * n + j] / pivot;
+        }
+    }
+    Some(inv[..n * n].to_vec())
+}
+
 /// The largest matrix side [`pivots`] eliminates by itself.
 const SMALL: usize = 8;
 
@@ -179,6 +229,9 @@ pub fn inv(x: &Tensor) -> Result<Tensor> {
     dispatch_field!(compute_dtype(x.dtype()), T => {
         let stack = Stack::<T>::new(x)?;
         let parts = stack.map(|a| {
+            if n <= SMALL {
+                return small_inverse(a).ok_or_else(|| singular("inv"));
+            }
             let (lu, _, pivots) = factor(a);
             if is_singular(&pivots) {
                 return Err(singular("inv"));
