@@ -3,14 +3,14 @@
 //! `ihfft`, `fftfreq`, `rfftfreq`, `fftshift`, `ifftshift`), computed by
 //! rustfft.
 //!
-//! Every transform is built from one complex-to-complex pass along one
-//! axis ([`c2c`]): the axis is moved last and the rows are copied once into
-//! a contiguous buffer of length `n` each (truncated or zero-padded, as
-//! `n` asks), so any layout works and the input is never written. Rows are
-//! spread over rayon's threads. The real transforms are that pass plus a
-//! slice (`rfft`) or a Hermitian completion (`irfft`), and `hfft`/`ihfft`
-//! are `irfft`/`rfft` of the conjugate with the normalization swapped, as
-//! NumPy defines them.
+//! Every transform is built from one pass along one axis: the axis is
+//! moved last and the rows are copied once into a contiguous buffer of
+//! length `n` each (truncated or zero-padded, as `n` asks), so any layout
+//! works and the input is never written. Rows are spread over rayon's
+//! threads. The complex transforms are rustfft's ([`c2c`]); `rfft` and
+//! `irfft` are realfft's real-data transforms (`real_fft.rs`), about half
+//! the work; `hfft`/`ihfft` are `irfft`/`rfft` of the conjugate with the
+//! normalization swapped, as NumPy defines them.
 //!
 //! Dtypes follow NumPy's `fft`: complex64 and complex128 compute in
 //! themselves, float32 (and float16/bfloat16, in float32) as complex64,
@@ -29,6 +29,7 @@ use crate::dtype::{DType, DTypeKind};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::layout::normalize_axis;
+use crate::ops::real_fft::{c2r_rows, r2c_rows};
 use crate::ops::{manipulate, require_cpu, roll, unary};
 use crate::tensor::Tensor;
 
@@ -54,7 +55,7 @@ impl FftNorm {
     }
 
     /// The factor a transform of length `n` in `direction` multiplies by.
-    fn scale(self, n: usize, inverse: bool) -> Option<f64> {
+    pub(super) fn scale(self, n: usize, inverse: bool) -> Option<f64> {
         match (self, inverse) {
             (FftNorm::Ortho, _) => Some(1.0 / (n as f64).sqrt()),
             (FftNorm::Backward, true) | (FftNorm::Forward, false) => Some(1.0 / n as f64),
@@ -91,12 +92,23 @@ fn c2c(
     if n == 0 {
         return Err(bad_length(op));
     }
-    let last = manipulate::moveaxis(x, &[axis as i64], &[-1])?;
+    let last = axis_last(x, axis)?;
     let out = match x.dtype() {
         DType::Complex64 => rows::<f32>(&last, n, inverse, norm)?,
         _ => rows::<f64>(&last, n, inverse, norm)?,
     };
-    let moved = manipulate::moveaxis(&out, &[-1], &[axis as i64])?;
+    axis_back(&out, axis)
+}
+
+/// `x` with `axis` moved last (a view).
+fn axis_last(x: &Tensor, axis: usize) -> Result<Tensor> {
+    manipulate::moveaxis(x, &[axis as i64], &[-1])
+}
+
+/// The transformed rows `out` (axis last) with the axis back in place, in
+/// C order.
+fn axis_back(out: &Tensor, axis: usize) -> Result<Tensor> {
+    let moved = manipulate::moveaxis(out, &[-1], &[axis as i64])?;
     if moved.is_contiguous() {
         Ok(moved)
     } else {
@@ -104,11 +116,10 @@ fn c2c(
     }
 }
 
-/// The transform of every row of `last` (transformed axis last).
 /// A float type with one process-wide planner: rustfft's planner keeps
 /// every plan it made (twiddle factors, the chosen algorithm), and making
 /// a plan costs more than a transform of the same length.
-trait Planned: FftNum + num_traits::Float {
+pub(super) trait Planned: FftNum + num_traits::Float {
     /// The planner of this float type.
     fn planner() -> &'static Mutex<FftPlanner<Self>>;
 
@@ -138,12 +149,13 @@ impl Planned for f64 {
     }
 }
 
+/// The transform of every row of `last` (transformed axis last).
 fn rows<T: Planned>(last: &Tensor, n: usize, inverse: bool, norm: FftNorm) -> Result<Tensor>
 where
     Complex<T>: Element,
 {
     let zero = Complex::new(T::zero(), T::zero());
-    let mut buffer = padded_rows::<T>(last, n, n)?;
+    let mut buffer = padded_rows::<Complex<T>>(last, n, n, zero)?;
     let direction = if inverse {
         FftDirection::Inverse
     } else {
@@ -227,9 +239,15 @@ pub fn rfft(x: &Tensor, n: Option<usize>, axis: i64, norm: FftNorm) -> Result<Te
     let ax = one_axis("rfft", x, axis)?;
     require_real("rfft", x)?;
     let n = length(n, x, ax);
-    let full = c2c("rfft", &as_complex(x)?, ax, n, false, norm)?;
-    full.slice(ax as i64, None, Some((n / 2 + 1) as i64), 1)?
-        .to_contiguous()
+    if n == 0 {
+        return Err(bad_length("rfft"));
+    }
+    let last = axis_last(x, ax)?;
+    let out = match complex_dtype(x.dtype()) {
+        DType::Complex64 => r2c_rows::<f32>("rfft", &last, n, norm)?,
+        _ => r2c_rows::<f64>("rfft", &last, n, norm)?,
+    };
+    axis_back(&out, ax)
 }
 
 /// `irfft(x, n, axis, norm)`: the inverse of [`rfft`]: real output of
@@ -243,60 +261,32 @@ pub fn irfft(x: &Tensor, n: Option<usize>, axis: i64, norm: FftNorm) -> Result<T
     if n == 0 {
         return Err(bad_length("irfft"));
     }
-    let xc = as_complex(x)?;
-    // The first n/2 + 1 terms (truncated or zero-padded), then the mirror
-    // image conjugated: a full spectrum of length n.
-    let half = n / 2 + 1;
-    let last = manipulate::moveaxis(&xc, &[ax as i64], &[-1])?;
-    let full = match xc.dtype() {
-        DType::Complex64 => hermitian::<f32>(&last, half, n)?,
-        _ => hermitian::<f64>(&last, half, n)?,
+    let last = axis_last(&as_complex(x)?, ax)?;
+    let out = match complex_dtype(x.dtype()) {
+        DType::Complex64 => c2r_rows::<f32>("irfft", &last, n, norm)?,
+        _ => c2r_rows::<f64>("irfft", &last, n, norm)?,
     };
-    let out = c2c("irfft", &full, full.ndim() - 1, n, true, norm)?;
-    let real = unary::real(&out)?;
-    let last_back = manipulate::moveaxis(&real, &[-1], &[ax as i64])?.to_contiguous()?;
-    real_result(last_back, x.dtype())
+    real_result(axis_back(&out, ax)?, x.dtype())
 }
 
-/// The rows of `last` (the transformed axis last) as rows of length `n`:
-/// the first `keep` elements of each (fewer where the row is shorter), the
-/// rest zeros.
-fn padded_rows<T: num_traits::Float>(
+/// The rows of `last` (the transformed axis last, read as `E`) as rows of
+/// length `n`: the first `keep` elements of each (fewer where the row is
+/// shorter), the rest `zero`.
+pub(super) fn padded_rows<E: Element>(
     last: &Tensor,
     keep: usize,
     n: usize,
-) -> Result<Vec<Complex<T>>>
-where
-    Complex<T>: Element,
-{
+    zero: E,
+) -> Result<Vec<E>> {
     let len = *last.shape().last().unwrap_or(&0);
     let count: usize = last.shape()[..last.ndim() - 1].iter().product();
-    let data = last.to_vec::<Complex<T>>()?;
-    let mut out = vec![Complex::new(T::zero(), T::zero()); count * n];
+    let data = last.to(E::DTYPE)?.to_vec::<E>()?;
+    let mut out = vec![zero; count * n];
     let keep = len.min(keep).min(n);
     for (row, padded) in out.chunks_mut(n).enumerate() {
         padded[..keep].copy_from_slice(&data[row * len..row * len + keep]);
     }
     Ok(out)
-}
-
-/// The length-`n` Hermitian spectra whose first `half` terms are the rows
-/// of `last` (truncated or zero-padded).
-fn hermitian<T: num_traits::Float>(last: &Tensor, half: usize, n: usize) -> Result<Tensor>
-where
-    Complex<T>: Element,
-{
-    let mut out = padded_rows::<T>(last, half, n)?;
-    for spectrum in out.chunks_mut(n) {
-        for k in 1..n.div_ceil(2) {
-            spectrum[n - k] = spectrum[k].conj();
-        }
-    }
-    let mut shape = last.shape().to_vec();
-    if let Some(l) = shape.last_mut() {
-        *l = n;
-    }
-    Tensor::from_vec(out, &shape)
 }
 
 /// `hfft(x, n, axis, norm)`: the transform of a Hermitian-symmetric signal

@@ -32,6 +32,7 @@ pub mod join;
 pub mod linalg;
 pub mod manipulate;
 pub mod mask;
+mod real_fft;
 pub mod norm;
 pub mod reduce;
 pub mod replicate;

@@ -120,8 +120,8 @@ fn small_inverse<T: Field>(a: MatRef<'_, T>) -> Option<Vec<T>> {
             }
         }
         for j in 0..n {
-            m[k * n + j] = m[k * n + j] / pivot;
-            inv[k * n + j] = inv[k * n + j] / pivot;
+            m[k * n + j] /= pivot;
+            inv[k * n + j] /= pivot;
         }
     }
     Some(inv[..n * n].to_vec())

@@ -1,0 +1,157 @@
+//! The row kernels of the real-data transforms (`rfft`, `irfft` and what
+//! builds on them: `rfftn`, `irfftn`, `hfft`, `ihfft`), computed by the
+//! realfft crate.
+//!
+//! A real signal of length `n` has a Hermitian spectrum, so its transform
+//! is a complex transform of half the length plus a twiddle pass: about
+//! half the work of transforming the signal as complex numbers, and the
+//! negative frequencies are never formed. (For odd `n`, realfft's inverse
+//! is a full complex transform, still without the Hermitian copy.)
+
+use num_complex::Complex;
+use rayon::prelude::*;
+use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
+use std::sync::{Arc, LazyLock, Mutex};
+
+use super::fft::{padded_rows, FftNorm, Planned};
+use crate::element::Element;
+use crate::error::{Error, Result};
+use crate::tensor::Tensor;
+
+/// A float type with one process-wide planner of real transforms (see
+/// [`Planned`] for why plans are kept).
+pub(super) trait RealPlanned: Planned + Element {
+    /// The real-transform planner of this float type.
+    fn real_planner() -> &'static Mutex<RealFftPlanner<Self>>;
+
+    /// The real-to-complex plan of length `n`, made once.
+    fn forward(n: usize) -> Arc<dyn RealToComplex<Self>> {
+        lock(Self::real_planner()).plan_fft_forward(n)
+    }
+
+    /// The complex-to-real plan of length `n`, made once.
+    fn inverse(n: usize) -> Arc<dyn ComplexToReal<Self>> {
+        lock(Self::real_planner()).plan_fft_inverse(n)
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+static REAL32: LazyLock<Mutex<RealFftPlanner<f32>>> =
+    LazyLock::new(|| Mutex::new(RealFftPlanner::new()));
+static REAL64: LazyLock<Mutex<RealFftPlanner<f64>>> =
+    LazyLock::new(|| Mutex::new(RealFftPlanner::new()));
+
+impl RealPlanned for f32 {
+    fn real_planner() -> &'static Mutex<RealFftPlanner<f32>> {
+        &REAL32
+    }
+}
+
+impl RealPlanned for f64 {
+    fn real_planner() -> &'static Mutex<RealFftPlanner<f64>> {
+        &REAL64
+    }
+}
+
+/// Rows per rayon task: enough to amortise the scratch buffer.
+fn rows_per_task(n: usize) -> usize {
+    (1 << 16) / n + 1
+}
+
+fn mismatch(op: &'static str) -> Error {
+    Error::InvalidArgument {
+        op,
+        reason: "the real transform's buffers do not match its plan (a bug: please report it)",
+    }
+}
+
+/// `last`'s `shape` with its last dimension replaced by `len`.
+fn with_last(last: &Tensor, len: usize) -> Vec<usize> {
+    let mut shape = last.shape().to_vec();
+    if let Some(l) = shape.last_mut() {
+        *l = len;
+    }
+    shape
+}
+
+/// The `n/2 + 1` non-negative frequencies of each row of the real tensor
+/// `last` (transformed axis last, any dtype `T` reads), truncated or
+/// zero-padded to `n` first.
+pub(super) fn r2c_rows<T: RealPlanned>(
+    op: &'static str,
+    last: &Tensor,
+    n: usize,
+    norm: FftNorm,
+) -> Result<Tensor>
+where
+    Complex<T>: Element,
+{
+    let half = n / 2 + 1;
+    let mut input = padded_rows::<T>(last, n, n, T::zero())?;
+    let mut output = vec![Complex::new(T::zero(), T::zero()); input.len() / n * half];
+    let plan = T::forward(n);
+    let scale = norm.scale(n, false).and_then(num_traits::cast::<f64, T>);
+    let task = rows_per_task(n);
+    input
+        .par_chunks_mut(task * n)
+        .zip(output.par_chunks_mut(task * half))
+        .try_for_each(|(signals, spectra)| {
+            let mut scratch = plan.make_scratch_vec();
+            for (signal, spectrum) in signals.chunks_mut(n).zip(spectra.chunks_mut(half)) {
+                plan.process_with_scratch(signal, spectrum, &mut scratch)
+                    .map_err(|_| mismatch(op))?;
+            }
+            if let Some(s) = scale {
+                spectra.iter_mut().for_each(|v| *v = *v * s);
+            }
+            Ok(())
+        })?;
+    Tensor::from_vec(output, &with_last(last, half))
+}
+
+/// The real signals of length `n` whose spectra's non-negative halves are
+/// the rows of the complex tensor `last` (transformed axis last),
+/// truncated or zero-padded to `n/2 + 1` terms. The imaginary parts of the
+/// zero-frequency term, and for even `n` of the Nyquist term, are ignored,
+/// as pocketfft (NumPy's) ignores them.
+pub(super) fn c2r_rows<T: RealPlanned>(
+    op: &'static str,
+    last: &Tensor,
+    n: usize,
+    norm: FftNorm,
+) -> Result<Tensor>
+where
+    Complex<T>: Element,
+{
+    let half = n / 2 + 1;
+    let zero = Complex::new(T::zero(), T::zero());
+    let mut input = padded_rows::<Complex<T>>(last, half, half, zero)?;
+    for spectrum in input.chunks_mut(half) {
+        spectrum[0].im = T::zero();
+        if n % 2 == 0 {
+            spectrum[half - 1].im = T::zero();
+        }
+    }
+    let mut output = vec![T::zero(); input.len() / half * n];
+    let plan = T::inverse(n);
+    let scale = norm.scale(n, true).and_then(num_traits::cast::<f64, T>);
+    let task = rows_per_task(n);
+    input
+        .par_chunks_mut(task * half)
+        .zip(output.par_chunks_mut(task * n))
+        .try_for_each(|(spectra, signals)| {
+            let mut scratch = plan.make_scratch_vec();
+            for (spectrum, signal) in spectra.chunks_mut(half).zip(signals.chunks_mut(n)) {
+                plan.process_with_scratch(spectrum, signal, &mut scratch)
+                    .map_err(|_| mismatch(op))?;
+            }
+            if let Some(s) = scale {
+                signals.iter_mut().for_each(|v| *v = *v * s);
+            }
+            Ok(())
+        })?;
+    Tensor::from_vec(output, &with_last(last, n))
+}
