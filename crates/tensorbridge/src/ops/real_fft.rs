@@ -155,3 +155,51 @@ where
         })?;
     Tensor::from_vec(output, &with_last(last, n))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fft::{fft, irfft, rfft, FftNorm};
+    use crate::dtype::DType;
+    use crate::tensor::Tensor;
+    use num_complex::Complex;
+
+    fn close(a: &[Complex<f64>], b: &[Complex<f64>]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).norm() < 1e-9)
+    }
+
+    #[test]
+    fn the_real_transform_is_the_complex_ones_first_half() {
+        for n in [1usize, 2, 3, 5, 8, 9, 16, 17] {
+            let data: Vec<f64> = (0..n).map(|i| ((i * 5) % 7) as f64 - 2.5).collect();
+            let x = Tensor::from_vec(data, &[n]).unwrap();
+            for pad in [n, n + 3, n.div_ceil(2)] {
+                let full = fft(&x, Some(pad), 0, FftNorm::Ortho).unwrap();
+                let half = rfft(&x, Some(pad), 0, FftNorm::Ortho).unwrap();
+                let full = full.to_vec::<Complex<f64>>().unwrap();
+                let half = half.to_vec::<Complex<f64>>().unwrap();
+                assert!(close(&half, &full[..pad / 2 + 1]), "n = {n}, pad = {pad}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_imaginary_parts_of_the_zero_and_nyquist_terms_are_ignored() {
+        let spectrum = [(4.0, 7.0), (1.0, -2.0), (0.5, 3.0)];
+        let with: Vec<Complex<f64>> = spectrum.iter().map(|&(r, i)| Complex::new(r, i)).collect();
+        let mut without = with.clone();
+        without[0].im = 0.0;
+        without[2].im = 0.0;
+        let a = Tensor::from_vec(with, &[3]).unwrap();
+        let b = Tensor::from_vec(without, &[3]).unwrap();
+        let (ya, yb) = (
+            irfft(&a, None, 0, FftNorm::Backward).unwrap(),
+            irfft(&b, None, 0, FftNorm::Backward).unwrap(),
+        );
+        assert_eq!(ya.dtype(), DType::Float64);
+        assert_eq!(ya.to_vec::<f64>().unwrap(), yb.to_vec::<f64>().unwrap());
+        // Odd n: the last term is an ordinary one, and its imaginary part counts.
+        let odd = irfft(&a, Some(5), 0, FftNorm::Backward).unwrap();
+        let odd_b = irfft(&b, Some(5), 0, FftNorm::Backward).unwrap();
+        assert_ne!(odd.to_vec::<f64>().unwrap(), odd_b.to_vec::<f64>().unwrap());
+    }
+}
