@@ -10,7 +10,8 @@
 
 use num_complex::Complex;
 use rayon::prelude::*;
-use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
+use realfft::{ComplexToReal, FftError, RealFftPlanner, RealToComplex};
+use std::ops::Mul;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use super::fft::{padded_rows, FftNorm, Planned};
@@ -56,11 +57,6 @@ impl RealPlanned for f64 {
     }
 }
 
-/// Rows per rayon task: enough to amortise the scratch buffer.
-fn rows_per_task(n: usize) -> usize {
-    (1 << 16) / n + 1
-}
-
 fn mismatch(op: &'static str) -> Error {
     Error::InvalidArgument {
         op,
@@ -75,6 +71,43 @@ fn with_last(last: &Tensor, len: usize) -> Vec<usize> {
         *l = len;
     }
     shape
+}
+
+/// Runs `transform` (a plan's `process_with_scratch`) on each row of
+/// `input` (rows of `in_len`) into the same row of `output` (rows of
+/// `out_len`), with the rows of a signal of length `n` spread over rayon's
+/// tasks, each with one scratch buffer of `scratch_len`; then multiplies
+/// the output by `scale`.
+fn each_row<T, I, O>(
+    op: &'static str,
+    n: usize,
+    (input, in_len): (&mut [I], usize),
+    (output, out_len): (&mut [O], usize),
+    scratch_len: usize,
+    scale: Option<T>,
+    transform: impl Fn(&mut [I], &mut [O], &mut [Complex<T>]) -> std::result::Result<(), FftError>
+        + Sync,
+) -> Result<()>
+where
+    T: RealPlanned,
+    I: Send,
+    O: Send + Copy + Mul<T, Output = O>,
+{
+    // Enough rows per task to amortise the scratch buffer.
+    let task = (1 << 16) / n + 1;
+    input
+        .par_chunks_mut(task * in_len)
+        .zip(output.par_chunks_mut(task * out_len))
+        .try_for_each(|(ins, outs)| {
+            let mut scratch = vec![Complex::new(T::zero(), T::zero()); scratch_len];
+            for (i, o) in ins.chunks_mut(in_len).zip(outs.chunks_mut(out_len)) {
+                transform(i, o, &mut scratch).map_err(|_| mismatch(op))?;
+            }
+            if let Some(s) = scale {
+                outs.iter_mut().for_each(|v| *v = *v * s);
+            }
+            Ok(())
+        })
 }
 
 /// The `n/2 + 1` non-negative frequencies of each row of the real tensor
@@ -94,21 +127,15 @@ where
     let mut output = vec![Complex::new(T::zero(), T::zero()); input.len() / n * half];
     let plan = T::forward(n);
     let scale = norm.scale(n, false).and_then(num_traits::cast::<f64, T>);
-    let task = rows_per_task(n);
-    input
-        .par_chunks_mut(task * n)
-        .zip(output.par_chunks_mut(task * half))
-        .try_for_each(|(signals, spectra)| {
-            let mut scratch = plan.make_scratch_vec();
-            for (signal, spectrum) in signals.chunks_mut(n).zip(spectra.chunks_mut(half)) {
-                plan.process_with_scratch(signal, spectrum, &mut scratch)
-                    .map_err(|_| mismatch(op))?;
-            }
-            if let Some(s) = scale {
-                spectra.iter_mut().for_each(|v| *v = *v * s);
-            }
-            Ok(())
-        })?;
+    each_row(
+        op,
+        n,
+        (&mut input, n),
+        (&mut output, half),
+        plan.get_scratch_len(),
+        scale,
+        |signal, spectrum, scratch| plan.process_with_scratch(signal, spectrum, scratch),
+    )?;
     Tensor::from_vec(output, &with_last(last, half))
 }
 
@@ -138,21 +165,15 @@ where
     let mut output = vec![T::zero(); input.len() / half * n];
     let plan = T::inverse(n);
     let scale = norm.scale(n, true).and_then(num_traits::cast::<f64, T>);
-    let task = rows_per_task(n);
-    input
-        .par_chunks_mut(task * half)
-        .zip(output.par_chunks_mut(task * n))
-        .try_for_each(|(spectra, signals)| {
-            let mut scratch = plan.make_scratch_vec();
-            for (spectrum, signal) in spectra.chunks_mut(half).zip(signals.chunks_mut(n)) {
-                plan.process_with_scratch(spectrum, signal, &mut scratch)
-                    .map_err(|_| mismatch(op))?;
-            }
-            if let Some(s) = scale {
-                signals.iter_mut().for_each(|v| *v = *v * s);
-            }
-            Ok(())
-        })?;
+    each_row(
+        op,
+        n,
+        (&mut input, half),
+        (&mut output, n),
+        plan.get_scratch_len(),
+        scale,
+        |spectrum, signal, scratch| plan.process_with_scratch(spectrum, signal, scratch),
+    )?;
     Tensor::from_vec(output, &with_last(last, n))
 }
 
