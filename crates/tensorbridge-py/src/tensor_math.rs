@@ -3,10 +3,9 @@
 //! `real`/`imag` properties.
 
 use pyo3::prelude::*;
+use tensorbridge::ops;
 use tensorbridge::ops::binary::BinaryOp;
 use tensorbridge::ops::unary::UnaryOp;
-
-use tensorbridge::ops;
 
 use crate::elementwise::{apply_binary, apply_unary};
 use crate::operators::inplace;
