@@ -159,6 +159,7 @@ def test_round_decimals_is_numpys_bit_for_bit(ndt, decimals):
     assert_same_bits(tb.asarray(a).round(decimals), want)
     assert_same_bits(round(tb.asarray(a), decimals), want)
     assert_same_bits(np.round(tb.asarray(a), decimals), want)
+    assert_same_bits(tb.round(tb.asarray(a), decimals=decimals), want)  # torch.round's keyword
 
 
 @pytest.mark.parametrize("decimals", [-3, -2, -1, 0, 2])

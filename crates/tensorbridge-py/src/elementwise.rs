@@ -275,11 +275,17 @@ fn reciprocal<'py>(py: Python<'py>, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py
     apply_unary(py, UnaryOp::Reciprocal, x)
 }
 
-/// `round(x, /)`: elementwise, per the Array API standard.
+/// `round(x, /, *, decimals=0)`: elementwise, per the Array API standard;
+/// `decimals` (PyTorch's `torch.round(x, decimals=)`) rounds to that many
+/// decimal places as NumPy's `np.round` does, bit for bit.
 #[pyfunction]
-#[pyo3(signature = (x, /))]
-fn round<'py>(py: Python<'py>, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTensor>> {
-    apply_unary(py, UnaryOp::Round, x)
+#[pyo3(signature = (x, /, *, decimals = 0))]
+fn round<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, decimals: i64) -> PyResult<Bound<'py, PyTensor>> {
+    if decimals == 0 {
+        return apply_unary(py, UnaryOp::Round, x);
+    }
+    let t = tensor_arg(x)?;
+    crate::reduce::run(py, move || tensorbridge::ops::round_decimals(&t, decimals))
 }
 
 /// `sign(x, /)`: elementwise, per the Array API standard.
