@@ -77,54 +77,68 @@ fn pivots<T: Field>(a: MatRef<'_, T>) -> (bool, Vec<T>) {
     (odd, pivots)
 }
 
-/// The inverse of a small `a` (side at most [`SMALL`]), rows in order, by
-/// Gauss–Jordan elimination with partial pivoting on a copy; `None` when a
-/// pivot is zero. The rows below each pivot are updated exactly as in
-/// [`pivots`]'s elimination, so the pivots, and which matrices count as
-/// singular, are `det`'s.
-fn small_inverse<T: Field>(a: MatRef<'_, T>) -> Option<Vec<T>> {
+/// Solves `a x = rhs` for a small `a` (side at most [`SMALL`]) by
+/// Gauss–Jordan elimination with partial pivoting on a copy of `a`: `rhs`
+/// holds `k` columns, row after row, and is overwritten with `x`. `false`
+/// (and `rhs` undefined) when a pivot is zero. The rows below each pivot
+/// are updated exactly as in [`pivots`]'s elimination, so the pivots, and
+/// which matrices count as singular, are `det`'s.
+fn small_solve<T: Field>(a: MatRef<'_, T>, rhs: &mut [T], k: usize) -> bool {
     let n = a.nrows();
-    let zero = T::from_re(Zero::zero());
-    let one = T::from_re(One::one());
-    let mut m = [zero; SMALL * SMALL];
-    let mut inv = [zero; SMALL * SMALL];
+    let mut m = [T::from_re(Zero::zero()); SMALL * SMALL];
     for i in 0..n {
         for j in 0..n {
             m[i * n + j] = *a.get(i, j);
         }
-        inv[i * n + i] = one;
     }
-    for k in 0..n {
-        let p = (k..n).fold(k, |best, i| {
-            if m[i * n + k].modulus() > m[best * n + k].modulus() {
+    for p in 0..n {
+        let best = (p..n).fold(p, |best, i| {
+            if m[i * n + p].modulus() > m[best * n + p].modulus() {
                 i
             } else {
                 best
             }
         });
-        if m[p * n + k].modulus().is_zero() {
-            return None;
+        if m[best * n + p].modulus().is_zero() {
+            return false;
         }
-        if p != k {
+        if best != p {
             for j in 0..n {
-                m.swap(k * n + j, p * n + j);
-                inv.swap(k * n + j, p * n + j);
+                m.swap(p * n + j, best * n + j);
+            }
+            for j in 0..k {
+                rhs.swap(p * k + j, best * k + j);
             }
         }
-        let pivot = m[k * n + k];
-        for i in (0..n).filter(|&i| i != k) {
-            let factor = m[i * n + k] / pivot;
+        let pivot = m[p * n + p];
+        for i in (0..n).filter(|&i| i != p) {
+            let factor = m[i * n + p] / pivot;
             for j in 0..n {
-                m[i * n + j] -= factor * m[k * n + j];
-                inv[i * n + j] -= factor * inv[k * n + j];
+                m[i * n + j] -= factor * m[p * n + j];
+            }
+            for j in 0..k {
+                rhs[i * k + j] -= factor * rhs[p * k + j];
             }
         }
         for j in 0..n {
-            m[k * n + j] /= pivot;
-            inv[k * n + j] /= pivot;
+            m[p * n + j] /= pivot;
+        }
+        for j in 0..k {
+            rhs[p * k + j] /= pivot;
         }
     }
-    Some(inv[..n * n].to_vec())
+    true
+}
+
+/// The inverse of a small `a`, rows in order ([`small_solve`] of the
+/// identity); `None` when `a` is singular.
+fn small_inverse<T: Field>(a: MatRef<'_, T>) -> Option<Vec<T>> {
+    let n = a.nrows();
+    let mut x = vec![T::from_re(Zero::zero()); n * n];
+    for i in 0..n {
+        x[i * n + i] = T::from_re(One::one());
+    }
+    small_solve(a, &mut x, n).then_some(x)
 }
 
 /// The largest matrix side [`pivots`] eliminates by itself.
@@ -282,6 +296,11 @@ pub fn solve(x1: &Tensor, x2: &Tensor) -> Result<Tensor> {
     dispatch_field!(compute_dtype(common), T => {
         let (sa, sb) = (Stack::<T>::new(&a)?, Stack::<T>::new(&b)?);
         let parts = map_matrices(sa.count(), n * (n + k), |i| {
+            if n <= SMALL {
+                let mut x = Vec::with_capacity(n * k);
+                push_rows(&mut x, sb.matrix(i));
+                return if small_solve(sa.matrix(i), &mut x, k) { Ok(x) } else { Err(singular("solve")) };
+            }
             let (lu, _, pivots) = factor(sa.matrix(i));
             if is_singular(&pivots) {
                 return Err(singular("solve"));
