@@ -122,6 +122,15 @@ def test_out_casts_as_numpy_does_and_shares_the_arrays_memory():
     assert strided.tolist() == a.max(axis=0).tolist()
 
 
+def test_clip_through_numpy():
+    a = np.linspace(-3, 3, 12).reshape(3, 4)
+    t = tb.asarray(a)
+    close(np.clip(t, -1, 2), np.clip(a, -1, 2))
+    out = np.zeros((3, 4))
+    assert np.clip(t, None, 0.5, out=out) is out
+    assert out.tolist() == np.clip(a, None, 0.5).tolist()
+
+
 def test_bad_out_is_refused_with_what_to_do():
     t = tb.ones((2, 3))
     with pytest.raises(ValueError, match=r"out has shape \[2\] but the result has shape \[3\]"):

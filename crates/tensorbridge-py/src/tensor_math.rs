@@ -400,14 +400,17 @@ impl PyTensor {
         Ok(slf.clone())
     }
 
-    /// `t.clip(min=None, max=None)` (`clamp` is PyTorch's name).
-    #[pyo3(signature = (min = None, max = None))]
+    /// `t.clip(min=None, max=None, out=None)` (`clamp` is PyTorch's name;
+    /// `out` is NumPy's, so `np.clip(t, lo, hi)` returns a tensor).
+    #[pyo3(signature = (min = None, max = None, out = None))]
     fn clip<'py>(
         slf: &Bound<'py, Self>,
         min: Option<&Bound<'py, PyAny>>,
         max: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyTensor>> {
-        crate::elementwise::clip(slf.py(), slf.as_any(), min, max)
+        out: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let clipped = crate::elementwise::clip(slf.py(), slf.as_any(), min, max)?;
+        deliver(clipped, out, "clip")
     }
 
     /// PyTorch's name for [`clip`].
