@@ -7,7 +7,7 @@
 //! definite (NaN included) with [`Error::LinAlg`].
 
 use faer::{MatRef, Side};
-use num_traits::{One, Zero};
+use num_traits::{Float, One, Zero};
 
 use super::{
     assemble, compute_dtype, dispatch_field, matrix_dims, push_rows, result_dtype, square_dim,
@@ -40,6 +40,58 @@ fn push_triangle<T: Field>(
     }
 }
 
+/// The largest matrix side [`small_cholesky`] factors by itself; faer's
+/// setup outweighs the arithmetic below it.
+const SMALL: usize = 8;
+
+/// The Cholesky factor of a small `a` (side at most [`SMALL`]) from its
+/// lower triangle, by the Cholesky–Banachiewicz recurrence, written to a
+/// new row-major `n × n` buffer: `L`, or with `upper` `Lᴴ`, with exact
+/// zeros in the other triangle. `None` when a pivot is not positive (NaN
+/// included), as faer's factorization refuses.
+fn small_cholesky<T: Field>(a: MatRef<'_, T>, upper: bool) -> Option<Vec<T>> {
+    let n = a.nrows();
+    let zero = T::from_re(Zero::zero());
+    let mut l = [zero; SMALL * SMALL];
+    for j in 0..n {
+        let mut d = a.get(j, j).re();
+        for k in 0..j {
+            d -= (l[j * n + k] * l[j * n + k].conjugate()).re();
+        }
+        // Not positive, or NaN: no factor.
+        if d.partial_cmp(&Zero::zero()) != Some(std::cmp::Ordering::Greater) {
+            return None;
+        }
+        let root = Float::sqrt(d);
+        l[j * n + j] = T::from_re(root);
+        for i in j + 1..n {
+            let mut s = *a.get(i, j);
+            for k in 0..j {
+                s -= l[i * n + k] * l[j * n + k].conjugate();
+            }
+            l[i * n + j] = s.times(root.recip());
+        }
+    }
+    let mut out = vec![zero; n * n];
+    for i in 0..n {
+        for j in 0..=i {
+            if upper {
+                out[j * n + i] = l[i * n + j].conjugate();
+            } else {
+                out[i * n + j] = l[i * n + j];
+            }
+        }
+    }
+    Some(out)
+}
+
+fn not_positive_definite() -> Error {
+    Error::LinAlg {
+        op: "cholesky",
+        reason: "the matrix is not positive definite (a pivot is not positive, or the matrix holds NaN); only Hermitian positive-definite matrices have a Cholesky factor",
+    }
+}
+
 /// `cholesky(x, upper)`: the lower factor `L` with `x = L Lᴴ` of each
 /// Hermitian positive-definite matrix, or with `upper` the upper factor
 /// `U = Lᴴ` (`x = Uᴴ U`).
@@ -48,10 +100,10 @@ pub fn cholesky(x: &Tensor, upper: bool) -> Result<Tensor> {
     dispatch_field!(compute_dtype(x.dtype()), T => {
         let stack = Stack::<T>::new(x)?;
         let parts = stack.map(|a| {
-            let llt = a.llt(Side::Lower).map_err(|_| Error::LinAlg {
-                op: "cholesky",
-                reason: "the matrix is not positive definite (a pivot is not positive, or the matrix holds NaN); only Hermitian positive-definite matrices have a Cholesky factor",
-            })?;
+            if n <= SMALL {
+                return small_cholesky(a, upper).ok_or_else(not_positive_definite);
+            }
+            let llt = a.llt(Side::Lower).map_err(|_| not_positive_definite())?;
             let mut out = Vec::with_capacity(n * n);
             push_triangle(&mut out, llt.L(), n, n, upper, upper);
             Ok(out)
