@@ -280,7 +280,7 @@ fn reciprocal<'py>(py: Python<'py>, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py
 /// decimal places as NumPy's `np.round` does, bit for bit.
 #[pyfunction]
 #[pyo3(signature = (x, /, *, decimals = 0))]
-fn round<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, decimals: i64) -> PyResult<Bound<'py, PyTensor>> {
+pub(crate) fn round<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, decimals: i64) -> PyResult<Bound<'py, PyTensor>> {
     if decimals == 0 {
         return apply_unary(py, UnaryOp::Round, x);
     }

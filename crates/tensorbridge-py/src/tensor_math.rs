@@ -3,14 +3,12 @@
 //! `real`/`imag` properties.
 
 use pyo3::prelude::*;
-use tensorbridge::ops;
 use tensorbridge::ops::binary::BinaryOp;
 use tensorbridge::ops::unary::UnaryOp;
 
 use crate::elementwise::{apply_binary, apply_unary};
 use crate::operators::inplace;
 use crate::out_arg::deliver;
-use crate::reduce::run;
 use crate::tensor::PyTensor;
 
 /// Elementwise methods under the names PyTorch and NumPy users know:
@@ -130,12 +128,7 @@ impl PyTensor {
         decimals: i64,
         out: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let rounded = if decimals == 0 {
-            apply_unary(slf.py(), UnaryOp::Round, slf.as_any())?
-        } else {
-            let t = slf.get().inner.clone();
-            run(slf.py(), move || ops::round_decimals(&t, decimals))?
-        };
+        let rounded = crate::elementwise::round(slf.py(), slf.as_any(), decimals)?;
         deliver(rounded, out, "round")
     }
 

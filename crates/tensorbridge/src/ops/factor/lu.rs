@@ -12,8 +12,8 @@ use faer::MatRef;
 use num_traits::{Float, One, Zero};
 
 use super::{
-    assemble, compute_dtype, dispatch_field, map_matrices, push_rows, real_dtype, result_dtype,
-    square_dim, with_tail, Field, Stack,
+    assemble, compute_dtype, dispatch_field, map_matrices, pivot_row, push_rows, real_dtype,
+    result_dtype, square_dim, with_tail, Field, Stack, SMALL,
 };
 use crate::error::{Error, Result};
 use crate::layout::broadcast_shapes;
@@ -49,13 +49,7 @@ fn pivots<T: Field>(a: MatRef<'_, T>) -> (bool, Vec<T>) {
     let mut odd = false;
     let mut pivots = Vec::with_capacity(n);
     for k in 0..n {
-        let p = (k..n).fold(k, |best, i| {
-            if m[i * n + k].modulus() > m[best * n + k].modulus() {
-                i
-            } else {
-                best
-            }
-        });
+        let p = pivot_row(&m, n, k);
         if p != k {
             for j in 0..n {
                 m.swap(k * n + j, p * n + j);
@@ -92,13 +86,7 @@ fn small_solve<T: Field>(a: MatRef<'_, T>, rhs: &mut [T], k: usize) -> bool {
         }
     }
     for p in 0..n {
-        let best = (p..n).fold(p, |best, i| {
-            if m[i * n + p].modulus() > m[best * n + p].modulus() {
-                i
-            } else {
-                best
-            }
-        });
+        let best = pivot_row(&m, n, p);
         if m[best * n + p].modulus().is_zero() {
             return false;
         }
@@ -140,9 +128,6 @@ fn small_inverse<T: Field>(a: MatRef<'_, T>) -> Option<Vec<T>> {
     }
     small_solve(a, &mut x, n).then_some(x)
 }
-
-/// The largest matrix side [`pivots`] eliminates by itself.
-const SMALL: usize = 8;
 
 /// Whether the permutation `forward` is odd: `n` minus its number of
 /// cycles is the number of transpositions it takes.

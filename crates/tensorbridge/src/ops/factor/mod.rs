@@ -143,6 +143,24 @@ macro_rules! dispatch_field {
 }
 pub(crate) use dispatch_field;
 
+/// The largest matrix side the small paths (`det`, `slogdet`, `inv`,
+/// `solve`, `cholesky`) handle by themselves, on the stack: below it,
+/// faer's setup per matrix outweighs the arithmetic.
+pub(crate) const SMALL: usize = 8;
+
+/// The row at or below `p` whose entry in column `p` of the row-major
+/// `n`-column matrix `m` is largest in magnitude: partial pivoting's
+/// choice (the first of equals, as LAPACK's `getrf` takes).
+pub(crate) fn pivot_row<T: Field>(m: &[T], n: usize, p: usize) -> usize {
+    (p..n).fold(p, |best, i| {
+        if m[i * n + p].modulus() > m[best * n + p].modulus() {
+            i
+        } else {
+            best
+        }
+    })
+}
+
 /// The dtype a factorization of `dtype` values is computed in.
 pub(crate) fn compute_dtype(dtype: DType) -> DType {
     match dtype {

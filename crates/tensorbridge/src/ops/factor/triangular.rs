@@ -11,7 +11,7 @@ use num_traits::{Float, One, Zero};
 
 use super::{
     assemble, compute_dtype, dispatch_field, matrix_dims, push_rows, result_dtype, square_dim,
-    with_tail, Field, Stack,
+    with_tail, Field, Stack, SMALL,
 };
 use crate::error::{Error, Result};
 use crate::tensor::Tensor;
@@ -39,10 +39,6 @@ fn push_triangle<T: Field>(
         }));
     }
 }
-
-/// The largest matrix side [`small_cholesky`] factors by itself; faer's
-/// setup outweighs the arithmetic below it.
-const SMALL: usize = 8;
 
 /// The Cholesky factor of a small `a` (side at most [`SMALL`]) from its
 /// lower triangle, by the Cholesky–Banachiewicz recurrence, written to a
