@@ -1,9 +1,13 @@
 //! atan, atan2, asin and acos of float32 (see the module docs).
 //!
-//! All four come down to the arctangent of a non-negative float64 ratio,
-//! `atan_ratio(num / den)`; asin and acos take their ratios with
-//! `sqrt((1 - x)(1 + x))`, which is exact before the square root for a
-//! float32 `x`, so neither loses accuracy near +-1.
+//! atan and atan2 come down to the arctangent of a non-negative float64
+//! ratio, `atan_ratio(num / den)`. asin and acos take no division: on
+//! `[-1/2, 1/2]` they are an odd polynomial, and beyond it the half-angle
+//! identity `asin(a) = pi/2 - 2 asin(sqrt((1 - a) / 2))` brings the
+//! argument back to `[0, 1/2]` with one square root (`1 - a` is exact for
+//! a float32 `a`, so neither loses accuracy near +-1). A division and a
+//! square root in float64 cost more than the whole polynomial; this form
+//! halves the time of the one that took both (`atan(a / sqrt(1 - a^2))`).
 
 use super::{horner, MulAdd};
 use std::f64::consts::{FRAC_PI_2, FRAC_PI_4, PI};
@@ -78,23 +82,55 @@ pub fn atan2<M: MulAdd>(y: f32, x: f32) -> f32 {
     (r as f32).copysign(y)
 }
 
-/// `sqrt(1 - x^2)` for a float32 `x`, NaN where |x| > 1.
+/// asin(s) for |s| <= 1/2, given `z = s^2` (or the half-angle argument
+/// whose square root `s` is): `s + s z P(z)`, a degree-9 fit of
+/// `(asin(sqrt z) - sqrt z) / z^(3/2)` on `[0, 1/4]` (relative error of the
+/// arcsine below 3e-14).
 #[inline(always)]
-fn cosine_side(a: f64) -> f64 {
-    ((1.0 - a) * (1.0 + a)).sqrt()
+fn asin_core<M: MulAdd>(s: f64, z: f64) -> f64 {
+    #[rustfmt::skip]
+    let p = horner::<M, 10>(z, [
+        0.027_907_031_432_666_1, -0.002_939_792_906_724_196_3, 0.015_675_662_527_070_935,
+        0.013_187_916_136_753_73, 0.017_441_495_685_492_855, 0.022_366_065_938_885_01,
+        0.030_382_182_776_212_484, 0.044_642_852_437_938_72, 0.075_000_000_035_845_59,
+        0.166_666_666_666_621_8,
+    ]);
+    M::mul_add(s * z, p, s)
+}
+
+/// The argument `z` of [`asin_core`] for `a = |x|`: `a^2` up to 1/2, the
+/// half-angle `(1 - a) / 2` beyond (negative, so NaN at the square root,
+/// past 1; NaN stays NaN).
+#[inline(always)]
+fn reduced(a: f64) -> (bool, f64) {
+    let small = a <= 0.5;
+    (small, if small { a * a } else { (1.0 - a) * 0.5 })
 }
 
 /// The arcsine: odd, NaN beyond [-1, 1].
 #[inline(always)]
 pub fn asin<M: MulAdd>(x: f32) -> f32 {
     let a = (x as f64).abs();
-    (atan_ratio::<M>(a / cosine_side(a)) as f32).copysign(x)
+    let (small, z) = reduced(a);
+    let r = asin_core::<M>(if small { a } else { z.sqrt() }, z);
+    let r = if small { r } else { FRAC_PI_2 - 2.0 * r };
+    (r as f32).copysign(x)
 }
 
-/// The arccosine, in [0, pi]: +0 at 1, NaN beyond [-1, 1].
+/// The arccosine, in [0, pi]: +0 at 1, NaN beyond [-1, 1]. `pi/2 -
+/// asin(x)` up to |x| = 1/2; beyond, `2 asin(sqrt((1 - |x|) / 2))`,
+/// reflected about pi/2 for a negative `x`.
 #[inline(always)]
 pub fn acos<M: MulAdd>(x: f32) -> f32 {
     let d = x as f64;
-    let r = atan_ratio::<M>(cosine_side(d.abs()) / d.abs());
-    (if x.is_sign_negative() { PI - r } else { r }) as f32
+    let (small, z) = reduced(d.abs());
+    let r = asin_core::<M>(if small { d } else { z.sqrt() }, z);
+    let r = if small {
+        FRAC_PI_2 - r
+    } else if d > 0.0 {
+        2.0 * r
+    } else {
+        PI - 2.0 * r
+    };
+    r as f32
 }
