@@ -164,8 +164,10 @@ def stacks(draw, dtypes=FLOATS, square=True, kind="random", min_side=0):
     """A stack (batch..., M, N) of `kind` matrices of a drawn dtype, a NumPy view of any layout."""
     ndt = draw(st.sampled_from(dtypes))
     batch = tuple(draw(st.lists(st.integers(0, 3), max_size=2)))
-    m = draw(st.integers(min_side, 6))
-    n = m if square else draw(st.integers(min_side, 6))
+    # Sides past 8 reach faer; up to 8, det/inv/solve/cholesky eliminate
+    # on the stack.
+    m = draw(st.integers(min_side, 11))
+    n = m if square else draw(st.integers(min_side, 11))
     return relayout(sample(batch + (m, n), ndt, draw(st.integers(0, 2**16)), kind), draw(layouts))
 
 
@@ -325,7 +327,7 @@ def test_inv_times_x_is_the_identity(a):
 @st.composite
 def solve_case(draw):
     d1, d2 = draw(st.sampled_from(FLOATS + [INT64])), draw(st.sampled_from(FLOATS + [INT64]))
-    n, k = draw(st.integers(0, 6)), draw(st.integers(1, 3))
+    n, k = draw(st.integers(0, 11)), draw(st.integers(1, 3))
     batch = draw(st.lists(st.integers(1, 3), max_size=2))
     x1 = sample(broadcastable(draw, batch) + (n, n), d1, draw(st.integers(0, 2**16)), "conditioned")
     x2_shape = (n,) if draw(st.booleans()) else broadcastable(draw, batch) + (n, k)
@@ -344,6 +346,24 @@ def test_solve_satisfies_the_system(case):
     r = wide(res)
     lhs = (wide(x1) @ r[..., None])[..., 0] if x2.ndim == 1 else wide(x1) @ r
     assert_close(lhs, np.broadcast_to(wide(x2), lhs.shape), rdt, scale=x1.shape[-1] * cond(x1))
+
+
+
+def test_large_single_matrices_take_faers_parallel_path():
+    # One matrix at or past each factorization's crossover (ops/factor/calls.rs)
+    # runs on faer's threads; the results are NumPy's.
+    rng = np.random.default_rng(7)
+    a = rng.standard_normal((2048, 2048)) + 2048**0.5 * np.eye(2048)
+    b = rng.standard_normal((2048, 2))
+    t = tb.asarray(a)
+    assert_close(tb.linalg.solve(t, tb.asarray(b)), np.linalg.solve(a, b), F64, 2048)
+    assert_close(tb.linalg.slogdet(t).logabsdet, np.linalg.slogdet(a).logabsdet, F64, 2048, mag=1.0)
+    q, r = tb.linalg.qr(t)
+    assert_close(wide(q) @ wide(r), a, F64, 2048)
+    h = a[:1024, :1024] @ a[:1024, :1024].T
+    assert_close(tb.linalg.cholesky(tb.asarray(h)), np.linalg.cholesky(h), F64, 1024 * cond(h))
+    assert_close(tb.linalg.eigvalsh(tb.asarray(h)), np.linalg.eigvalsh(h), F64, 1024, mag=np.abs(h).max())
+    assert_close(tb.linalg.svdvals(t[:1024, :1100]), np.linalg.svdvals(a[:1024, :1100]), F64, 1024, mag=np.abs(a).max())
 
 
 def test_solve_takes_only_a_1d_x2_as_a_vector():

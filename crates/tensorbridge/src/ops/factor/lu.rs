@@ -7,10 +7,10 @@
 //! NumPy's do ("Singular matrix"). NaN input has no zero pivot and gives NaN
 //! results, not an error.
 
-use faer::linalg::solvers::{DenseSolveCore, PartialPivLu, Solve};
 use faer::MatRef;
 use num_traits::{Float, One, Zero};
 
+use super::calls::Lu;
 use super::{
     assemble, compute_dtype, dispatch_field, map_matrices, pivot_row, push_rows, real_dtype,
     result_dtype, square_dim, with_tail, Field, Stack, SMALL,
@@ -20,16 +20,6 @@ use crate::layout::broadcast_shapes;
 use crate::promote::promote_types;
 use crate::tensor::Tensor;
 
-/// The LU factorization of `a`, whether its permutation is odd, and its
-/// pivots (U's diagonal).
-fn factor<T: Field>(a: MatRef<'_, T>) -> (PartialPivLu<T>, bool, Vec<T>) {
-    let lu = a.partial_piv_lu();
-    let odd = permutation_is_odd(lu.P().arrays().0);
-    let u = lu.U();
-    let pivots = (0..u.nrows()).map(|i| *u.get(i, i)).collect();
-    (lu, odd, pivots)
-}
-
 /// Whether `a`'s row permutation is odd, and its pivots: faer's LU, or
 /// for small matrices (where faer's setup outweighs the arithmetic) the
 /// same partial-pivoting elimination on a copy, which like LAPACK's
@@ -37,8 +27,8 @@ fn factor<T: Field>(a: MatRef<'_, T>) -> (PartialPivLu<T>, bool, Vec<T>) {
 fn pivots<T: Field>(a: MatRef<'_, T>) -> (bool, Vec<T>) {
     let n = a.nrows();
     if n > SMALL {
-        let (_, odd, pivots) = factor(a);
-        return (odd, pivots);
+        let lu = Lu::new(a);
+        return (permutation_is_odd(lu.permutation()), lu.pivots());
     }
     let mut m = [T::from_re(Zero::zero()); SMALL * SMALL];
     for i in 0..n {
@@ -231,12 +221,12 @@ pub fn inv(x: &Tensor) -> Result<Tensor> {
             if n <= SMALL {
                 return small_inverse(a).ok_or_else(|| singular("inv"));
             }
-            let (lu, _, pivots) = factor(a);
-            if is_singular(&pivots) {
+            let lu = Lu::new(a);
+            if is_singular(&lu.pivots()) {
                 return Err(singular("inv"));
             }
             let mut out = Vec::with_capacity(n * n);
-            push_rows(&mut out, lu.inverse().as_ref());
+            lu.push_inverse(&mut out);
             Ok(out)
         })?;
         assemble(parts, x.shape(), result_dtype(x.dtype()))
@@ -286,12 +276,11 @@ pub fn solve(x1: &Tensor, x2: &Tensor) -> Result<Tensor> {
                 push_rows(&mut x, sb.matrix(i));
                 return if small_solve(sa.matrix(i), &mut x, k) { Ok(x) } else { Err(singular("solve")) };
             }
-            let (lu, _, pivots) = factor(sa.matrix(i));
-            if is_singular(&pivots) {
+            let lu = Lu::new(sa.matrix(i));
+            if is_singular(&lu.pivots()) {
                 return Err(singular("solve"));
             }
-            let mut x = sb.matrix(i).to_owned();
-            lu.solve_in_place(x.as_mut());
+            let x = lu.solve(sb.matrix(i));
             let mut out = Vec::with_capacity(n * k);
             push_rows(&mut out, x.as_ref());
             Ok(out)

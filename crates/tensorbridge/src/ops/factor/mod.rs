@@ -14,12 +14,13 @@
 //! other half-precision operation here); integers and bool through float64,
 //! as NumPy's `linalg` does. A stack of several matrices is spread over
 //! rayon's threads, one matrix per task; a single large matrix uses faer's
-//! own parallelism.
+//! own parallelism from the size where it pays (see `calls.rs`).
 //!
 //! A matrix a factorization cannot take (singular for `inv`/`solve`, not
 //! positive definite for `cholesky`, an iteration that does not converge on
 //! non-finite input) is [`Error::LinAlg`], NumPy's `LinAlgError`.
 
+mod calls;
 mod lu;
 mod spectral;
 mod triangular;

@@ -9,9 +9,11 @@
 //! is defined, not its sign convention. An iteration that does not
 //! converge (NaN or infinity in the matrix) is [`Error::LinAlg`].
 
-use faer::{Mat, MatRef, Side};
+use faer::linalg::svd::ComputeSvdVectors;
+use faer::{Mat, MatRef};
 use num_traits::{Float, ToPrimitive, Zero};
 
+use super::calls;
 use super::{
     assemble, compute_dtype, dispatch_field, matrix_dims, push_rows, real_dtype, result_dtype,
     square_dim, with_tail, Field, Stack,
@@ -39,20 +41,12 @@ fn eigen<T: Field>(
     if n == 0 {
         return Ok((Vec::new(), Vec::new()));
     }
-    if vectors {
-        let e = a
-            .self_adjoint_eigen(Side::Lower)
-            .map_err(|_| no_convergence(op))?;
-        let values = e.S().column_vector().iter().map(|v| v.re()).collect();
-        let mut out = Vec::with_capacity(n * n);
-        push_rows(&mut out, e.U());
-        Ok((values, out))
-    } else {
-        let values = a
-            .self_adjoint_eigenvalues(Side::Lower)
-            .map_err(|_| no_convergence(op))?;
-        Ok((values, Vec::new()))
+    let (values, u) = calls::eigen(a, vectors).map_err(|_| no_convergence(op))?;
+    let mut out = Vec::new();
+    if let Some(u) = u {
+        push_rows(&mut out, u.as_ref());
     }
+    Ok((values, out))
 }
 
 /// `eigh(x)`: `(eigenvalues, eigenvectors)` of each Hermitian (real
@@ -103,16 +97,17 @@ fn decompose<T: Field>(op: &'static str, a: MatRef<'_, T>, full: bool) -> Result
     }
     let (a, e) = balanced(a);
     let (h1, h2) = halves::<T::Real>(e);
-    let svd = if full { a.svd() } else { a.thin_svd() }.map_err(|_| no_convergence(op))?;
+    let vectors = if full {
+        ComputeSvdVectors::Full
+    } else {
+        ComputeSvdVectors::Thin
+    };
+    let (s, uv) = calls::svd(a.as_ref(), Some(vectors)).map_err(|_| no_convergence(op))?;
+    let (u, v) = uv.expect("vectors were asked for");
     Ok(Decomposition {
-        u: svd.U().to_owned(),
-        s: svd
-            .S()
-            .column_vector()
-            .iter()
-            .map(|v| v.re() * h1 * h2)
-            .collect(),
-        v: svd.V().to_owned(),
+        u,
+        s: s.into_iter().map(|v| v * h1 * h2).collect(),
+        v,
     })
 }
 
@@ -123,7 +118,7 @@ fn singular_values<T: Field>(op: &'static str, a: MatRef<'_, T>) -> Result<Vec<T
     }
     let (a, e) = balanced(a);
     let (h1, h2) = halves::<T::Real>(e);
-    let s = a.singular_values().map_err(|_| no_convergence(op))?;
+    let (s, _) = calls::svd(a.as_ref(), None).map_err(|_| no_convergence(op))?;
     Ok(s.into_iter().map(|v| v * h1 * h2).collect())
 }
 

@@ -6,9 +6,10 @@
 //! triangle, as NumPy's does, and refuses a matrix that is not positive
 //! definite (NaN included) with [`Error::LinAlg`].
 
-use faer::{MatRef, Side};
+use faer::MatRef;
 use num_traits::{Float, One, Zero};
 
+use super::calls;
 use super::{
     assemble, compute_dtype, dispatch_field, matrix_dims, push_rows, result_dtype, square_dim,
     with_tail, Field, Stack, SMALL,
@@ -99,9 +100,9 @@ pub fn cholesky(x: &Tensor, upper: bool) -> Result<Tensor> {
             if n <= SMALL {
                 return small_cholesky(a, upper).ok_or_else(not_positive_definite);
             }
-            let llt = a.llt(Side::Lower).map_err(|_| not_positive_definite())?;
+            let l = calls::cholesky_lower(a).ok_or_else(not_positive_definite)?;
             let mut out = Vec::with_capacity(n * n);
-            push_triangle(&mut out, llt.L(), n, n, upper, upper);
+            push_triangle(&mut out, l.as_ref(), n, n, upper, upper);
             Ok(out)
         })?;
         assemble(parts, x.shape(), result_dtype(x.dtype()))
@@ -135,10 +136,9 @@ pub fn qr(x: &Tensor, mode: QrMode) -> Result<(Tensor, Tensor)> {
                     q_out.extend((0..q_cols).map(|j| T::from_re(if i == j { One::one() } else { Zero::zero() })));
                 }
             } else {
-                let qr = a.qr();
-                let q = if mode == QrMode::Complete { qr.compute_Q() } else { qr.compute_thin_Q() };
+                let (q, r) = calls::qr(a, q_cols);
                 push_rows(&mut q_out, q.as_ref());
-                push_triangle(&mut r_out, qr.thin_R(), k, n, true, false);
+                push_triangle(&mut r_out, r.as_ref(), k, n, true, false);
             }
             // Complete mode's R has M - K more rows, all zero.
             r_out.resize(r_rows * n, T::from_re(Zero::zero()));
