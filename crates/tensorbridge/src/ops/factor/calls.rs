@@ -174,8 +174,14 @@ impl<T: Field> Lu<T> {
 pub(crate) fn cholesky_lower<T: Field>(a: MatRef<'_, T>) -> Option<Mat<T>> {
     let n = a.nrows();
     let par = par(n, CHOLESKY_FROM);
-    let mut l = Mat::zeros(n, n);
-    l.copy_from_triangular_lower(a);
+    // The lower triangle, zeros above, written column by column in one pass.
+    let mut l = Mat::from_fn(n, n, |i, j| {
+        if i >= j {
+            *a.get(i, j)
+        } else {
+            T::from_re(Zero::zero())
+        }
+    });
     with_scratch(
         llt::cholesky_in_place_scratch::<T>(n, par, Default::default()),
         |stack| {

@@ -276,7 +276,7 @@ pub(crate) fn map_matrices<R: Send>(
 pub(crate) fn push_rows<T: Field>(out: &mut Vec<T>, mat: MatRef<'_, T>) {
     out.reserve(mat.nrows() * mat.ncols());
     for i in 0..mat.nrows() {
-        out.extend((0..mat.ncols()).map(|j| *mat.get(i, j)));
+        out.extend(mat.row(i).iter().copied());
     }
 }
 

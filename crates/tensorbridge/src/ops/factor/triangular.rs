@@ -29,15 +29,23 @@ fn push_triangle<T: Field>(
     adjoint: bool,
 ) {
     out.reserve(rows * cols);
+    let zero = T::from_re(Zero::zero());
     for i in 0..rows {
-        out.extend((0..cols).map(|j| {
-            let keep = if upper { j >= i } else { j <= i };
-            match (keep, adjoint) {
-                (false, _) => T::from_re(Zero::zero()),
-                (true, false) => *mat.get(i, j),
-                (true, true) => mat.get(j, i).conjugate(),
-            }
-        }));
+        // The kept columns of row `i`: from `i` on (upper) or up to `i`.
+        let (lo, hi) = if upper {
+            (i.min(cols), cols)
+        } else {
+            (0, (i + 1).min(cols))
+        };
+        out.extend(std::iter::repeat_n(zero, lo));
+        if adjoint {
+            // Row `i` of the adjoint is column `i`, conjugated.
+            let col = mat.col(i).subrows(lo, hi - lo);
+            out.extend(col.iter().map(|v| v.conjugate()));
+        } else {
+            out.extend(mat.row(i).subcols(lo, hi - lo).iter().copied());
+        }
+        out.extend(std::iter::repeat_n(zero, cols - hi));
     }
 }
 
