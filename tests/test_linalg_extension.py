@@ -420,6 +420,22 @@ def test_qr_is_orthonormal_times_upper_triangular(a, mode):
     assert_close(q @ r, a, a.dtype, scale=m + n)
 
 
+
+@pytest.mark.parametrize("ndt", FLOATS, ids=str)
+@pytest.mark.parametrize("mode", ["reduced", "complete"])
+def test_small_qr_is_lapacks_with_its_signs(ndt, mode):
+    # Up to 8x8, qr is LAPACK's geqrf/orgqr on the stack: NumPy's factors,
+    # signs included (R's diagonal negative where the column leads positive).
+    for m in range(1, 9):
+        for n in range(1, 9):
+            a = sample((3, m, n), ndt, 10 * m + n)
+            q, r = tb.linalg.qr(tb.asarray(a), mode=mode)
+            want_q, want_r = np.linalg.qr(wide(a), mode=mode)
+            assert_close(q, want_q, ndt, 4, mag=1.0)
+            assert_close(r, want_r, ndt, 4)
+            assert not np.any(np.tril(wide(r), -1))
+
+
 @SETTINGS
 @given(stacks(square=False), st.booleans())
 def test_svd_reconstructs_with_orthonormal_factors(a, full):

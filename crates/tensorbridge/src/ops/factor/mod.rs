@@ -46,6 +46,8 @@ pub(crate) trait Field:
     Element
     + ComplexField<Real: Element + RealField + num_traits::Float>
     + std::ops::SubAssign
+    + std::ops::Add<Output = Self>
+    + std::ops::Sub<Output = Self>
     + std::ops::Mul<Output = Self>
     + std::ops::Div<Output = Self>
 {
