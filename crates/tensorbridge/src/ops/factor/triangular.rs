@@ -151,7 +151,7 @@ fn small_qr<T: Field>(a: MatRef<'_, T>, q_cols: usize) -> Option<(Vec<T>, Vec<T>
             continue; // already reduced: H = I, tau = 0
         }
         let norm = alpha.modulus().hypot(rest);
-        if !(norm >= tiny) {
+        if norm.is_nan() || norm < tiny {
             return None;
         }
         let beta = T::from_re(if alpha.re() >= T::Real::zero() {
@@ -160,9 +160,10 @@ fn small_qr<T: Field>(a: MatRef<'_, T>, q_cols: usize) -> Option<(Vec<T>, Vec<T>
             norm
         });
         taus[j] = (beta - alpha) / beta;
-        let scale = alpha - beta;
+        // LAPACK multiplies by the reciprocal, rounding as it does.
+        let scale = T::from_re(One::one()) / (alpha - beta);
         for i in j + 1..m {
-            r[i * n + j] = r[i * n + j] / scale;
+            r[i * n + j] *= scale;
         }
         r[j * n + j] = beta;
         // Hᴴ = I - conj(tau) v vᴴ on the columns to the right.
