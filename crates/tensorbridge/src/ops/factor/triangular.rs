@@ -167,17 +167,8 @@ fn small_qr<T: Field>(a: MatRef<'_, T>, q_cols: usize) -> Option<(Vec<T>, Vec<T>
         }
         r[j * n + j] = beta;
         // Hᴴ = I - conj(tau) v vᴴ on the columns to the right.
-        let ctau = taus[j].conjugate();
-        for c in j + 1..n {
-            let w = (j + 1..m).fold(r[j * n + c], |w, i| {
-                w + r[i * n + j].conjugate() * r[i * n + c]
-            });
-            let w = ctau * w;
-            r[j * n + c] -= w;
-            for i in j + 1..m {
-                r[i * n + c] -= r[i * n + j] * w;
-            }
-        }
+        let v = reflector(&r, n, j, m);
+        reflect(&mut r, n, j, &v[..m - j], taus[j].conjugate(), j + 1..n);
     }
     // Q = H(0) H(1) ... H(k-1) times the identity's first columns, applied
     // from the last reflector back.
@@ -186,23 +177,49 @@ fn small_qr<T: Field>(a: MatRef<'_, T>, q_cols: usize) -> Option<(Vec<T>, Vec<T>
         q[i * q_cols + i] = T::from_re(One::one());
     }
     for j in (0..k).rev() {
-        let tau = taus[j];
-        for c in 0..q_cols {
-            let w = (j + 1..m).fold(q[j * q_cols + c], |w, i| {
-                w + r[i * n + j].conjugate() * q[i * q_cols + c]
-            });
-            let w = tau * w;
-            q[j * q_cols + c] -= w;
-            for i in j + 1..m {
-                q[i * q_cols + c] -= r[i * n + j] * w;
-            }
-        }
+        let v = reflector(&r, n, j, m);
+        reflect(&mut q, q_cols, j, &v[..m - j], taus[j], 0..q_cols);
     }
     let mut r_out = vec![zero; q_cols * n];
     for i in 0..k.min(q_cols) {
         r_out[i * n + i..(i + 1) * n].copy_from_slice(&r[i * n + i..(i + 1) * n]);
     }
     Some((q, r_out))
+}
+
+/// The vector `v` of reflector `j` (entries `j..m`), stored below the
+/// diagonal of the row-major `r` (`n` per row) with its first entry 1.
+fn reflector<T: Field>(r: &[T], n: usize, j: usize, m: usize) -> [T; SMALL] {
+    let mut v = [T::from_re(Zero::zero()); SMALL];
+    v[0] = T::from_re(One::one());
+    for i in j + 1..m {
+        v[i - j] = r[i * n + j];
+    }
+    v
+}
+
+/// `x <- (I - tau v vᴴ) x` on the columns `cols` of the row-major `x`
+/// (`stride` per row), rows `j..j + v.len()`.
+fn reflect<T: Field>(
+    x: &mut [T],
+    stride: usize,
+    j: usize,
+    v: &[T],
+    tau: T,
+    cols: std::ops::Range<usize>,
+) {
+    for c in cols {
+        let w = v
+            .iter()
+            .enumerate()
+            .fold(T::from_re(Zero::zero()), |w, (i, &vi)| {
+                w + vi.conjugate() * x[(j + i) * stride + c]
+            });
+        let w = tau * w;
+        for (i, &vi) in v.iter().enumerate() {
+            x[(j + i) * stride + c] -= vi * w;
+        }
+    }
 }
 
 /// The shape of `qr`'s factors.
