@@ -349,8 +349,8 @@ def test_solve_satisfies_the_system(case):
 
 
 
-def test_large_single_matrices_take_faers_parallel_path():
-    # One matrix at or past each factorization's crossover (ops/factor/calls.rs)
+def test_large_matrices_through_faer_match_numpy():
+    # One matrix at or past each factorization's parallel crossover (ops/factor/calls.rs)
     # runs on faer's threads; the results are NumPy's.
     rng = np.random.default_rng(7)
     a = rng.standard_normal((2048, 2048)) + 2048**0.5 * np.eye(2048)
@@ -362,6 +362,9 @@ def test_large_single_matrices_take_faers_parallel_path():
     assert_close(wide(q) @ wide(r), a, F64, 2048)
     h = a[:1024, :1024] @ a[:1024, :1024].T
     assert_close(tb.linalg.cholesky(tb.asarray(h)), np.linalg.cholesky(h), F64, 1024 * cond(h))
+    # Past the recurrence's 16 and below faer's parallel crossover: faer on one thread.
+    h40 = h[:40, :40]
+    assert_close(tb.linalg.cholesky(tb.asarray(h40), upper=True), np.linalg.cholesky(h40).T, F64, 40 * cond(h40))
     assert_close(tb.linalg.eigvalsh(tb.asarray(h)), np.linalg.eigvalsh(h), F64, 1024, mag=np.abs(h).max())
     assert_close(tb.linalg.svdvals(t[:1024, :1100]), np.linalg.svdvals(a[:1024, :1100]), F64, 1024, mag=np.abs(a).max())
 
