@@ -67,14 +67,15 @@ fn with_scratch<R>(req: faer::dyn_stack::StackReq, f: impl FnOnce(&mut MemStack)
     f(MemStack::new(&mut mem))
 }
 
-/// The partial-pivoting LU factorization of a square matrix `A`, held as
-/// that of its transpose: `A` arrives as a row-major view, whose
-/// transpose faer copies column by column without a transposing copy
-/// (at 1024 × 1024 the transposing copy cost a quarter of the
-/// factorization). `det(Aᵀ) = det(A)`, `A x = b` is `Aᵀ`'s transposed
-/// solve, and `A⁻¹ = ((Aᵀ)⁻¹)ᵀ`.
+/// The partial-pivoting LU factorization of a square matrix `A`.
+///
+/// `A` itself, not its transpose: factoring the transpose would save the
+/// transposing copy of the row-major input (a quarter of the time at
+/// 1024 × 1024), but a matrix with two equal rows would then not reach an
+/// exactly zero pivot, and `inv`/`solve` would return huge values where
+/// NumPy (LAPACK on `A`) raises `LinAlgError`.
 pub(crate) struct Lu<T: Field> {
-    /// `L` (unit lower, its diagonal implied) and `U` of `Aᵀ` in one matrix.
+    /// `L` (unit lower, its diagonal implied) and `U` in one matrix.
     lu: Mat<T>,
     forward: Vec<usize>,
     inverse: Vec<usize>,
@@ -86,7 +87,7 @@ impl<T: Field> Lu<T> {
     pub fn new(a: MatRef<'_, T>) -> Self {
         let n = a.nrows();
         let par = par(n, LU_FROM);
-        let mut lu = a.transpose().to_owned();
+        let mut lu = a.to_owned();
         let (mut forward, mut inverse) = (vec![0; n], vec![0; n]);
         with_scratch(
             plu::factor::lu_in_place_scratch::<usize, T>(n, n, par, Default::default()),
@@ -130,9 +131,9 @@ impl<T: Field> Lu<T> {
         let mut x = rhs.to_owned();
         let n = self.lu.nrows();
         with_scratch(
-            plu::solve::solve_transpose_in_place_scratch::<usize, T>(n, x.ncols(), self.par),
+            plu::solve::solve_in_place_scratch::<usize, T>(n, x.ncols(), self.par),
             |stack| {
-                plu::solve::solve_transpose_in_place_with_conj(
+                plu::solve::solve_in_place_with_conj(
                     self.lu.as_ref(),
                     self.lu.as_ref(),
                     self.perm(),
@@ -146,8 +147,7 @@ impl<T: Field> Lu<T> {
         x
     }
 
-    /// Appends `A⁻¹` to `out` in row-major order: the rows of `A⁻¹` are
-    /// the columns of `(Aᵀ)⁻¹`, read contiguously.
+    /// Appends `A⁻¹` to `out` in row-major order.
     pub fn push_inverse(&self, out: &mut Vec<T>) {
         let n = self.lu.nrows();
         let mut inverse = Mat::zeros(n, n);
@@ -164,7 +164,7 @@ impl<T: Field> Lu<T> {
                 );
             },
         );
-        push_rows(out, inverse.transpose());
+        push_rows(out, inverse.as_ref());
     }
 }
 
