@@ -315,7 +315,6 @@ def test_singular_and_indefinite_matrices(ndt):
             tb.linalg.cholesky(tb.asarray(np.asarray(x).astype(ndt)))
 
 
-
 @pytest.mark.parametrize("n", [9, 12, 20])
 def test_equal_rows_make_a_singular_matrix(n):
     # The LU factors the matrix itself, as LAPACK does, so two equal rows
@@ -369,10 +368,10 @@ def test_solve_satisfies_the_system(case):
     assert_close(lhs, np.broadcast_to(wide(x2), lhs.shape), rdt, scale=x1.shape[-1] * cond(x1))
 
 
-
 def test_large_matrices_through_faer_match_numpy():
     # One matrix at or past each factorization's parallel crossover (ops/factor/calls.rs)
-    # runs on faer's threads; the results are NumPy's.
+    # runs on faer's threads, and one Cholesky below it on one thread; the
+    # results are NumPy's.
     rng = np.random.default_rng(7)
     a = rng.standard_normal((2048, 2048)) + 2048**0.5 * np.eye(2048)
     b = rng.standard_normal((2048, 2))
@@ -442,7 +441,6 @@ def test_qr_is_orthonormal_times_upper_triangular(a, mode):
     assert np.array_equal(np.triu(r), r)
     assert_close(mH(q) @ q, eye_like(a, k), a.dtype, scale=m + n)
     assert_close(q @ r, a, a.dtype, scale=m + n)
-
 
 
 @pytest.mark.parametrize("ndt", FLOATS, ids=str)

@@ -253,7 +253,7 @@ pub fn qr(x: &Tensor, mode: QrMode) -> Result<(Tensor, Tensor)> {
                 for i in 0..m {
                     q_out.extend((0..q_cols).map(|j| T::from_re(if i == j { One::one() } else { Zero::zero() })));
                 }
-            } else if let Some(q_r) = (m <= SMALL && n <= SMALL).then(|| small_qr(a, q_cols)).flatten() {
+            } else if let Some(q_r) = if m <= SMALL && n <= SMALL { small_qr(a, q_cols) } else { None } {
                 return Ok(q_r);
             } else {
                 let (q, r) = calls::qr(a, q_cols);
